@@ -1,0 +1,65 @@
+# The two commands of the README: `make run` and `make test`.
+# Django 6 needs Python 3.12 or newer; the first one found is used (set PYTHON to choose).
+
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
+	done)
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
+
+.PHONY: run test lint pytest smoke venv install install-test clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+
+install: venv
+	$(BIN)/pip install --quiet -e .
+
+install-test: venv
+	$(BIN)/pip install --quiet -e ".[test]"
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	@if [ "$$($(BIN)/python manage.py shell -c 'from centre.models import User; print(User.objects.exists())')" = "False" ]; then \
+		$(BIN)/python manage.py seed_demo; \
+	else \
+		echo "Demo logins (if this database was seeded): manager@example.org / demo-manager-pass," \
+		     "staff@example.org / demo-staff-pass, volunteer@example.org / demo-volunteer-pass"; \
+	fi
+	@echo "Serving Handover on http://127.0.0.1:8000"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+pytest: install-test
+	@if [ -n "$(CHROMIUM)" ]; then \
+		echo "Browser tests: using Chromium at $(CHROMIUM)"; \
+		CHROMIUM_PATH="$(CHROMIUM)" $(BIN)/pytest; \
+	else \
+		echo "*** Chromium not found: SKIPPING the browser (end-to-end) tests. Install it with 'apt-get install chromium' to run them. ***"; \
+		$(BIN)/pytest -m "not e2e"; \
+	fi
+
+# A short run on the embedded SQLite default: migrate, check, seed the demo, walk the URLs.
+smoke: install-test
+	rm -rf var/smoke && mkdir -p var/smoke
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=True \
+		DATABASE_URL=sqlite:///$(CURDIR)/var/smoke/smoke.sqlite3 UPLOAD_ROOT=$(CURDIR)/var/smoke/uploads \
+		sh -c '$(BIN)/python manage.py migrate --no-input -v0 && \
+		       $(BIN)/python manage.py check && \
+		       $(BIN)/python manage.py seed_demo && \
+		       $(BIN)/pytest -q -p no:cacheprovider tests/test_url_access.py'
+
+test: lint pytest smoke
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,2 @@
+"""Contact sessions, bookings, the volunteers' tablet register and supervised contact
+reports (issue 4)."""

@@ -1,0 +1,1 @@
+"""The centre itself: its profile, the people who work there, their accounts and roles."""

@@ -1,0 +1,60 @@
+"""Who may use each URL, declared once on its view.
+
+Every view the project routes is wrapped by exactly one of ``public``, ``signed_in`` or
+``requires(...)``. The wrapper enforces the rule and leaves it on the view as
+``access_rule``, where the navigation and the URL access tests read it.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    description: str
+    is_public: bool = False
+    permission: str | None = None
+
+    def allows(self, user):
+        if self.is_public:
+            return True
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+
+def _declare(rule):
+    def decorator(view):
+        if rule.is_public:
+            wrapped = view
+        else:
+
+            @wraps(view)
+            def wrapped(request, *args, **kwargs):
+                user = request.user
+                if not user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not rule.allows(user):
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+public = _declare(AccessRule("anyone, signed in or not", is_public=True))
+signed_in = _declare(AccessRule("anyone signed in"))
+
+
+def requires(permission):
+    """Only users whose role holds ``permission`` ("app_label.codename")."""
+    return _declare(AccessRule(f"holders of {permission}", permission=permission))
+
+
+def rule_of(view):
+    return getattr(view, "access_rule", None)

@@ -1,0 +1,59 @@
+"""Signing in and out and managing one's own password, each with its access declared."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from .access import public, signed_in
+from .forms import SignInForm
+
+urlpatterns = [
+    path(
+        "login/",
+        public(
+            auth_views.LoginView.as_view(
+                authentication_form=SignInForm, redirect_authenticated_user=True
+            )
+        ),
+        name="login",
+    ),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "password/change/",
+        signed_in(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        signed_in(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        public(
+            auth_views.PasswordResetView.as_view(
+                subject_template_name="registration/password_reset_subject.txt",
+                email_template_name="registration/password_reset_email.txt",
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        public(
+            auth_views.PasswordResetConfirmView.as_view(
+                success_url=reverse_lazy("password_reset_complete")
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        public(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]

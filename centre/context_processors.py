@@ -1,0 +1,26 @@
+from django.urls import resolve, reverse
+
+from .access import rule_of
+
+# The main navigation, in order. Each entry shows only to users its view's own access
+# rule admits, so the menu can never offer a page that would answer 403.
+NAVIGATION = [
+    ("Home", "home"),
+    ("Staff register", "centre:staff_list"),
+    ("Finance records", "centre:finance_list"),
+    ("Centre details", "centre:profile_edit"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    current = request.path
+    for label, name in NAVIGATION:
+        url = reverse(name)
+        if rule_of(resolve(url).func).allows(user):
+            active = current == url if url == "/" else current.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
+    return {"navigation": items}

@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import (
+    CentreProfile,
+    DBSCheck,
+    FinanceRecord,
+    ParentalLeave,
+    StaffDocument,
+    StaffMember,
+)
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; it always sends ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CentreModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That e-mail address and password do not match an account. Check them and try "
+            "again; passwords are case-sensitive."
+        ),
+        "inactive": "This account has been switched off. Please speak to the centre manager.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+
+
+class CentreProfileForm(CentreModelForm):
+    class Meta:
+        model = CentreProfile
+        fields = [
+            "name",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "controller_name",
+            "controller_role",
+            "ico_registration_number",
+            "financial_year_end_day",
+            "financial_year_end_month",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class StaffMemberForm(CentreModelForm):
+    class Meta:
+        model = StaffMember
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "date_of_birth",
+            "role",
+            "job_title",
+            "paid",
+            "started_on",
+            "ended_on",
+            "confidentiality_agreement_signed_on",
+            "former_reference",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class DBSCheckForm(CentreModelForm):
+    class Meta:
+        model = DBSCheck
+        fields = [
+            "checked_on",
+            "certificate_number",
+            "level",
+            "decision",
+            "outcome",
+            "certificate_copy",
+        ]
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once destroyed, a certificate copy may never come back.
+        if self.instance.certificate_destroyed_on:
+            del self.fields["certificate_copy"]
+
+
+class StaffDocumentForm(CentreModelForm):
+    class Meta:
+        model = StaffDocument
+        fields = ["category", "title", "file", "last_used_on", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ParentalLeaveForm(CentreModelForm):
+    class Meta:
+        model = ParentalLeave
+        fields = ["starts_on", "ends_on", "child_born_on", "adopted_on", "disability_allowance"]
+
+
+class FinanceRecordForm(CentreModelForm):
+    class Meta:
+        model = FinanceRecord
+        fields = [
+            "description",
+            "category",
+            "financial_year_end",
+            "spans_later_years_until",
+            "file",
+            "former_reference",
+        ]
+
+
+class SignInAccessForm(forms.Form):
+    """The manager's choices about a staff member's account."""
+
+    is_active = forms.BooleanField(
+        label="Can sign in",
+        required=False,
+        initial=True,
+        help_text="Untick to stop this person signing in. Their records stay.",
+    )
+    is_safeguarding_lead = forms.BooleanField(
+        label="Designated safeguarding lead",
+        required=False,
+        help_text="Sees and acts on every safeguarding concern raised at the centre.",
+    )

@@ -1,0 +1,435 @@
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from . import roles
+from .uploads import private_storage, private_upload_to, validate_upload
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _not_in_future(value, label):
+    if value and value > _today():
+        return ValidationError(f"{label} cannot be in the future.", code="future")
+    return None
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in. E-mail is the login name; the role is the user's one group."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(
+        default=True, help_text="Untick to stop this person signing in without deleting them."
+    )
+    is_safeguarding_lead = models.BooleanField(
+        "designated safeguarding lead",
+        default=False,
+        help_text="Sees and acts on every safeguarding concern raised at the centre.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def role(self):
+        """The user's role, from the groups they belong to (the highest if several)."""
+        names = {group.name for group in self.groups.all()}
+        for role in roles.Role:
+            if role.value in names:
+                return role
+        return None
+
+    @property
+    def role_label(self):
+        return roles.ROLE_LABELS.get(self.role, "No role")
+
+
+class CentreProfile(models.Model):
+    """The centre's own details. There is one; the privacy notice is written from it."""
+
+    name = models.CharField(max_length=200)
+    address = models.TextField(help_text="The postal address people write to.")
+    postcode = models.CharField(max_length=10)
+    phone = models.CharField(max_length=40)
+    email = models.EmailField("e-mail address")
+    controller_name = models.CharField(
+        "data controller's name",
+        max_length=200,
+        help_text="The person who decides how the centre uses personal data.",
+    )
+    controller_role = models.CharField(
+        "data controller's role", max_length=200, default="Centre Manager"
+    )
+    ico_registration_number = models.CharField("ICO registration number", max_length=20, blank=True)
+    financial_year_end_day = models.PositiveSmallIntegerField(default=31)
+    financial_year_end_month = models.PositiveSmallIntegerField(
+        default=3,
+        choices=[(month, datetime.date(2001, month, 1).strftime("%B")) for month in range(1, 13)],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "centre profile"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        try:
+            # A non-leap year: 29 February would not be a year end every year.
+            datetime.date(2001, self.financial_year_end_month, self.financial_year_end_day)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"financial_year_end_day": "That day does not exist in the month chosen."}
+            ) from None
+
+    @classmethod
+    def load(cls):
+        """The saved profile, or an unsaved blank one before the manager has filled it in."""
+        return cls.objects.first() or cls()
+
+    @property
+    def is_complete(self):
+        return bool(self.pk and self.name and self.controller_name)
+
+    def financial_year_end_for(self, year):
+        return datetime.date(year, self.financial_year_end_month, self.financial_year_end_day)
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def current(self):
+        today = _today()
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today))
+
+    def former(self):
+        return self.filter(ended_on__lt=_today())
+
+
+class StaffMember(models.Model):
+    """Someone who works at the centre, paid or unpaid."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Centre manager"
+        STAFF = "staff", "Staff (coordinator or supervisor)"
+        VOLUNTEER = "volunteer", "Volunteer"
+
+    former_reference = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The reference this person had in the centre's earlier records, if any.",
+    )
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    email = models.EmailField("e-mail address", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=150, blank=True)
+    paid = models.BooleanField(
+        default=True, help_text="Untick for volunteers and other unpaid roles."
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The last day of employment or volunteering."
+    )
+    confidentiality_agreement_signed_on = models.DateField(
+        "confidentiality agreement signed", null=True, blank=True
+    )
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff_record",
+        help_text="The account this person signs in with, if they sign in.",
+    )
+
+    history = HistoricalRecords()
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "staff member"
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def reference(self):
+        """The former reference where the record was imported, otherwise our own."""
+        return self.former_reference or f"ST-{self.pk:04d}"
+
+    @property
+    def is_current(self):
+        return self.ended_on is None or self.ended_on >= _today()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, label in [
+            ("date_of_birth", "A date of birth"),
+            ("started_on", "A start date"),
+            ("confidentiality_agreement_signed_on", "The date the agreement was signed"),
+        ]:
+            error = _not_in_future(getattr(self, field), label)
+            if error:
+                errors[field] = error
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "The end date cannot be before the start date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DBSCheck(models.Model):
+    """A Disclosure and Barring Service check. The certificate copy may be kept for six
+    months only; the date, number, decision and outcome are kept after it is destroyed."""
+
+    class Level(models.TextChoices):
+        BASIC = "basic", "Basic"
+        STANDARD = "standard", "Standard"
+        ENHANCED = "enhanced", "Enhanced"
+        ENHANCED_BARRED = "enhanced_barred", "Enhanced with barred lists"
+
+    class Decision(models.TextChoices):
+        CLEARED = "cleared", "Cleared"
+        CLEARED_WITH_CONDITIONS = "cleared_with_conditions", "Cleared with conditions"
+        NOT_CLEARED = "not_cleared", "Not cleared"
+        PENDING = "pending", "Decision pending"
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="dbs_checks"
+    )
+    checked_on = models.DateField("date of check")
+    certificate_number = models.CharField(max_length=32)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.ENHANCED)
+    decision = models.CharField("vetting decision", max_length=30, choices=Decision.choices)
+    outcome = models.TextField(blank=True)
+    certificate_copy = models.FileField(
+        "copy of the certificate",
+        upload_to=private_upload_to,
+        storage=private_storage,
+        validators=[validate_upload],
+        blank=True,
+        help_text="PDF, JPEG or PNG, up to 10 MB. It is destroyed six months after the check.",
+    )
+    certificate_destroyed_on = models.DateField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-checked_on"]
+        verbose_name = "DBS check"
+
+    def __str__(self):
+        return f"DBS check of {self.checked_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        error = _not_in_future(self.checked_on, "The date of the check")
+        if error:
+            raise ValidationError({"checked_on": error})
+
+
+class StaffDocument(models.Model):
+    """A document on a staff member's file: references, contracts, training and so on."""
+
+    class Category(models.TextChoices):
+        REFERENCE = "reference", "Employment reference"
+        REDUNDANCY = "redundancy", "Redundancy details"
+        CONTRACT = "contract", "Contract"
+        TRAINING = "training", "Training"
+        SUPERVISION = "supervision", "Supervision"
+        OTHER = "other", "Other"
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="documents"
+    )
+    former_reference = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(
+        upload_to=private_upload_to,
+        storage=private_storage,
+        validators=[validate_upload],
+        blank=True,
+        help_text="PDF, JPEG or PNG, up to 10 MB.",
+    )
+    last_used_on = models.DateField(
+        "date last used",
+        null=True,
+        blank=True,
+        help_text="Documents not used for three years are disposed of.",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        error = _not_in_future(self.last_used_on, "The date last used")
+        if error:
+            raise ValidationError({"last_used_on": error})
+
+
+class ParentalLeave(models.Model):
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="parental_leave"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    child_born_on = models.DateField("child's date of birth", null=True, blank=True)
+    adopted_on = models.DateField("date of adoption", null=True, blank=True)
+    disability_allowance = models.BooleanField(
+        "the child receives a disability allowance",
+        default=False,
+        help_text="The record is then kept until the child is 18, not for 5 years.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "parental leave record"
+
+    def __str__(self):
+        return f"Parental leave from {self.starts_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.child_born_on and not self.adopted_on:
+            errors["child_born_on"] = "Give the child's date of birth or the date of adoption."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date cannot be before the start date."
+        for field, label in [
+            ("child_born_on", "The child's date of birth"),
+            ("adopted_on", "The date of adoption"),
+        ]:
+            error = _not_in_future(getattr(self, field), label)
+            if error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class FinanceRecord(models.Model):
+    """Tax, payroll and accounts records, kept six years from the end of the last
+    financial year they relate to."""
+
+    class Category(models.TextChoices):
+        PAYROLL = "payroll", "Wages, salary and payroll"
+        TAX = "tax", "Income tax, NI and HMRC correspondence"
+        ACCOUNTS = "accounts", "Accounts"
+        INVOICE = "invoice", "Invoice"
+        GRANT = "grant", "Grant"
+        OTHER = "other", "Other"
+
+    former_reference = models.CharField(max_length=64, blank=True)
+    description = models.CharField(max_length=300)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    financial_year_end = models.DateField(
+        "end of the financial year it relates to", help_text="For example 31/03/2026."
+    )
+    spans_later_years_until = models.DateField(
+        "end of the last financial year it spans into",
+        null=True,
+        blank=True,
+        help_text="Only for a record covering more than one financial year.",
+    )
+    file = models.FileField(
+        upload_to=private_upload_to,
+        storage=private_storage,
+        validators=[validate_upload],
+        blank=True,
+        help_text="PDF, JPEG or PNG, up to 10 MB.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year_end", "description"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def reference(self):
+        return self.former_reference or f"FIN-{self.pk:04d}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.financial_year_end
+            and self.spans_later_years_until
+            and self.spans_later_years_until <= self.financial_year_end
+        ):
+            raise ValidationError(
+                {
+                    "spans_later_years_until": (
+                        "This must be a later year end than the financial year it relates to."
+                    )
+                }
+            )

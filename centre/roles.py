@@ -1,0 +1,88 @@
+"""The three roles and what each may do.
+
+Each role is a Django group holding explicit permissions. The table below is the single
+source of truth: the groups are brought in line with it after every migration, and the
+URL access matrix test reads it to know what each role should be able to open.
+"""
+
+import enum
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+
+class Role(enum.StrEnum):
+    # In order of precedence: someone in several groups is treated as the highest.
+    MANAGER = "manager"
+    STAFF = "staff"
+    VOLUNTEER = "volunteer"
+
+
+ROLE_LABELS = {
+    Role.MANAGER: "Centre manager",
+    Role.STAFF: "Staff",
+    Role.VOLUNTEER: "Volunteer",
+}
+
+# The apps whose permissions the manager holds in full.
+PROJECT_APPS = (
+    "centre",
+    "referrals",
+    "attendance",
+    "safeguarding",
+    "retention",
+    "privacy_requests",
+)
+
+# Explicit permissions ("app_label.codename") for the roles that do not see everything.
+# Staff do the day-to-day case work; volunteers keep the session register and raise
+# safeguarding concerns, nothing else. Later issues add to these sets as they add models.
+ROLE_PERMISSIONS = {
+    Role.STAFF: frozenset(),
+    Role.VOLUNTEER: frozenset(),
+}
+
+
+def role_permission_queryset(role, *, using=DEFAULT_DB_ALIAS, apps=global_apps):
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.using(using)
+    if role == Role.MANAGER:
+        return permissions.filter(content_type__app_label__in=PROJECT_APPS)
+    wanted = ROLE_PERMISSIONS[role]
+    if not wanted:
+        return permissions.none()
+    from django.db.models import Q
+
+    query = Q()
+    for name in wanted:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return permissions.filter(query)
+
+
+def sync_role_groups(*, using=DEFAULT_DB_ALIAS, apps=global_apps):
+    """Create the three groups and set each one's permissions exactly as the table says."""
+    Group = apps.get_model("auth", "Group")
+    for role in Role:
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        group.permissions.set(role_permission_queryset(role, using=using, apps=apps))
+
+
+def sync_role_groups_after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
+    # post_migrate fires once per app; permissions of later apps appear as it goes, and
+    # the last call leaves every group complete.
+    try:
+        apps.get_model("auth", "Group")
+    except LookupError:
+        return
+    sync_role_groups(using=using, apps=apps)
+
+
+def permissions_of(role):
+    """The set of "app_label.codename" strings a role holds (from the database)."""
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in role_permission_queryset(role).values_list(
+            "content_type__app_label", "codename"
+        )
+    }

@@ -1,0 +1,110 @@
+"""Writes about the centre and the people who work there. Each is one transaction."""
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import StaffMember, User
+from .roles import Role
+
+
+@transaction.atomic
+def record_save(*, record, actor=None):
+    """Validate a centre record completely and save it, crediting ``actor`` in its history
+    (views are credited through the request; commands and imports pass the actor)."""
+    record.full_clean()
+    if actor is not None:
+        record._history_user = actor
+    record.save()
+    return record
+
+
+@transaction.atomic
+def user_set_role(*, user, role: Role):
+    """Give ``user`` exactly one role."""
+    user.groups.set([Group.objects.get(name=Role(role).value)])
+    user.__dict__.pop("role", None)
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str | None = None,
+    is_safeguarding_lead: bool = False,
+    actor=None,
+) -> User:
+    user = User(email=email, full_name=full_name, is_safeguarding_lead=is_safeguarding_lead)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    record_save(record=user, actor=actor)
+    return user_set_role(user=user, role=role)
+
+
+@transaction.atomic
+def staff_member_set_access(
+    *,
+    staff_member: StaffMember,
+    is_active: bool,
+    is_safeguarding_lead: bool,
+    actor,
+    request=None,
+) -> User:
+    """Give a staff member an account, or change it. A new account has no password: the
+    person is sent a link to choose their own, so nobody else ever knows it."""
+    user = staff_member.user
+    if user is None:
+        if not staff_member.email:
+            raise ValueError("A staff member needs an e-mail address to have an account.")
+        user = user_create(
+            email=staff_member.email,
+            full_name=staff_member.full_name,
+            role=Role(staff_member.role),
+            is_safeguarding_lead=is_safeguarding_lead,
+            actor=actor,
+        )
+        staff_member.user = user
+        record_save(record=staff_member, actor=actor)
+        if request is not None:
+            transaction.on_commit(lambda: _send_set_password_link(user=user, request=request))
+    else:
+        user.full_name = staff_member.full_name
+        user.is_safeguarding_lead = is_safeguarding_lead
+        user_set_role(user=user, role=Role(staff_member.role))
+    user.is_active = is_active
+    record_save(record=user, actor=actor)
+    if not is_active:
+        _end_sessions_of(user)
+    return user
+
+
+def _send_set_password_link(*, user, request):
+    context = {
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = render_to_string("registration/account_created_subject.txt", context)
+    body = render_to_string("registration/account_created_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def _end_sessions_of(user):
+    """Sign the user out everywhere: a switched-off account must not stay in use on a
+    tablet that was already signed in."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()

@@ -1,0 +1,353 @@
+import logging
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from .access import public, requires, signed_in
+from .forms import (
+    CentreProfileForm,
+    DBSCheckForm,
+    FinanceRecordForm,
+    ParentalLeaveForm,
+    SignInAccessForm,
+    StaffDocumentForm,
+    StaffMemberForm,
+)
+from .models import (
+    CentreProfile,
+    DBSCheck,
+    FinanceRecord,
+    ParentalLeave,
+    StaffDocument,
+    StaffMember,
+)
+from .roles import Role
+from .services import record_save, staff_member_set_access
+
+audit = logging.getLogger("handover.audit")
+
+
+def _form_page(request, *, form, title, on_valid, back_url, intro=""):
+    """Render ``form``; on a valid POST call ``on_valid(form)``, which saves and returns
+    where to go next."""
+    if request.method == "POST" and form.is_valid():
+        return redirect(on_valid(form))
+    return render(
+        request,
+        "centre/form.html",
+        {"form": form, "title": title, "back_url": back_url, "intro": intro},
+    )
+
+
+def _record_form_page(
+    request, *, form_class, instance, title, back_url, saved, intro="", attach=None
+):
+    """Create or edit one record through ``form_class``; ``attach`` sets the fields the
+    form does not show (the staff member a document belongs to)."""
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = form_class(*data, instance=instance)
+
+    def on_valid(form):
+        record = form.save(commit=False)
+        if attach:
+            attach(record)
+        record_save(record=record, actor=request.user)
+        messages.success(request, saved)
+        return back_url
+
+    return _form_page(
+        request, form=form, title=title, on_valid=on_valid, back_url=back_url, intro=intro
+    )
+
+
+def _download(request, record, field_name, label):
+    file = getattr(record, field_name)
+    if not file:
+        raise Http404("There is no file on this record.")
+    # Sensitive read: logged by ids only, never by name.
+    audit.info("file-download kind=%s id=%s user=%s", label, record.pk, request.user.pk)
+    extension = PurePosixPath(file.name).suffix
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=f"{label}-{record.pk}{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Home and the public privacy notice.
+
+
+@signed_in
+def home(request):
+    user = request.user
+    context = {"role": user.role}
+    if user.role == Role.MANAGER:
+        today = timezone.localdate()
+        staff = StaffMember.objects.current()
+        context.update(
+            profile=CentreProfile.load(),
+            staff_counts=staff.aggregate(
+                total=Count("pk"),
+                volunteers=Count("pk", filter=Q(role=StaffMember.Role.VOLUNTEER)),
+                no_agreement=Count(
+                    "pk", filter=Q(confidentiality_agreement_signed_on__isnull=True)
+                ),
+            ),
+            certificate_copies_held=DBSCheck.objects.exclude(certificate_copy="").count(),
+            finance_record_count=FinanceRecord.objects.count(),
+            today=today,
+        )
+        template = "home/manager.html"
+    elif user.role == Role.STAFF:
+        template = "home/staff.html"
+    elif user.role == Role.VOLUNTEER:
+        template = "home/volunteer.html"
+    else:
+        template = "home/no_role.html"
+    return render(request, template, context)
+
+
+@public
+def privacy_notice(request):
+    return render(request, "centre/privacy_notice.html", {"profile": CentreProfile.load()})
+
+
+# The centre profile.
+
+
+@requires("centre.change_centreprofile")
+@require_http_methods(["GET", "POST"])
+def centre_profile_edit(request):
+    return _record_form_page(
+        request,
+        form_class=CentreProfileForm,
+        instance=CentreProfile.load(),
+        title="The centre's details",
+        intro="These details appear on the public privacy notice.",
+        back_url=reverse("home"),
+        saved="The centre's details are saved.",
+    )
+
+
+# The staff register.
+
+
+@requires("centre.view_staffmember")
+def staff_list(request):
+    showing_former = request.GET.get("show") == "former"
+    people = StaffMember.objects.former() if showing_former else StaffMember.objects.current()
+    people = people.select_related("user").annotate(last_dbs_check=Max("dbs_checks__checked_on"))
+    return render(
+        request,
+        "centre/staff_list.html",
+        {"people": people, "showing_former": showing_former},
+    )
+
+
+@requires("centre.add_staffmember")
+@require_http_methods(["GET", "POST"])
+def staff_create(request):
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = StaffMemberForm(*data)
+
+    def on_valid(form):
+        person = record_save(record=form.save(commit=False), actor=request.user)
+        messages.success(request, f"{person.full_name} is added to the staff register.")
+        return reverse("centre:staff_detail", args=[person.pk])
+
+    return _form_page(
+        request,
+        form=form,
+        title="Add someone to the staff register",
+        on_valid=on_valid,
+        back_url=reverse("centre:staff_list"),
+    )
+
+
+@requires("centre.view_staffmember")
+def staff_detail(request, pk):
+    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
+    return render(
+        request,
+        "centre/staff_detail.html",
+        {
+            "person": person,
+            "dbs_checks": person.dbs_checks.all(),
+            "documents": person.documents.all(),
+            "parental_leave": person.parental_leave.all(),
+        },
+    )
+
+
+@requires("centre.change_staffmember")
+@require_http_methods(["GET", "POST"])
+def staff_edit(request, pk):
+    person = get_object_or_404(StaffMember, pk=pk)
+    return _record_form_page(
+        request,
+        form_class=StaffMemberForm,
+        instance=person,
+        title=f"Edit {person.full_name}",
+        back_url=reverse("centre:staff_detail", args=[person.pk]),
+        saved="The changes are saved.",
+    )
+
+
+@requires("centre.change_user")
+@require_http_methods(["GET", "POST"])
+def staff_access(request, pk):
+    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
+    back_url = reverse("centre:staff_detail", args=[person.pk])
+    user = person.user
+    initial = {
+        "is_active": True if user is None else user.is_active,
+        "is_safeguarding_lead": user is not None and user.is_safeguarding_lead,
+    }
+    form = SignInAccessForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not person.email:
+        form.add_error(
+            None, "Add an e-mail address to this person's record first: it is their login."
+        )
+
+    def on_valid(form):
+        staff_member_set_access(
+            staff_member=person,
+            is_active=form.cleaned_data["is_active"],
+            is_safeguarding_lead=form.cleaned_data["is_safeguarding_lead"],
+            actor=request.user,
+            request=request,
+        )
+        if user is None:
+            messages.success(
+                request, "The account is created and a link to choose a password is sent."
+            )
+        else:
+            messages.success(request, "The account is updated.")
+        return back_url
+
+    return _form_page(
+        request,
+        form=form,
+        title=f"Signing in: {person.full_name}",
+        intro=(
+            "Their role comes from the staff register. A new account has no password "
+            "until the person chooses one from the link we e-mail them."
+        ),
+        on_valid=on_valid,
+        back_url=back_url,
+    )
+
+
+def _staff_record_views(model, form_class, *, noun, label, file_field, perm_name):
+    """The create, edit and download views of one kind of record on a staff file."""
+
+    @requires(f"centre.add_{perm_name}")
+    @require_http_methods(["GET", "POST"])
+    def create(request, pk):
+        person = get_object_or_404(StaffMember, pk=pk)
+
+        def attach(record):
+            record.staff_member = person
+
+        return _record_form_page(
+            request,
+            form_class=form_class,
+            instance=model(staff_member=person),
+            title=f"Add a {noun} for {person.full_name}",
+            back_url=reverse("centre:staff_detail", args=[person.pk]),
+            saved=f"The {noun} is saved.",
+            attach=attach,
+        )
+
+    @requires(f"centre.change_{perm_name}")
+    @require_http_methods(["GET", "POST"])
+    def edit(request, pk):
+        record = get_object_or_404(model.objects.select_related("staff_member"), pk=pk)
+        return _record_form_page(
+            request,
+            form_class=form_class,
+            instance=record,
+            title=f"Edit {noun}: {record.staff_member.full_name}",
+            back_url=reverse("centre:staff_detail", args=[record.staff_member_id]),
+            saved="The changes are saved.",
+        )
+
+    download = None
+    if file_field:
+
+        @requires(f"centre.view_{perm_name}")
+        def download(request, pk):
+            return _download(request, get_object_or_404(model, pk=pk), file_field, label)
+
+    return create, edit, download
+
+
+dbs_check_create, dbs_check_edit, dbs_certificate_download = _staff_record_views(
+    DBSCheck,
+    DBSCheckForm,
+    noun="DBS check",
+    label="dbs-certificate",
+    file_field="certificate_copy",
+    perm_name="dbscheck",
+)
+staff_document_create, staff_document_edit, staff_document_download = _staff_record_views(
+    StaffDocument,
+    StaffDocumentForm,
+    noun="document",
+    label="staff-document",
+    file_field="file",
+    perm_name="staffdocument",
+)
+parental_leave_create, parental_leave_edit, _ = _staff_record_views(
+    ParentalLeave,
+    ParentalLeaveForm,
+    noun="parental leave record",
+    label="parental-leave",
+    file_field=None,
+    perm_name="parentalleave",
+)
+
+
+# Finance records.
+
+
+@requires("centre.view_financerecord")
+def finance_list(request):
+    return render(request, "centre/finance_list.html", {"records": FinanceRecord.objects.all()})
+
+
+@requires("centre.add_financerecord")
+@require_http_methods(["GET", "POST"])
+def finance_create(request):
+    return _record_form_page(
+        request,
+        form_class=FinanceRecordForm,
+        instance=FinanceRecord(),
+        title="Add a finance record",
+        back_url=reverse("centre:finance_list"),
+        saved="The finance record is saved.",
+    )
+
+
+@requires("centre.change_financerecord")
+@require_http_methods(["GET", "POST"])
+def finance_edit(request, pk):
+    return _record_form_page(
+        request,
+        form_class=FinanceRecordForm,
+        instance=get_object_or_404(FinanceRecord, pk=pk),
+        title="Edit finance record",
+        back_url=reverse("centre:finance_list"),
+        saved="The changes are saved.",
+    )
+
+
+@requires("centre.view_financerecord")
+def finance_download(request, pk):
+    return _download(request, get_object_or_404(FinanceRecord, pk=pk), "file", "finance-record")

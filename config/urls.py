@@ -1,0 +1,13 @@
+"""Every route of the project. Each view declares who may use it (``centre.access``);
+``tests/test_url_access.py`` fails for any route that does not."""
+
+from django.urls import include, path
+
+from centre import views as centre_views
+
+urlpatterns = [
+    path("", centre_views.home, name="home"),
+    path("privacy/", centre_views.privacy_notice, name="privacy_notice"),
+    path("accounts/", include("centre.auth_urls")),
+    path("centre/", include("centre.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrivacyRequestsConfig(AppConfig):
+    name = "privacy_requests"
+    verbose_name = "Privacy requests"

@@ -1,0 +1,1 @@
+"""Referrals, cases, the adults and children in them, and pre-visits (issue 3)."""

@@ -1,0 +1,1 @@
+"""Safeguarding concerns, incidents, the accident book and safeguarding holds (issue 5)."""
