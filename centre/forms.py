@@ -20,12 +20,21 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Uploaded files have no public URL; a file is "initial" when one is held."""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None))
+
+
 class CentreModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
+            elif isinstance(field, forms.FileField):
+                field.widget = PrivateFileInput()
 
 
 class SignInForm(AuthenticationForm):

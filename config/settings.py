@@ -69,7 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves collected static files in production; runserver and the tests' live server
+    # serve them themselves in development.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,9 +169,20 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-# E-mail goes to the console unless EMAIL_URL names a real server.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# E-mail: EMAIL_URL names the server (smtp+tls://user:password@host:587). Without it, mail
+# goes to the console in development and to an SMTP relay on localhost:25 in production.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": 30,
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="handover@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -206,7 +219,8 @@ X_FRAME_OPTIONS = "DENY"
 # styles or handlers anywhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.NONCE],
+    # Without a nonce on the page this leaves only 'strict-dynamic', which admits no script.
+    "script-src": [CSP.NONCE, CSP.STRICT_DYNAMIC],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

@@ -1,5 +1,7 @@
 """The cast: one person per role, plus an outsider with an account but no role."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from centre.roles import Role
@@ -35,9 +37,11 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    """Uploaded files go to a fresh folder per test, never into the developer's var/."""
+def _test_settings(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the developer's var/; a
+    fast hasher, because a deliberately slow one proves nothing here."""
     settings.UPLOAD_ROOT = tmp_path / "uploads"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -49,3 +53,25 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def world(db):
+    """One record of every kind a URL can point at (see tests/urls.py)."""
+    from tests.factories import (
+        DBSCheckFactory,
+        FinanceRecordFactory,
+        ParentalLeaveFactory,
+        StaffDocumentFactory,
+        StaffMemberFactory,
+        pdf_file,
+    )
+
+    staff_member = StaffMemberFactory()
+    return SimpleNamespace(
+        staff_member=staff_member,
+        dbs_check=DBSCheckFactory(staff_member=staff_member, certificate_copy=pdf_file()),
+        staff_document=StaffDocumentFactory(staff_member=staff_member, file=pdf_file()),
+        parental_leave=ParentalLeaveFactory(staff_member=staff_member),
+        finance_record=FinanceRecordFactory(file=pdf_file()),
+    )
