@@ -2,8 +2,10 @@ import logging
 from pathlib import PurePosixPath
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +113,26 @@ def home(request):
     else:
         template = "home/no_role.html"
     return render(request, template, context)
+
+
+@public
+def health(request):
+    """For the load balancer and docker-compose: can we reach the database and the cache?
+    Says nothing about any person or record."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        cache.set("health-check", "ok", timeout=5)
+        checks["cache"] = "ok" if cache.get("health-check") == "ok" else "unavailable"
+    except Exception:  # any failure of the cache means it is unavailable
+        checks["cache"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
 
 
 @public

@@ -45,14 +45,19 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def as_user(client):
-    """Sign ``client`` in as the given user and return it."""
+def queries_stay_flat(client, django_assert_max_num_queries):
+    """Assert a page costs at most ``most`` queries, and no more after ``add_more()`` has
+    added rows to it. Returns the second response."""
 
-    def sign_in(user):
-        client.force_login(user)
-        return client
+    def check(url, *, add_more, most=12):
+        client.get(url)  # warm the session and permission caches
+        with django_assert_max_num_queries(most) as before:
+            client.get(url)
+        add_more()
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            return client.get(url)
 
-    return sign_in
+    return check
 
 
 @pytest.fixture
