@@ -8,6 +8,7 @@ from .models import (
     ParentalLeave,
     StaffDocument,
     StaffMember,
+    User,
 )
 
 
@@ -91,6 +92,18 @@ class StaffMemberForm(CentreModelForm):
             "former_reference",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user = self.instance.user if self.instance.pk else None
+        if user is not None:
+            if not email:
+                raise forms.ValidationError(
+                    "This person signs in with their e-mail address, so it cannot be blank."
+                )
+            if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+                raise forms.ValidationError("Another account already signs in with this address.")
+        return email
 
 
 class DBSCheckForm(CentreModelForm):

@@ -51,6 +51,34 @@ def user_create(
 
 
 @transaction.atomic
+def staff_member_save(*, staff_member: StaffMember, actor=None) -> StaffMember:
+    """Save a staff record and keep its account in step: the same name, e-mail and role,
+    and no way in once the person has left."""
+    record_save(record=staff_member, actor=actor)
+    user = staff_member.user
+    if user is not None:
+        user.full_name = staff_member.full_name
+        if staff_member.email:
+            user.email = staff_member.email
+        record_save(record=user, actor=actor)
+        user_set_role(user=user, role=Role(staff_member.role))
+        if not staff_member.is_current:
+            user_deactivate(user=user, actor=actor)
+    return staff_member
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor=None) -> User:
+    """Stop ``user`` signing in and sign them out everywhere: a switched-off account must
+    not stay in use on a tablet that was already signed in."""
+    if user.is_active:
+        user.is_active = False
+        record_save(record=user, actor=actor)
+    _end_sessions_of(user)
+    return user
+
+
+@transaction.atomic
 def staff_member_set_access(
     *,
     staff_member: StaffMember,
@@ -77,14 +105,23 @@ def staff_member_set_access(
         if request is not None:
             transaction.on_commit(lambda: _send_set_password_link(user=user, request=request))
     else:
-        user.full_name = staff_member.full_name
         user.is_safeguarding_lead = is_safeguarding_lead
-        user_set_role(user=user, role=Role(staff_member.role))
-    user.is_active = is_active
-    record_save(record=user, actor=actor)
+        user.is_active = is_active
+        staff_member_save(staff_member=staff_member, actor=actor)
     if not is_active:
-        _end_sessions_of(user)
+        user_deactivate(user=user, actor=actor)
     return user
+
+
+@transaction.atomic
+def leavers_accounts_close(*, actor=None) -> int:
+    """Switch off the accounts of everyone whose last day has passed. Safe to run twice."""
+    leavers = StaffMember.objects.former().filter(user__is_active=True).select_related("user")
+    count = 0
+    for staff_member in leavers:
+        user_deactivate(user=staff_member.user, actor=actor)
+        count += 1
+    return count
 
 
 def _send_set_password_link(*, user, request):
@@ -100,8 +137,6 @@ def _send_set_password_link(*, user, request):
 
 
 def _end_sessions_of(user):
-    """Sign the user out everywhere: a switched-off account must not stay in use on a
-    tablet that was already signed in."""
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 

@@ -9,6 +9,7 @@ README's configuration table.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -197,7 +198,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Every periodic task lives here, with a comment saying when it runs.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # 01:30 every night: switch off the accounts of people whose last day has passed.
+    "close-accounts-of-leavers": {
+        "task": "centre.tasks.close_accounts_of_leavers",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # Security. Production defaults are strict; each can be relaxed only explicitly.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

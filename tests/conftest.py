@@ -7,6 +7,8 @@ import pytest
 from centre.roles import Role
 from centre.services import user_create
 
+pytest_plugins = ["tests.celery_worker"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 
