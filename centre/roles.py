@@ -69,11 +69,10 @@ def sync_role_groups(*, using=DEFAULT_DB_ALIAS, apps=global_apps):
 
 
 def sync_role_groups_after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
-    # post_migrate fires once per app; permissions of later apps appear as it goes, and
-    # the last call leaves every group complete.
-    try:
-        apps.get_model("auth", "Group")
-    except LookupError:
+    # post_migrate fires once per app with models, in INSTALLED_APPS order; every
+    # permission exists by the last one, so the groups are synced then, once.
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if sender.label != with_models[-1].label:
         return
     sync_role_groups(using=using, apps=apps)
 

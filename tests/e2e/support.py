@@ -1,0 +1,175 @@
+"""Helpers for the browser tests: sizes, signing in, and checks any page should pass.
+
+The fixtures that use them live in ``conftest.py``; tests import the helpers from here::
+
+    from tests.e2e.support import sign_in, assert_no_horizontal_scroll
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.conftest import PASSWORD
+
+# The sizes the centre's devices have: the office computer and a tablet either way round.
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "tablet": {"width": 768, "height": 1024},
+    "tablet-landscape": {"width": 1024, "height": 768},
+}
+
+# Smallest target a thumb can hit reliably (WCAG 2.5.5, and the CSS of .tablet pages).
+MIN_TAP_TARGET = 44
+
+# Screenshots for people to look at; /test-artifacts/ is ignored by git.
+ARTIFACTS_DIR = Path(
+    os.environ.get("E2E_ARTIFACTS_DIR")
+    or Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+)
+
+# Resource types whose failure to load means the page is broken (a missing stylesheet
+# still "works" but looks nothing like it should).
+_ASSET_TYPES = {"stylesheet", "script", "image", "font"}
+
+# Reports every CSP violation to the console too, with the directive and what was blocked
+# (Chromium's own message does not always say which element). Init scripts are injected
+# by the browser itself, so the policy does not block this one.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `Content Security Policy violation: ${event.violatedDirective} blocked ` +
+    `${event.blockedURI || "inline code"} at ${event.sourceFile || document.URL}` +
+    `:${event.lineNumber}`
+  );
+});
+"""
+
+
+@dataclass
+class PageLog:
+    """What a page said while the test used it: console messages, uncaught JavaScript
+    errors, and requests for its assets that failed."""
+
+    console: list[tuple[str, str]] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_assets: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on("console", lambda message: self.console.append((message.type, message.text)))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        if request.resource_type in _ASSET_TYPES:
+            self.failed_assets.append(f"{request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.request.resource_type in _ASSET_TYPES and response.status >= 400:
+            self.failed_assets.append(f"{response.url} (HTTP {response.status})")
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [
+            text
+            for kind, text in self.console
+            if kind == "error" and "content security policy" in text.lower()
+        ]
+
+    def clear(self) -> None:
+        self.console.clear()
+        self.page_errors.clear()
+        self.failed_assets.clear()
+
+
+_logs: WeakKeyDictionary[Page, PageLog] = WeakKeyDictionary()
+
+
+def watch(page: Page) -> PageLog:
+    """Start collecting what ``page`` says; the ``page_at`` fixture does this for you."""
+    log = _logs[page] = PageLog()
+    log.watch(page)
+    return log
+
+
+def log_of(page: Page) -> PageLog:
+    return _logs[page]
+
+
+def assert_no_csp_violations_or_js_errors(page: Page) -> None:
+    """Fail if the page broke its Content Security Policy or threw a JavaScript error at
+    any time since it was opened (every page it navigated to counts)."""
+    log = log_of(page)
+    problems = [f"CSP: {text}" for text in log.csp_violations]
+    problems += [f"JavaScript error: {text}" for text in log.page_errors]
+    assert not problems, f"{page.url} reported:\n  " + "\n  ".join(problems)
+
+
+def assert_assets_loaded(page: Page) -> None:
+    """Fail if a stylesheet, script, image or font the page asked for did not load."""
+    failed = log_of(page).failed_assets
+    assert not failed, f"{page.url} could not load:\n  " + "\n  ".join(failed)
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth})"
+    )
+    assert widths["page"] <= widths["window"], (
+        f"{page.url} scrolls sideways at {widths['window']} CSS px wide: its content is "
+        f"{widths['page']} px wide"
+    )
+
+
+def small_tap_targets(page: Page, within: str = "main") -> list[str]:
+    """Every visible button and link inside ``within`` that is smaller than 44 x 44 CSS
+    pixels, described as "role 'name' (width x height)"."""
+    area = page.locator(within)
+    small = []
+    for role in ("button", "link"):
+        for target in area.get_by_role(role).all():
+            if not target.is_visible():
+                continue
+            box = target.bounding_box()
+            if box is None:
+                continue
+            if box["width"] < MIN_TAP_TARGET or box["height"] < MIN_TAP_TARGET:
+                name = " ".join(target.inner_text().split())
+                small.append(f"{role} {name!r} ({box['width']:.0f} x {box['height']:.0f})")
+    return small
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save the whole page as ``test-artifacts/e2e/<name>.png`` and return the path."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS_DIR / f"{safe_file_name(name)}.png"
+    page.screenshot(path=path, full_page=True, animations="disabled")
+    return path
+
+
+def safe_file_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
+def sign_in(page: Page, user, password: str = PASSWORD) -> None:
+    """Sign in through the real form, as a person would, and wait for the home page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    try:
+        page.wait_for_url("/")
+    except PlaywrightTimeoutError:
+        alert = page.get_by_role("alert")
+        said = " ".join(alert.inner_text().split()) if alert.count() else "no error shown"
+        pytest.fail(
+            f"Signing in as {user.email} did not reach the home page; still at {page.url} ({said})",
+            pytrace=False,
+        )
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
