@@ -44,6 +44,8 @@ pytest: install-test
 	@if [ -n "$(CHROMIUM)" ]; then \
 		echo "Browser tests: using Chromium at $(CHROMIUM)"; \
 		CHROMIUM_PATH="$(CHROMIUM)" $(BIN)/pytest; \
+	elif [ "$$E2E_REQUIRED" = "1" ]; then \
+		echo "E2E_REQUIRED=1 but Chromium was not found: failing."; exit 1; \
 	else \
 		echo "*** Chromium not found: SKIPPING the browser (end-to-end) tests. Install it with 'apt-get install chromium' to run them. ***"; \
 		$(BIN)/pytest -m "not e2e"; \

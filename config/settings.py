@@ -41,7 +41,7 @@ SECRET_KEY = (
     or "django-insecure-development-only-key-never-used-in-production"
 )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS", default=[]) if host.strip()]
 if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -49,7 +49,9 @@ if not ALLOWED_HOSTS:
             "centre uses, separated by commas, for example ALLOWED_HOSTS=handover.example.org."
         )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if origin.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

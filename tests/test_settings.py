@@ -99,3 +99,18 @@ def test_database_and_redis_urls_select_postgresql_and_a_real_broker():
         "False",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_static_files_collect_for_production(tmp_path):
+    """WhiteNoise's manifest storage refuses a file that points at a missing one (a source
+    map, an image in the CSS): production must collect cleanly."""
+    result = manage(
+        "collectstatic",
+        "--no-input",
+        **PRODUCTION,
+        STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+    assert list((tmp_path / "static" / "vendor" / "bootstrap").glob("bootstrap.min.*.css"))
