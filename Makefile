@@ -25,12 +25,7 @@ install-test: venv
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	@if [ "$$($(BIN)/python manage.py shell -c 'from centre.models import User; print(User.objects.exists())')" = "False" ]; then \
-		$(BIN)/python manage.py seed_demo; \
-	else \
-		echo "Demo logins (if this database was seeded): manager@example.org / demo-manager-pass," \
-		     "staff@example.org / demo-staff-pass, volunteer@example.org / demo-volunteer-pass"; \
-	fi
+	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Serving Handover on http://127.0.0.1:8000"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -43,3 +43,10 @@ def test_it_refuses_a_database_that_already_has_users(db, settings, manager):
     with pytest.raises(CommandError, match="only fills an empty one"):
         call_command("seed_demo")
     assert not CentreProfile.objects.exists()
+
+
+def test_with_if_empty_it_leaves_a_database_with_users_alone(db, settings, manager, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--if-empty")
+    assert "no demo data was added" in capsys.readouterr().out
+    assert not CentreProfile.objects.exists()

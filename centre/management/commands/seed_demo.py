@@ -53,19 +53,32 @@ def demo_pdf(name="demo.pdf"):
 class Command(BaseCommand):
     help = "Fill an empty database with a fictional centre, its users and its staff records."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (and succeed) when the database already has users.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo only runs with DEBUG on: its demo passwords are public and must "
                 "never reach a real centre's database."
             )
         if User.objects.exists():
-            raise CommandError("The database already has users; seed_demo only fills an empty one.")
-        with transaction.atomic():
-            self.seed()
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Sign in with:"))
+            if not if_empty:
+                raise CommandError(
+                    "The database already has users; seed_demo only fills an empty one."
+                )
+            self.stdout.write("The database already has users, so no demo data was added.")
+        else:
+            with transaction.atomic():
+                self.seed()
+            self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write("Demo logins (on a database seed_demo filled):")
         for email, password, name, role, _ in DEMO_USERS:
-            self.stdout.write(f"  {role.value:<10} {email:<24} {password}   ({name})")
+            self.stdout.write(f"  {role.value:<10} {email:<24} {password:<20} ({name})")
 
     def seed(self):
         today = timezone.localdate()
