@@ -1,6 +1,7 @@
 """Uploaded files: checked by their content, stored under generated names, never served
 from a public path."""
 
+import math
 from pathlib import PurePosixPath
 from uuid import uuid4
 
@@ -62,7 +63,8 @@ def validate_upload(file):
     if getattr(file, "_committed", False):
         return
     if file.size > MAX_UPLOAD_BYTES:
-        megabytes = file.size / (1024 * 1024)
+        # Rounded up, so a file just over the limit never reads as "10.0 MB".
+        megabytes = math.ceil(file.size * 10 / (1024 * 1024)) / 10
         raise ValidationError(
             f"This file is {megabytes:.1f} MB. The largest file we can take is 10 MB; "
             "please scan it at a lower resolution or split it.",

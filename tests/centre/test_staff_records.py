@@ -128,7 +128,7 @@ def test_it_refuses_an_upload_over_10_mb_and_accepts_one_of_exactly_10_mb(
         dbs_form(certificate_copy=upload(too_big)),
     )
     assert response.context["form"].errors["certificate_copy"] == [
-        "This file is 10.0 MB. The largest file we can take is 10 MB; please scan it at a "
+        "This file is 10.1 MB. The largest file we can take is 10 MB; please scan it at a "
         "lower resolution or split it."
     ]
     assert not DBSCheck.objects.exists()
