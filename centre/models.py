@@ -15,10 +15,27 @@ def _today():
     return timezone.localdate()
 
 
-def _not_in_future(value, label):
-    if value and value > _today():
-        return ValidationError(f"{label} cannot be in the future.", code="future")
-    return None
+def _future_date_errors(instance, labels):
+    """``{field: error}`` for each date field of ``labels`` that lies after today."""
+    today = _today()
+    return {
+        field: ValidationError(f"{label} cannot be in the future.", code="future")
+        for field, label in labels.items()
+        if getattr(instance, field) and getattr(instance, field) > today
+    }
+
+
+def private_file_field(verbose_name=None, **options):
+    """An optional upload, checked by content and kept where no URL serves it."""
+    options.setdefault("help_text", "PDF, JPEG or PNG, up to 10 MB.")
+    return models.FileField(
+        verbose_name,
+        upload_to=private_upload_to,
+        storage=private_storage,
+        validators=[validate_upload],
+        blank=True,
+        **options,
+    )
 
 
 class UserManager(BaseUserManager):
@@ -222,15 +239,14 @@ class StaffMember(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        for field, label in [
-            ("date_of_birth", "A date of birth"),
-            ("started_on", "A start date"),
-            ("confidentiality_agreement_signed_on", "The date the agreement was signed"),
-        ]:
-            error = _not_in_future(getattr(self, field), label)
-            if error:
-                errors[field] = error
+        errors = _future_date_errors(
+            self,
+            {
+                "date_of_birth": "A date of birth",
+                "started_on": "A start date",
+                "confidentiality_agreement_signed_on": "The date the agreement was signed",
+            },
+        )
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = "The end date cannot be before the start date."
         if errors:
@@ -261,12 +277,8 @@ class DBSCheck(models.Model):
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.ENHANCED)
     decision = models.CharField("vetting decision", max_length=30, choices=Decision.choices)
     outcome = models.TextField(blank=True)
-    certificate_copy = models.FileField(
+    certificate_copy = private_file_field(
         "copy of the certificate",
-        upload_to=private_upload_to,
-        storage=private_storage,
-        validators=[validate_upload],
-        blank=True,
         help_text="PDF, JPEG or PNG, up to 10 MB. It is destroyed six months after the check.",
     )
     certificate_destroyed_on = models.DateField(null=True, blank=True, editable=False)
@@ -282,9 +294,9 @@ class DBSCheck(models.Model):
 
     def clean(self):
         super().clean()
-        error = _not_in_future(self.checked_on, "The date of the check")
-        if error:
-            raise ValidationError({"checked_on": error})
+        errors = _future_date_errors(self, {"checked_on": "The date of the check"})
+        if errors:
+            raise ValidationError(errors)
 
 
 class StaffDocument(models.Model):
@@ -304,13 +316,7 @@ class StaffDocument(models.Model):
     former_reference = models.CharField(max_length=64, blank=True)
     category = models.CharField(max_length=20, choices=Category.choices)
     title = models.CharField(max_length=200)
-    file = models.FileField(
-        upload_to=private_upload_to,
-        storage=private_storage,
-        validators=[validate_upload],
-        blank=True,
-        help_text="PDF, JPEG or PNG, up to 10 MB.",
-    )
+    file = private_file_field()
     last_used_on = models.DateField(
         "date last used",
         null=True,
@@ -329,9 +335,9 @@ class StaffDocument(models.Model):
 
     def clean(self):
         super().clean()
-        error = _not_in_future(self.last_used_on, "The date last used")
-        if error:
-            raise ValidationError({"last_used_on": error})
+        errors = _future_date_errors(self, {"last_used_on": "The date last used"})
+        if errors:
+            raise ValidationError(errors)
 
 
 class ParentalLeave(models.Model):
@@ -359,18 +365,14 @@ class ParentalLeave(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = _future_date_errors(
+            self,
+            {"child_born_on": "The child's date of birth", "adopted_on": "The date of adoption"},
+        )
         if not self.child_born_on and not self.adopted_on:
             errors["child_born_on"] = "Give the child's date of birth or the date of adoption."
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = "The end date cannot be before the start date."
-        for field, label in [
-            ("child_born_on", "The child's date of birth"),
-            ("adopted_on", "The date of adoption"),
-        ]:
-            error = _not_in_future(getattr(self, field), label)
-            if error:
-                errors[field] = error
         if errors:
             raise ValidationError(errors)
 
@@ -399,13 +401,7 @@ class FinanceRecord(models.Model):
         blank=True,
         help_text="Only for a record covering more than one financial year.",
     )
-    file = models.FileField(
-        upload_to=private_upload_to,
-        storage=private_storage,
-        validators=[validate_upload],
-        blank=True,
-        help_text="PDF, JPEG or PNG, up to 10 MB.",
-    )
+    file = private_file_field()
 
     history = HistoricalRecords()
 
