@@ -26,14 +26,15 @@ def _future_date_errors(instance, labels):
 
 
 def private_file_field(verbose_name=None, **options):
-    """An optional upload, checked by content and kept where no URL serves it."""
+    """An upload (optional unless ``blank=False``), checked by content and kept where no
+    URL serves it."""
     options.setdefault("help_text", "PDF, JPEG or PNG, up to 10 MB.")
+    options.setdefault("blank", True)
     return models.FileField(
         verbose_name,
         upload_to=private_upload_to,
         storage=private_storage,
         validators=[validate_upload],
-        blank=True,
         **options,
     )
 

@@ -38,7 +38,21 @@ PROJECT_APPS = (
 # Staff do the day-to-day case work; volunteers keep the session register and raise
 # safeguarding concerns, nothing else. Later issues add to these sets as they add models.
 ROLE_PERMISSIONS = {
-    Role.STAFF: frozenset(),
+    Role.STAFF: frozenset(
+        f"referrals.{action}_{model}"
+        for model in (
+            "case",
+            "referral",
+            "adult",
+            "child",
+            "protectiveorder",
+            "previsit",
+            "consent",
+            "communication",
+            "casedocument",
+        )
+        for action in ("view", "add", "change")
+    ),
     Role.VOLUNTEER: frozenset(),
 }
 
