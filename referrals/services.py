@@ -164,10 +164,10 @@ def activation_problems(case: Case) -> list[str]:
 
 @transaction.atomic
 def case_activate(*, case: Case, actor, on: datetime.date | None = None) -> Case:
+    case = _move(case, Status.ACTIVE, actor=actor)
     problems = activation_problems(case)
     if problems:
-        raise ValidationError(problems)
-    case = _move(case, Status.ACTIVE, actor=actor)
+        raise ValidationError(problems)  # the atomic block undoes the move
     case.activated_on = on or timezone.localdate()
     case.next_review_on = add_months(case.activated_on, REVIEW_EVERY_MONTHS)
     return record_save(record=case, actor=actor)

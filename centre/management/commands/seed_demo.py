@@ -7,12 +7,15 @@ records.
 
 import datetime
 import io
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from centre.models import (
     CentreProfile,
@@ -266,6 +269,7 @@ class Command(BaseCommand):
                 ),
                 actor=manager,
             )
+        self.seed_later_apps(actor=users[Role.STAFF], today=today)
         record_save(
             record=FinanceRecord(
                 description="Three-year lottery grant agreement",
@@ -275,3 +279,10 @@ class Command(BaseCommand):
             ),
             actor=manager,
         )
+
+    def seed_later_apps(self, *, actor, today):
+        """Each app that builds on the centre adds its own demo records from a ``demo``
+        module with a ``seed(actor=, today=)`` function; the centre names none of them."""
+        for config in apps.get_app_configs():
+            if config.name != "centre" and module_has_submodule(config.module, "demo"):
+                import_module(f"{config.name}.demo").seed(actor=actor, today=today)
