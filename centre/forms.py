@@ -116,6 +116,7 @@ class DBSCheckForm(CentreModelForm):
             "decision",
             "outcome",
             "certificate_copy",
+            "certificate_copy_held_elsewhere",
         ]
         widgets = {"outcome": forms.Textarea(attrs={"rows": 3})}
 
@@ -124,6 +125,7 @@ class DBSCheckForm(CentreModelForm):
         # Once destroyed, a certificate copy may never come back.
         if self.instance.certificate_destroyed_on:
             del self.fields["certificate_copy"]
+            del self.fields["certificate_copy_held_elsewhere"]
 
 
 class StaffDocumentForm(CentreModelForm):

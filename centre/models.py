@@ -282,6 +282,14 @@ class DBSCheck(models.Model):
         "copy of the certificate",
         help_text="PDF, JPEG or PNG, up to 10 MB. It is destroyed six months after the check.",
     )
+    certificate_copy_held_elsewhere = models.BooleanField(
+        "a copy is held outside Handover",
+        default=False,
+        help_text=(
+            "On paper or in an earlier system. It too must be destroyed six months after "
+            "the check."
+        ),
+    )
     certificate_destroyed_on = models.DateField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
@@ -292,6 +300,13 @@ class DBSCheck(models.Model):
 
     def __str__(self):
         return f"DBS check of {self.checked_on:%d/%m/%Y}"
+
+    @property
+    def has_certificate_copy(self):
+        """Whether a copy of the certificate exists anywhere the centre keeps one."""
+        return bool(self.certificate_copy) or (
+            self.certificate_copy_held_elsewhere and not self.certificate_destroyed_on
+        )
 
     def clean(self):
         super().clean()

@@ -8,7 +8,6 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .access import public, requires, signed_in
@@ -91,7 +90,6 @@ def home(request):
     user = request.user
     context = {"role": user.role}
     if user.role == Role.MANAGER:
-        today = timezone.localdate()
         staff = StaffMember.objects.current()
         context.update(
             profile=CentreProfile.load(),
@@ -102,9 +100,11 @@ def home(request):
                     "pk", filter=Q(confidentiality_agreement_signed_on__isnull=True)
                 ),
             ),
-            certificate_copies_held=DBSCheck.objects.exclude(certificate_copy="").count(),
+            certificate_copies_held=DBSCheck.objects.filter(
+                ~Q(certificate_copy="")
+                | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
+            ).count(),
             finance_record_count=FinanceRecord.objects.count(),
-            today=today,
         )
         template = "home/manager.html"
     elif user.role == Role.STAFF:
