@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke venv install install-test clean
+.PHONY: run test lint pytest smoke bench venv install install-test clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -57,6 +57,11 @@ smoke: install-test
 		       $(BIN)/pytest -q -p no:cacheprovider tests/test_url_access.py'
 
 test: lint pytest smoke
+
+# Speed, measured against a baseline in the same run (see bench/). Use PostgreSQL:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
+bench: install-test
+	$(BIN)/python bench/case_search.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -43,26 +43,33 @@ class CaseQuerySet(models.QuerySet):
 
     def search(self, term):
         """Cases matching a reference, a person's name, a date of birth or a postcode.
-        Each part is an indexed lookup of its own (see migration 0002 for the names)."""
+
+        Each way of matching is an indexed lookup returning case ids (see migration 0002
+        for the names), and their union picks the cases: the cost follows the matches,
+        not the number of cases held."""
         term = " ".join(term.split())
         if not term:
             return self
-        query = Q(reference__iexact=term) | Q(former_reference__iexact=term)
+        matches = [
+            # Our references are stored in capitals; former ones as they came.
+            Case.objects.filter(reference=term.upper()).values("pk"),
+            Case.objects.filter(former_reference__iexact=term).values("pk"),
+        ]
         date = _parse_date(term)
         if date:
-            query |= Q(pk__in=Adult.objects.filter(date_of_birth=date).values("case_id"))
-            query |= Q(pk__in=Child.objects.filter(date_of_birth=date).values("case_id"))
+            matches.append(Adult.objects.filter(date_of_birth=date).values("case_id"))
+            matches.append(Child.objects.filter(date_of_birth=date).values("case_id"))
         postcode = _postcode_key(term)
         if 5 <= len(postcode) <= 8 and any(c.isdigit() for c in postcode):
-            query |= Q(pk__in=Adult.objects.filter(postcode_key=postcode).values("case_id"))
+            matches.append(Adult.objects.filter(postcode_key=postcode).values("case_id"))
         words = [word for word in term.split() if not any(c.isdigit() for c in word)]
         if words:
             for model in (Adult, Child):
                 same_person = Q()
                 for word in words:
                     same_person &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
-                query |= Q(pk__in=model.objects.filter(same_person).values("case_id"))
-        return self.filter(query)
+                matches.append(model.objects.filter(same_person).values("case_id"))
+        return self.filter(pk__in=matches[0].union(*matches[1:]))
 
 
 def _parse_date(text):

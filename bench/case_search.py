@@ -1,0 +1,193 @@
+"""How fast staff find a case among tens of thousands.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
+
+Builds a throwaway test database (``test_<name>``, dropped at the end) holding N fictional
+cases (default 20,000; ``BENCH_CASES`` to change), then times, in the same run:
+
+- Handover's search (``Case.objects.search``): indexed lookups, one subquery per kind;
+- the baseline a first version would write: ``icontains`` across the joined adults and
+  children with ``distinct()``.
+
+It prints the median and 90th percentile of each over repeated runs, side by side. Run
+it on PostgreSQL, the database the centre uses; SQLite works but is not what production
+sees.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
+
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Harvey",
+    "Isla",
+    "Jack",
+    "Kofi",
+    "Lena",
+    "Milo",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Quinn",
+    "Ruby",
+    "Sami",
+    "Tara",
+]
+LAST = [
+    "Ashdown",
+    "Brightwater",
+    "Carrow",
+    "Dunmore",
+    "Elsworth",
+    "Fennick",
+    "Gorran",
+    "Hartwell",
+    "Ivesley",
+    "Jessop",
+    "Kettering",
+    "Lowther",
+    "Marsden",
+    "Northcott",
+    "Oakhurst",
+    "Pendry",
+    "Quarrie",
+    "Rudland",
+    "Stannard",
+    "Thornbury",
+]
+
+
+def letters(n):
+    return f"{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}"
+
+
+def build(count):
+    from referrals.models import Adult, Case, Child, Referral
+
+    rng = random.Random(20261129)  # noqa: S311 - repeatable fictional data, not secrets
+    cases = Case.objects.bulk_create(
+        Case(reference=f"HC-2026-{n:05d}", status="active", retention_rule="contact-court")
+        for n in range(1, count + 1)
+    )
+    Referral.objects.bulk_create(
+        Referral(case=case, source="self", received_on=date(2026, 1, 1), service="supported")
+        for case in cases
+    )
+    adults, children = [], []
+    for n, case in enumerate(cases):
+        # Surnames made unusual with a letter suffix, so most searches find a few families.
+        last = f"{rng.choice(LAST)}{letters(n)}"
+        for role in ("resident", "visiting"):
+            adults.append(
+                Adult(
+                    case=case,
+                    role=role,
+                    first_name=rng.choice(FIRST),
+                    last_name=last,
+                    date_of_birth=date(1975, 1, 1) + timedelta(days=rng.randrange(9000)),
+                    postcode=f"EF{n % 90 + 1} {n % 9 + 1}{letters(n).upper()}",
+                )
+            )
+        children.append(
+            Child(
+                case=case,
+                first_name=rng.choice(FIRST),
+                last_name=last,
+                date_of_birth=date(2012, 1, 1) + timedelta(days=rng.randrange(4000)),
+            )
+        )
+    Adult.objects.bulk_create(adults, batch_size=5000)
+    Child.objects.bulk_create(children, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return adults, children
+
+
+def baseline(term):
+    """What a first version would write: contains, across joins, made distinct."""
+    from referrals.models import Case
+
+    query = Q(reference__icontains=term) | Q(former_reference__icontains=term)
+    for word in term.split():
+        query |= (
+            Q(adults__first_name__icontains=word)
+            | Q(adults__last_name__icontains=word)
+            | Q(adults__postcode__icontains=word)
+            | Q(children__first_name__icontains=word)
+            | Q(children__last_name__icontains=word)
+        )
+    return Case.objects.filter(query).distinct()
+
+
+def timed(run, repeats):
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+
+
+def main():
+    from referrals.models import Case
+
+    count = int(os.environ.get("BENCH_CASES", "20000"))
+    repeats = int(os.environ.get("BENCH_REPEATS", "30"))
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        started = time.perf_counter()
+        adults, children = build(count)
+        built = time.perf_counter() - started
+        sample_adult = adults[count // 2]
+        terms = {
+            "surname": sample_adult.last_name,
+            "first and last name": f"{sample_adult.first_name} {sample_adult.last_name}",
+            "postcode": sample_adult.postcode,
+            "date of birth": sample_adult.date_of_birth.strftime("%d/%m/%Y"),
+            "reference": f"HC-2026-{count // 3:05d}",
+        }
+        print(
+            f"{count:,} cases ({len(adults):,} adults, {len(children):,} children) on "
+            f"{connection.vendor}, built in {built:.1f}s; {repeats} runs each, first 50 rows"
+        )
+        print(
+            f"{'search by':<22}{'Handover ms (p50/p90)':>24}{'baseline ms (p50/p90)':>24}"
+            f"{'rows':>8}"
+        )
+        for label, term in terms.items():
+            ours = timed(lambda t=term: list(Case.objects.search(t)[:50]), repeats)
+            theirs = timed(lambda t=term: list(baseline(t)[:50]), repeats)
+            rows = Case.objects.search(term).count()
+            print(
+                f"{label:<22}{ours[0]:>12.2f} / {ours[1]:<9.2f}{theirs[0]:>12.2f} / "
+                f"{theirs[1]:<9.2f}{rows:>6}"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
