@@ -6,6 +6,7 @@ from .access import rule_of
 # rule admits, so the menu can never offer a page that would answer 403.
 NAVIGATION = [
     ("Home", "home"),
+    ("Cases", "referrals:case_list"),
     ("Staff register", "centre:staff_list"),
     ("Finance records", "centre:finance_list"),
     ("Centre details", "centre:profile_edit"),

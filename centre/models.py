@@ -286,8 +286,7 @@ class DBSCheck(models.Model):
         "a copy is held outside Handover",
         default=False,
         help_text=(
-            "On paper or in an earlier system. It too must be destroyed six months after "
-            "the check."
+            "On paper or in an earlier system. It too must be destroyed six months after the check."
         ),
     )
     certificate_destroyed_on = models.DateField(null=True, blank=True, editable=False)

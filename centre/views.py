@@ -1,16 +1,14 @@
-import logging
-from pathlib import PurePosixPath
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .access import public, requires, signed_in
+from .downloads import file_download
 from .forms import (
     CentreProfileForm,
     DBSCheckForm,
@@ -30,8 +28,6 @@ from .models import (
 )
 from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
-
-audit = logging.getLogger("handover.audit")
 
 
 def _form_page(request, *, form, title, on_valid, back_url, intro=""):
@@ -66,20 +62,6 @@ def _record_form_page(
     return _form_page(
         request, form=form, title=title, on_valid=on_valid, back_url=back_url, intro=intro
     )
-
-
-def _download(request, record, field_name, label):
-    file = getattr(record, field_name)
-    if not file:
-        raise Http404("There is no file on this record.")
-    # Sensitive read: logged by ids only, never by name.
-    audit.info("file-download kind=%s id=%s user=%s", label, record.pk, request.user.pk)
-    extension = PurePosixPath(file.name).suffix
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=f"{label}-{record.pk}{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # Home and the public privacy notice.
@@ -307,7 +289,7 @@ def _staff_record_views(model, form_class, *, noun, label, file_field, perm_name
 
         @requires(f"centre.view_{perm_name}")
         def download(request, pk):
-            return _download(request, get_object_or_404(model, pk=pk), file_field, label)
+            return file_download(request, get_object_or_404(model, pk=pk), file_field, label)
 
     return create, edit, download
 
@@ -374,4 +356,4 @@ def finance_edit(request, pk):
 
 @requires("centre.view_financerecord")
 def finance_download(request, pk):
-    return _download(request, get_object_or_404(FinanceRecord, pk=pk), "file", "finance-record")
+    return file_download(request, get_object_or_404(FinanceRecord, pk=pk), "file", "finance-record")

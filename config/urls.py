@@ -11,4 +11,5 @@ urlpatterns = [
     path("health/", centre_views.health, name="health"),
     path("accounts/", include("centre.auth_urls")),
     path("centre/", include("centre.urls")),
+    path("cases/", include("referrals.urls")),
 ]

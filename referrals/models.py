@@ -237,7 +237,9 @@ class Referral(models.Model):
         )
         if self.source == self.Source.OTHER and not self.source_other:
             errors["source_other"] = "Say where the referral came from."
-        if not self.court_order and (self.court_order_type or self.court_order_date):
+        if not self.court_order and (
+            self.court_order_type or self.court_order_date or self.court_order_copy
+        ):
             errors["court_order"] = "Tick this if there is a court order, or clear its details."
         if self.interpreter_needed and not self.interpreter_language:
             errors["interpreter_language"] = "Say which language the interpreter is needed for."
@@ -326,7 +328,16 @@ class Adult(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["role", "last_name", "first_name"]
+        # Resident, then visiting, then other adults: the order staff read a family in.
+        ordering = [
+            models.Case(
+                models.When(role="resident", then=0),
+                models.When(role="visiting", then=1),
+                default=2,
+            ),
+            "last_name",
+            "first_name",
+        ]
         # Name prefix searches use the PostgreSQL-only indexes of migration 0002.
         indexes = [models.Index(fields=["date_of_birth"])]
 
@@ -411,9 +422,14 @@ class Consent(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"given_on": "The date consent was given"})
+        errors = _future_date_errors(
+            self,
+            {"given_on": "The date consent was given", "withdrawn_on": "The date of withdrawal"},
+        )
         if self.given_by_id and self.case_id and self.given_by.case_id != self.case_id:
             errors["given_by"] = "Consent must come from an adult in this case."
+        if self.given_on and self.withdrawn_on and self.withdrawn_on < self.given_on:
+            errors["withdrawn_on"] = "Consent cannot be withdrawn before it was given."
         if errors:
             raise ValidationError(errors)
 
@@ -441,7 +457,8 @@ class PreVisit(models.Model):
     photo_id_seen = models.BooleanField("photo identification seen", default=False)
     photograph = private_file_field(
         "photograph for identification at handover",
-        help_text="Optional. JPEG or PNG, up to 10 MB; volunteers see it at handover.",
+        help_text="Optional. A photo (JPEG or PNG) or a PDF, up to 10 MB; volunteers see it "
+        "at handover.",
     )
     medical_needs = models.TextField(
         "medical needs and allergies",
@@ -492,7 +509,10 @@ class PreVisit(models.Model):
             errors["adult"] = "The adult must belong to this case."
         if self.ground_rules_agreed_on and not self.ground_rules_witnessed_by:
             errors["ground_rules_witnessed_by"] = "Say who witnessed the agreement."
-        if self.medical_needs and not (self.medical_consent and self.medical_consent.is_active):
+        consent = self.medical_consent if self.medical_consent_id else None
+        if consent and consent.case_id != self.case_id:
+            errors["medical_consent"] = "The consent must be one given in this case."
+        elif self.medical_needs and not (consent and consent.is_active):
             errors["medical_consent"] = (
                 "Medical needs can be recorded only with explicit consent: record the consent "
                 "first, then choose it here."

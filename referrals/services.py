@@ -59,9 +59,8 @@ def retention_class_for(referral: Referral) -> tuple[str, str]:
     if referral.service == Referral.Service.SUPERVISED:
         reasons.append("supervised contact")
     if reasons:
-        because = ", ".join(reasons)
         return RetentionRule.CONTACT_COURT, (
-            f"Kept three years after closure: {because[0].upper()}{because[1:]}."
+            f"Kept three years after closure: {', '.join(reasons)}."
         )
     service = referral.get_service_display().lower()
     return RetentionRule.CONTACT_SELF, (
@@ -109,8 +108,8 @@ def _move(case: Case, to_status, *, actor, reason=""):
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_status not in TRANSITIONS[case.status]:
         raise ValidationError(
-            f"A case that is {case.get_status_display().lower()} cannot be moved to "
-            f"{Status(to_status).label.lower()}."
+            f"A case at “{case.get_status_display()}” cannot move to "
+            f"“{Status(to_status).label}”. Nothing has changed."
         )
     StatusChange.objects.create(
         case=case, from_status=case.status, to_status=to_status, changed_by=actor, reason=reason
@@ -177,6 +176,8 @@ def case_activate(*, case: Case, actor, on: datetime.date | None = None) -> Case
 def case_close(*, case: Case, closed_on: datetime.date, reason: str, actor) -> Case:
     if not reason.strip():
         raise ValidationError("Give the reason the case is closed.")
+    if closed_on < case.referral.received_on:
+        raise ValidationError("A case cannot close before its referral was received.")
     case = _move(case, Status.CLOSED, actor=actor, reason=reason)
     case.closed_on = closed_on
     case.closure_reason = reason
@@ -189,12 +190,16 @@ def case_review_record(*, case: Case, reviewed_on: datetime.date, actor) -> Case
     """The six-monthly review is done: the next falls six months on."""
     if case.status != Status.ACTIVE:
         raise ValidationError("Only an active case has six-monthly reviews.")
+    if reviewed_on > timezone.localdate():
+        raise ValidationError("A review cannot be recorded for a day still to come.")
     case.next_review_on = add_months(reviewed_on, REVIEW_EVERY_MONTHS)
     return record_save(record=case, actor=actor)
 
 
 @transaction.atomic
 def pre_visit_save(*, pre_visit: PreVisit, children=(), actor=None) -> PreVisit:
+    if any(child.case_id != pre_visit.case_id for child in children):
+        raise ValidationError({"children": "Only this case's children can come to its pre-visit."})
     record_save(record=pre_visit, actor=actor)
     pre_visit.children.set(children)
     return pre_visit
@@ -204,6 +209,8 @@ def pre_visit_save(*, pre_visit: PreVisit, children=(), actor=None) -> PreVisit:
 def consent_withdraw(*, consent: Consent, withdrawn_on: datetime.date, actor) -> Consent:
     """Withdrawing consent removes the information it covered, from the records and from
     their history, so nothing of it remains to be read."""
+    if consent.withdrawn_on:
+        raise ValidationError("This consent was withdrawn already.")
     consent.withdrawn_on = withdrawn_on
     record_save(record=consent, actor=actor)
     for pre_visit in PreVisit.objects.filter(medical_consent=consent):

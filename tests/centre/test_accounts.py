@@ -75,7 +75,7 @@ def test_each_role_lands_on_its_own_home_page(client, manager, staff, volunteer,
 def test_the_navigation_offers_each_role_only_what_it_may_open(client, manager, volunteer):
     client.force_login(manager)
     labels = [item["label"] for item in client.get(reverse("home")).context["navigation"]]
-    assert labels == ["Home", "Staff register", "Finance records", "Centre details"]
+    assert labels == ["Home", "Cases", "Staff register", "Finance records", "Centre details"]
     client.force_login(volunteer)
     labels = [item["label"] for item in client.get(reverse("home")).context["navigation"]]
     assert labels == ["Home"]

@@ -111,7 +111,7 @@ def test_the_retention_class_follows_the_referral(db, referral, rule):
 def test_the_reason_names_everything_that_makes_it_three_years(db):
     case = new_case(source="solicitor", court_order=True, service="supervised")
     assert case.retention_reason == (
-        "Kept three years after closure: Referred by family solicitor, there is a court "
+        "Kept three years after closure: referred by family solicitor, there is a court "
         "order, supervised contact."
     )
 
@@ -124,7 +124,7 @@ def test_changing_the_referral_recomputes_the_retention_class(db, staff):
     referral_update(referral=referral, actor=staff)
     case.refresh_from_db()
     assert case.retention_rule == RetentionRule.CONTACT_COURT
-    assert case.retention_reason == "Kept three years after closure: Supervised contact."
+    assert case.retention_reason == "Kept three years after closure: supervised contact."
     assert case.history.latest().history_user == staff
 
 
@@ -166,8 +166,8 @@ def test_the_journey_to_active_records_who_moved_it_and_when(db, staff):
 @pytest.mark.parametrize(
     ("move", "message"),
     [
-        (lambda c, u: case_activate(case=c, actor=u), "cannot be moved to active"),
-        (lambda c, u: case_start_pre_visits(case=c, actor=u), "cannot be moved to pre-visits"),
+        (lambda c, u: case_activate(case=c, actor=u), "cannot move to “Active”"),
+        (lambda c, u: case_start_pre_visits(case=c, actor=u), "cannot move to “Pre-visits”"),
     ],
 )
 def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(db, staff, move, message):
@@ -183,10 +183,10 @@ def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(db, staf
 def test_a_closed_or_declined_case_goes_nowhere(db, staff):
     declined = case_decline(case=new_case(), reason="Outside our area", actor=staff)
     assert declined.declined_reason == "Outside our area"
-    with pytest.raises(ValidationError, match="A case that is declined cannot be moved"):
+    with pytest.raises(ValidationError, match="A case at “Declined” cannot move"):
         case_accept(case=declined, actor=staff)
     closed = case_close(case=new_case(), closed_on=TODAY, reason="Withdrawn", actor=staff)
-    with pytest.raises(ValidationError, match="A case that is closed cannot be moved"):
+    with pytest.raises(ValidationError, match="A case at “Closed” cannot move"):
         case_close(case=closed, closed_on=TODAY, reason="Again", actor=staff)
 
 
@@ -331,3 +331,79 @@ def test_a_communication_dated_in_the_future_is_refused(db, staff):
                 summary="Called to check on progress",
             )
         )
+
+
+def test_a_pre_visit_takes_only_this_cases_children(db):
+    case, other = new_case(), new_case()
+    resident, _ = add_family(case)
+    add_family(other)
+    with pytest.raises(ValidationError, match="Only this case's children"):
+        pre_visit_save(
+            pre_visit=PreVisit(case=case, adult=resident, visited_on=TODAY),
+            children=list(other.children.all()),
+        )
+    assert not PreVisit.objects.exists()
+
+
+def test_medical_needs_need_consent_given_in_the_same_case(db, staff):
+    case, other = new_case(), new_case()
+    resident, _ = add_family(case)
+    stranger, _ = add_family(other)
+    consent = record_save(
+        record=Consent(case=other, given_by=stranger, scope="Allergies", given_on=TODAY)
+    )
+    with pytest.raises(ValidationError) as error:
+        pre_visit_save(
+            pre_visit=PreVisit(
+                case=case,
+                adult=resident,
+                visited_on=TODAY,
+                medical_needs="Asthma",
+                medical_consent=consent,
+            )
+        )
+    assert error.value.message_dict["medical_consent"] == [
+        "The consent must be one given in this case."
+    ]
+
+
+def test_consent_is_withdrawn_once(db, staff):
+    case = new_case()
+    resident, _ = add_family(case)
+    consent = record_save(
+        record=Consent(case=case, given_by=resident, scope="Allergies", given_on=TODAY)
+    )
+    consent_withdraw(consent=consent, withdrawn_on=TODAY, actor=staff)
+    with pytest.raises(ValidationError, match="withdrawn already"):
+        consent_withdraw(consent=consent, withdrawn_on=TODAY, actor=staff)
+
+
+def test_consent_cannot_be_withdrawn_before_it_was_given(db, staff):
+    case = new_case()
+    resident, _ = add_family(case)
+    consent = record_save(
+        record=Consent(case=case, given_by=resident, scope="Allergies", given_on=TODAY)
+    )
+    with pytest.raises(ValidationError):
+        consent_withdraw(
+            consent=consent, withdrawn_on=TODAY - datetime.timedelta(days=1), actor=staff
+        )
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def test_a_review_cannot_be_recorded_for_tomorrow(db, staff):
+    case = new_case()
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.ACTIVE)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="still to come"):
+        case_review_record(case=case, reviewed_on=TODAY + datetime.timedelta(days=1), actor=staff)
+
+
+def test_a_case_cannot_close_before_its_referral_arrived(db, staff):
+    case = new_case(received_on=datetime.date(2026, 11, 2))
+    with pytest.raises(ValidationError, match="before its referral was received"):
+        case_close(case=case, closed_on=datetime.date(2026, 11, 1), reason="x", actor=staff)
+    case_close(case=case, closed_on=datetime.date(2026, 11, 2), reason="Withdrawn", actor=staff)
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED

@@ -1,0 +1,55 @@
+"""The case pages: thin views that check access, validate a form and call a service."""
+
+from .cases import case_create, case_detail, case_list, court_order_download, referral_edit
+from .records import (
+    adult_create,
+    adult_edit,
+    child_create,
+    child_edit,
+    communication_create,
+    consent_create,
+    consent_withdraw,
+    document_create,
+    document_download,
+    pre_visit_create,
+    pre_visit_edit,
+    pre_visit_photograph,
+    protective_order_create,
+    protective_order_edit,
+)
+from .status import (
+    case_accept,
+    case_activate,
+    case_close,
+    case_decline,
+    case_review,
+    case_start_pre_visits,
+)
+
+__all__ = [
+    "adult_create",
+    "adult_edit",
+    "case_accept",
+    "case_activate",
+    "case_close",
+    "case_create",
+    "case_decline",
+    "case_detail",
+    "case_list",
+    "case_review",
+    "case_start_pre_visits",
+    "child_create",
+    "child_edit",
+    "communication_create",
+    "consent_create",
+    "consent_withdraw",
+    "court_order_download",
+    "document_create",
+    "document_download",
+    "pre_visit_create",
+    "pre_visit_edit",
+    "pre_visit_photograph",
+    "protective_order_create",
+    "protective_order_edit",
+    "referral_edit",
+]
