@@ -1,7 +1,5 @@
 """The cast: one person per role, plus an outsider with an account but no role."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from centre.roles import Role
@@ -68,59 +66,8 @@ def queries_stay_flat(client, django_assert_max_num_queries):
 
 @pytest.fixture
 def world(db):
-    """One record of every kind a URL can point at (see tests/urls.py)."""
-    from tests.factories import (
-        DBSCheckFactory,
-        FinanceRecordFactory,
-        ParentalLeaveFactory,
-        StaffDocumentFactory,
-        StaffMemberFactory,
-        pdf_file,
-    )
-    from tests.referrals.factories import (
-        AdultFactory,
-        CaseDocumentFactory,
-        CaseFactory,
-        ChildFactory,
-        CommunicationFactory,
-        ConsentFactory,
-        PreVisitFactory,
-        ProtectiveOrderFactory,
-        png_file,
-    )
+    """One record of every kind a URL can point at, built by the modules of
+    tests/url_samples (see tests/urls.py)."""
+    from tests.urls import build_world
 
-    staff_member = StaffMemberFactory()
-    case = CaseFactory(
-        referral__court_order=True,
-        referral__court_order_type="Child arrangements order",
-        referral__court_order_copy=pdf_file(),
-        referral__risk_domestic_abuse=True,
-    )
-    resident = AdultFactory(case=case, role="resident", contact_details_confidential=True)
-    visiting = AdultFactory(case=case, role="visiting")
-    child = ChildFactory(case=case)
-    consent = ConsentFactory(case=case, given_by=resident)
-    return SimpleNamespace(
-        staff_member=staff_member,
-        dbs_check=DBSCheckFactory(staff_member=staff_member, certificate_copy=pdf_file()),
-        staff_document=StaffDocumentFactory(staff_member=staff_member, file=pdf_file()),
-        parental_leave=ParentalLeaveFactory(staff_member=staff_member),
-        finance_record=FinanceRecordFactory(file=pdf_file()),
-        case=case,
-        referral=case.referral,
-        resident=resident,
-        visiting=visiting,
-        child=child,
-        consent=consent,
-        pre_visit=PreVisitFactory(
-            case=case,
-            adult=resident,
-            children=[child],
-            photograph=png_file(),
-            medical_needs="Fictional nut allergy",
-            medical_consent=consent,
-        ),
-        communication=CommunicationFactory(case=case),
-        document=CaseDocumentFactory(case=case),
-        protective_order=ProtectiveOrderFactory(case=case),
-    )
+    return build_world()
