@@ -133,6 +133,11 @@ class CentreProfile(models.Model):
         default=3,
         choices=[(month, datetime.date(2001, month, 1).strftime("%B")) for month in range(1, 13)],
     )
+    missed_sessions_before_review = models.PositiveSmallIntegerField(
+        "missed sessions in a row before a review",
+        default=3,
+        help_text="A family that misses this many sessions in a row is flagged for review.",
+    )
 
     history = HistoricalRecords()
 
@@ -444,3 +449,28 @@ class FinanceRecord(models.Model):
                     )
                 }
             )
+
+
+class Disclosure(models.Model):
+    """Personal data that left the centre: to whom, what, when, by whom and on what
+    basis. It keeps copies of the labels it needs, so it outlives what it describes."""
+
+    disclosed_at = models.DateTimeField(default=timezone.now)
+    disclosed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.CharField(max_length=200)
+    recipient_kind = models.CharField(max_length=50, blank=True)
+    what = models.CharField(max_length=300, help_text="What was sent, without its content.")
+    basis = models.CharField(
+        max_length=300, help_text="Why it could be sent: consent, a court order, the law."
+    )
+    case_reference = models.CharField(max_length=64, blank=True)
+    record_label = models.CharField(max_length=100, blank=True)
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-disclosed_at"]
+
+    def __str__(self):
+        return f"{self.what} to {self.recipient}"

@@ -52,8 +52,20 @@ ROLE_PERMISSIONS = {
             "casedocument",
         )
         for action in ("view", "add", "change")
-    ),
-    Role.VOLUNTEER: frozenset(),
+    )
+    | frozenset(
+        f"attendance.{action}_{model}"
+        for model in ("contactsession", "booking", "supervisedreport", "reportrecipient")
+        for action in ("view", "add", "change")
+    )
+    | {
+        "attendance.use_register",
+        "attendance.check_supervisedreport",
+        "attendance.send_supervisedreport",
+    },
+    # The register on the tablet, nothing more (raising a safeguarding concern comes with
+    # the safeguarding app).
+    Role.VOLUNTEER: frozenset({"attendance.use_register"}),
 }
 
 

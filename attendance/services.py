@@ -1,0 +1,249 @@
+"""Writes about sessions, bookings, the register and supervised reports. Each is one
+transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from centre.models import Disclosure
+from centre.services import record_save
+from referrals.models import Adult
+from referrals.services import activation_problems
+
+from .models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
+
+Kind = Tap.Kind
+
+
+def _booking_problems(*, session: ContactSession, case) -> list[str]:
+    problems = list(activation_problems(case))
+    if case.pre_visits.filter(visited_on=session.date).exists():
+        problems.append(
+            f"{session.date:%d/%m/%Y} is the day of a pre-visit: contact cannot begin on "
+            "the same day."
+        )
+    if session.bookings.filter(case=case).exists():
+        problems.append(f"The family is already booked into the session of {session}.")
+    elif session.bookings.count() >= session.capacity:
+        problems.append(f"The session of {session} is full ({session.capacity} families).")
+    return problems
+
+
+@transaction.atomic
+def booking_create(*, booking: Booking, actor=None) -> Booking:
+    """Book a case into a session, if it has had both pre-visits and the session has
+    room. The session is locked while it is counted, so two bookings cannot both take
+    its last place."""
+    session = ContactSession.objects.select_for_update().get(pk=booking.session_id)
+    problems = _booking_problems(session=session, case=booking.case)
+    if problems:
+        raise ValidationError(problems)
+    booking.booked_by = actor
+    return record_save(record=booking, actor=actor)
+
+
+@transaction.atomic
+def bookings_repeat(
+    *, booking: Booking, every_days: int, until: datetime.date, actor=None
+) -> list[Booking]:
+    """Book the same family, with the same plan, into the session at the same time and
+    place every ``every_days`` (7 or 14) days until ``until``: all of them, or, if any
+    date cannot be booked, none, with every reason listed."""
+    first = booking.session
+    if until < first.date:
+        raise ValidationError("The last date cannot be before the first session.")
+    bookings, problems = [], []
+    day = first.date
+    while day <= until:
+        session = (
+            ContactSession.objects.select_for_update()
+            .filter(date=day, starts_at=first.starts_at, room=first.room)
+            .first()
+        )
+        if session is None:
+            problems.append(f"There is no session on {day:%d/%m/%Y} at {first.starts_at:%H:%M}.")
+        else:
+            problems += _booking_problems(session=session, case=booking.case)
+            copy = Booking(
+                **{
+                    field.name: getattr(booking, field.name)
+                    for field in Booking._meta.concrete_fields
+                    if field.name not in ("id", "session")
+                },
+                session=session,
+            )
+            bookings.append(copy)
+        day += datetime.timedelta(days=every_days)
+    if problems:
+        raise ValidationError(problems)
+    for copy in bookings:
+        copy.booked_by = actor
+        record_save(record=copy, actor=actor)
+    return bookings
+
+
+def on_site(taps) -> set[str]:
+    """Who is at the centre now, from a booking's taps in order: "resident", "visiting"
+    and "child"."""
+    present = set()
+    for tap in taps:
+        if tap.kind in (Kind.RESIDENT_ARRIVED, Kind.RESIDENT_RETURNED):
+            present |= {"resident", "child"} if tap.kind == Kind.RESIDENT_ARRIVED else {"resident"}
+        elif tap.kind == Kind.RESIDENT_LEFT:
+            present.discard("resident")
+        elif tap.kind == Kind.VISITING_ARRIVED:
+            present.add("visiting")
+        elif tap.kind == Kind.VISITING_LEFT:
+            present.discard("visiting")
+        elif tap.kind == Kind.CHILD_COLLECTED:
+            present -= {"child", "resident"}
+    return present
+
+
+def _names(text):
+    return [name.strip().lower() for name in text.replace(";", ",").split(",") if name.strip()]
+
+
+def _warning(booking: Booking, kind, present, collected_by) -> str:
+    if kind == Kind.VISITING_ARRIVED and "resident" in present:
+        return (
+            "The resident parent is still on site: keep the visiting parent apart until "
+            "the resident parent has left."
+        )
+    if kind == Kind.CHILD_COLLECTED:
+        who = collected_by.strip().lower()
+        if not who:
+            return "Nobody was recorded as collecting the child."
+        if any(name in who or who in name for name in _names(booking.not_to_collect)):
+            return f"{collected_by} must not collect the child. Tell the staff member on duty now."
+        if not any(name in who or who in name for name in _names(booking.who_may_collect)):
+            return (
+                f"{collected_by} is not on the list of who may collect the child. Tell the "
+                "staff member on duty now."
+            )
+    if kind == Kind.RESIDENT_RETURNED and "visiting" in present:
+        return "The visiting parent has not left yet: keep the resident parent apart."
+    return ""
+
+
+@transaction.atomic
+def tap_record(*, booking: Booking, kind, token, actor=None, collected_by="") -> Tap:
+    """Record one tap on the register. The same token twice records once (the first
+    tap is returned); taps from several tablets never overwrite each other."""
+    existing = Tap.objects.filter(token=token).first()
+    if existing is not None:
+        return existing
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status == Booking.Status.ABSENT:
+        raise ValidationError("This family is marked absent: undo that before recording taps.")
+    present = on_site(booking.taps.all())
+    tap = Tap(
+        booking=booking,
+        kind=kind,
+        token=token,
+        recorded_by=actor,
+        collected_by=collected_by,
+        warning=_warning(booking, kind, present, collected_by),
+    )
+    try:
+        with transaction.atomic():
+            tap.save()
+    except IntegrityError:  # the same tap, arriving at the same moment from a retry
+        return Tap.objects.get(token=token)
+    if booking.status == Booking.Status.BOOKED:
+        booking.status = Booking.Status.ATTENDED
+        record_save(record=booking, actor=actor)
+    return tap
+
+
+@transaction.atomic
+def booking_mark_absent(*, booking: Booking, reason, note="", actor=None) -> Booking:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.taps.exists():
+        raise ValidationError("Someone from this family has been recorded arriving.")
+    booking.status = Booking.Status.ABSENT
+    booking.absence_reason = reason
+    booking.absence_note = note
+    return record_save(record=booking, actor=actor)
+
+
+@transaction.atomic
+def booking_undo_absence(*, booking: Booking, actor=None) -> Booking:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking.status = Booking.Status.BOOKED
+    booking.absence_reason = ""
+    booking.absence_note = ""
+    return record_save(record=booking, actor=actor)
+
+
+def missed_in_a_row(bookings) -> int:
+    """How many of the family's most recent past sessions, one after another, they
+    missed (``bookings`` newest first, absences and attendances only)."""
+    count = 0
+    for booking in bookings:
+        if booking.status != Booking.Status.ABSENT:
+            break
+        count += 1
+    return count
+
+
+# Supervised contact reports.
+
+
+@transaction.atomic
+def report_check(*, report: SupervisedReport, actor) -> SupervisedReport:
+    """Someone other than the author checks the report before it can go out."""
+    report = SupervisedReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != SupervisedReport.Status.DRAFT:
+        raise ValidationError(f"This report is {report.get_status_display().lower()} already.")
+    if report.author_id == actor.pk:
+        raise ValidationError("A report must be checked by someone other than its author.")
+    report.status = SupervisedReport.Status.CHECKED
+    report.checked_by = actor
+    report.checked_at = timezone.now()
+    return record_save(record=report, actor=actor)
+
+
+@transaction.atomic
+def report_send(*, report: SupervisedReport, basis: str, actor) -> SupervisedReport:
+    """Send a checked report to its distribution list, recording each disclosure. A
+    court-ordered report goes only to the people the order names."""
+    report = SupervisedReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != SupervisedReport.Status.CHECKED:
+        raise ValidationError("Only a checked report can be sent.")
+    recipients = list(report.recipients.all())
+    if not recipients:
+        raise ValidationError("Add at least one person to the distribution list.")
+    if report.court_ordered:
+        outside = [r.name for r in recipients if not r.named_in_order]
+        if outside:
+            raise ValidationError(
+                "This report was ordered by a court and may go only to the people the order "
+                f"names. Not named: {', '.join(outside)}."
+            )
+    if not basis.strip():
+        raise ValidationError("Say on what basis the report is shared.")
+    report.status = SupervisedReport.Status.SENT
+    report.sent_by = actor
+    report.sent_at = timezone.now()
+    record_save(record=report, actor=actor)
+    case = report.booking.case
+    for recipient in recipients:
+        Disclosure.objects.create(
+            disclosed_at=report.sent_at,
+            disclosed_by=actor,
+            recipient=recipient.name,
+            recipient_kind=recipient.get_kind_display(),
+            what=f"Supervised contact report of {report.booking.session.date:%d/%m/%Y}",
+            basis=basis,
+            case_reference=case.display_reference,
+            record_label="supervised-report",
+            record_id=report.pk,
+        )
+    return report
+
+
+def recipient_for_adult(adult: Adult) -> ReportRecipient:
+    return ReportRecipient(kind=ReportRecipient.Kind.PARENT, name=adult.full_name, adult=adult)
