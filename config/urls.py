@@ -11,5 +11,6 @@ urlpatterns = [
     path("health/", centre_views.health, name="health"),
     path("accounts/", include("centre.auth_urls")),
     path("centre/", include("centre.urls")),
+    path("sessions/", include("attendance.urls")),
     path("cases/", include("referrals.urls")),
 ]

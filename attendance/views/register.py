@@ -1,0 +1,3 @@
+"""Views of the register part of attendance; its routes are in ``urlpatterns`` below."""
+
+urlpatterns = []

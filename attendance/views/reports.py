@@ -1,0 +1,3 @@
+"""Views of the reports part of attendance; its routes are in ``urlpatterns`` below."""
+
+urlpatterns = []

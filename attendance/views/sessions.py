@@ -1,0 +1,3 @@
+"""Views of the sessions part of attendance; its routes are in ``urlpatterns`` below."""
+
+urlpatterns = []
