@@ -134,6 +134,8 @@ def tap_record(*, booking: Booking, kind, token, actor=None, collected_by="") ->
     tap is returned); taps from several tablets never overwrite each other."""
     existing = Tap.objects.filter(token=token).first()
     if existing is not None:
+        if existing.booking_id != booking.pk:
+            raise ValidationError("That button belongs to another family's card.")
         return existing
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == Booking.Status.ABSENT:
@@ -147,6 +149,7 @@ def tap_record(*, booking: Booking, kind, token, actor=None, collected_by="") ->
         collected_by=collected_by,
         warning=_warning(booking, kind, present, collected_by),
     )
+    tap.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             tap.save()
@@ -172,6 +175,8 @@ def booking_mark_absent(*, booking: Booking, reason, note="", actor=None) -> Boo
 @transaction.atomic
 def booking_undo_absence(*, booking: Booking, actor=None) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.ABSENT:
+        raise ValidationError("This family is not marked absent.")
     booking.status = Booking.Status.BOOKED
     booking.absence_reason = ""
     booking.absence_note = ""

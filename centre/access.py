@@ -1,8 +1,9 @@
 """Who may use each URL, declared once on its view.
 
-Every view the project routes is wrapped by exactly one of ``public``, ``signed_in`` or
-``requires(...)``. The wrapper enforces the rule and leaves it on the view as
-``access_rule``, where the navigation and the URL access tests read it.
+Every view the project routes is wrapped by exactly one of ``public``, ``signed_in``,
+``requires(...)`` or ``requires_or_safeguarding_lead(...)``. The wrapper enforces the rule
+and leaves it on the view as ``access_rule``, where the navigation and the URL access
+tests read it.
 """
 
 from dataclasses import dataclass
@@ -17,12 +18,17 @@ class AccessRule:
     description: str
     is_public: bool = False
     permission: str | None = None
+    # The designated safeguarding lead is a flag on a user, not a role: a rule with this
+    # set also admits an active lead who does not hold ``permission``.
+    or_safeguarding_lead: bool = False
 
     def allows(self, user):
         if self.is_public:
             return True
         if not user.is_authenticated or not user.is_active:
             return False
+        if self.or_safeguarding_lead and user.is_safeguarding_lead:
+            return True
         return self.permission is None or user.has_perm(self.permission)
 
 
@@ -54,6 +60,17 @@ signed_in = _declare(AccessRule("anyone signed in"))
 def requires(permission):
     """Only users whose role holds ``permission`` ("app_label.codename")."""
     return _declare(AccessRule(f"holders of {permission}", permission=permission))
+
+
+def requires_or_safeguarding_lead(permission):
+    """The designated safeguarding lead, and users whose role holds ``permission``."""
+    return _declare(
+        AccessRule(
+            f"the designated safeguarding lead and holders of {permission}",
+            permission=permission,
+            or_safeguarding_lead=True,
+        )
+    )
 
 
 def rule_of(view):

@@ -6,7 +6,11 @@ from .access import rule_of
 # rule admits, so the menu can never offer a page that would answer 403.
 NAVIGATION = [
     ("Home", "home"),
+    ("Today's register", "attendance:register_today"),
     ("Cases", "referrals:case_list"),
+    ("Sessions", "attendance:session_list"),
+    ("Reports", "attendance:report_list"),
+    ("Safeguarding concerns", "safeguarding:concern_list"),
     ("Staff register", "centre:staff_list"),
     ("Finance records", "centre:finance_list"),
     ("Centre details", "centre:profile_edit"),

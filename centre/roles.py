@@ -62,10 +62,12 @@ ROLE_PERMISSIONS = {
         "attendance.use_register",
         "attendance.check_supervisedreport",
         "attendance.send_supervisedreport",
-    },
-    # The register on the tablet, nothing more (raising a safeguarding concern comes with
-    # the safeguarding app).
-    Role.VOLUNTEER: frozenset({"attendance.use_register"}),
+    }
+    # Anyone may raise a safeguarding concern; only the designated safeguarding lead and
+    # the manager read them (safeguarding.views).
+    | {"safeguarding.add_concern"},
+    # The register on the tablet and raising a safeguarding concern, nothing more.
+    Role.VOLUNTEER: frozenset({"attendance.use_register", "safeguarding.add_concern"}),
 }
 
 

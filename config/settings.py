@@ -143,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Messages can name people (who collected a child): keep them on the server, not in a
+# cookie on a shared tablet.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Internationalisation: the centre is in England.

@@ -13,4 +13,5 @@ urlpatterns = [
     path("centre/", include("centre.urls")),
     path("sessions/", include("attendance.urls")),
     path("cases/", include("referrals.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
 ]

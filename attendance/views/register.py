@@ -1,3 +1,456 @@
-"""Views of the register part of attendance; its routes are in ``urlpatterns`` below."""
+"""The register on the tablet: today's sessions, the register of one session (a card per
+family with its handover plan, the warnings at the door and big buttons for the next
+taps), and the posts those buttons send. Its routes are in ``urlpatterns`` below.
 
-urlpatterns = []
+Volunteers see the least: first names, the handover plan, the names on a protective order
+and a photograph to know a parent by. Nothing here needs JavaScript: each button is a
+form that posts, then comes back to the family's card (Post/Redirect/Get), and each
+carries a token made when the card was drawn, so a tap sent twice records once.
+"""
+
+import logging
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from centre.access import requires
+from referrals.models import Adult, Child, PreVisit, ProtectiveOrder
+
+from .. import services
+from ..models import Booking, ContactSession, Tap
+
+audit = logging.getLogger("handover.audit")
+
+USE_REGISTER = "attendance.use_register"
+# Whoever holds this (staff, the manager) may open the register of any day; everyone
+# else (volunteers) only today's.
+ANY_DAY = "attendance.view_contactsession"
+
+Kind = Tap.Kind
+
+# The handover in the order the plan runs: the first of these a family can take next is
+# the big button.
+PLAN_ORDER = [
+    Kind.RESIDENT_ARRIVED,
+    Kind.RESIDENT_LEFT,
+    Kind.VISITING_ARRIVED,
+    Kind.VISITING_LEFT,
+    Kind.RESIDENT_RETURNED,
+    Kind.CHILD_COLLECTED,
+]
+BUTTON_LABELS = {
+    Kind.RESIDENT_ARRIVED: "Resident arrived with child",
+    Kind.RESIDENT_LEFT: "Resident left",
+    Kind.VISITING_ARRIVED: "Visiting arrived",
+    Kind.VISITING_LEFT: "Visiting left",
+    Kind.RESIDENT_RETURNED: "Resident returned",
+    Kind.CHILD_COLLECTED: "Child left",
+}
+ON_SITE_LABELS = {"resident": "resident parent", "child": "child", "visiting": "visiting parent"}
+PHOTO_ROLES = {Adult.Role.RESIDENT: "resident", Adult.Role.VISITING: "visiting"}
+SOMEONE_ELSE = "someone-else"
+# What the photograph view serves inline; a photograph kept as a PDF is not shown.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def _is_today(session) -> bool:
+    return session.date == timezone.localdate()
+
+
+def _session_for(request, pk) -> ContactSession:
+    """The session, if this person may keep its register: volunteers only today's."""
+    session = get_object_or_404(ContactSession, pk=pk)
+    if not _is_today(session) and not request.user.has_perm(ANY_DAY):
+        raise Http404("No session today has that number.")
+    return session
+
+
+def _booking_for(request, pk) -> Booking:
+    booking = get_object_or_404(Booking.objects.select_related("session"), pk=pk)
+    if not _is_today(booking.session) and not request.user.has_perm(ANY_DAY):
+        raise Http404("No booking today has that number.")
+    return booking
+
+
+def _back_to_card(booking) -> str:
+    return f"{reverse('attendance:register', args=[booking.session_id])}#booking-{booking.pk}"
+
+
+def _card_tag(booking_pk) -> str:
+    # Carried on a message so that it shows on the family's card, where the page lands.
+    return f"booking-{booking_pk}"
+
+
+def _concern_url():
+    """Where "Raise a safeguarding concern" goes, or None while that page does not exist."""
+    try:
+        return reverse("safeguarding:concern_create")
+    except NoReverseMatch:
+        return None
+
+
+def collect_names(who_may_collect: str) -> list[str]:
+    """The names in a booking's "who may collect" ("Jane Doe, Sam Doe; Grandma Pat")."""
+    names = []
+    for name in re.split(r"[,;\n]|\band\b", who_may_collect):
+        name = " ".join(name.split())
+        if name and name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    return names
+
+
+# Today's sessions.
+
+
+@requires(USE_REGISTER)
+@require_GET
+def register_today(request):
+    today = timezone.localdate()
+    sessions = list(
+        ContactSession.objects.filter(date=today)
+        .annotate(families=Count("bookings"))
+        .order_by("starts_at", "room")
+    )
+    if len(sessions) == 1:
+        return redirect("attendance:register", pk=sessions[0].pk)
+    return render(request, "attendance/register_today.html", {"sessions": sessions, "today": today})
+
+
+# The register of one session.
+
+
+@dataclass
+class Card:
+    """What the card of one booked family shows: only what a volunteer needs at the door."""
+
+    booking: Booking
+    residents: list[str] = field(default_factory=list)
+    visitors: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    order_names: list[str] = field(default_factory=list)
+    photos: list[dict] = field(default_factory=list)
+    photo_kept_as_pdf: bool = False
+    taps: list[Tap] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    actions: list[dict] = field(default_factory=list)
+    collect: dict | None = None
+    notices: list = field(default_factory=list)
+
+    @property
+    def pk(self):
+        return self.booking.pk
+
+    @property
+    def is_absent(self):
+        return self.booking.status == Booking.Status.ABSENT
+
+    @property
+    def can_mark_absent(self):
+        return not self.taps and not self.is_absent
+
+    @property
+    def title(self):
+        return ", ".join(self.children) or "Family"
+
+    @property
+    def on_site(self):
+        return [label for key, label in ON_SITE_LABELS.items() if key in self.present]
+
+    @property
+    def both_parents_on_site(self):
+        return {"resident", "visiting"} <= self.present
+
+    @property
+    def tap_warnings(self):
+        return [tap for tap in self.taps if tap.warning]
+
+    @property
+    def all_left(self):
+        return bool(self.taps) and not self.present
+
+
+def _next_actions(taps, present) -> list[Kind]:
+    """The taps that make sense now, in the order the plan runs."""
+    done = {tap.kind for tap in taps}
+    sensible = {
+        Kind.RESIDENT_ARRIVED: Kind.RESIDENT_ARRIVED not in done,
+        # Once back, the resident parent leaves with the child: "Child left".
+        Kind.RESIDENT_LEFT: "resident" in present and Kind.RESIDENT_RETURNED not in done,
+        Kind.VISITING_ARRIVED: "visiting" not in present and Kind.VISITING_ARRIVED not in done,
+        Kind.VISITING_LEFT: "visiting" in present,
+        Kind.RESIDENT_RETURNED: (
+            Kind.RESIDENT_ARRIVED in done and "resident" not in present and "child" in present
+        ),
+        Kind.CHILD_COLLECTED: "child" in present,
+    }
+    return [kind for kind in PLAN_ORDER if sensible[kind]]
+
+
+def _card(booking, notices) -> Card:
+    case = booking.case
+    card = Card(booking=booking, notices=notices.get(_card_tag(booking.pk), []))
+    adults = {adult.pk: adult for adult in case.adults.all()}
+    for adult in adults.values():
+        if adult.role == Adult.Role.RESIDENT:
+            card.residents.append(adult.first_name)
+        elif adult.role == Adult.Role.VISITING:
+            card.visitors.append(adult.first_name)
+        else:
+            card.others.append(adult.first_name)
+    card.children = [child.first_name for child in case.children.all()]
+    card.order_names = [order.names for order in case.protective_orders.all()]
+    for visit in case.pre_visits.all():
+        extension = PurePosixPath(visit.photograph.name).suffix.lower()
+        if extension not in IMAGE_TYPES:
+            card.photo_kept_as_pdf = True
+            continue
+        adult = adults.get(visit.adult_id)
+        who = f"{adult.first_name}, {PHOTO_ROLES.get(adult.role, 'adult')}" if adult else "family"
+        card.photos.append(
+            {"url": reverse("attendance:register_photo", args=[visit.pk]), "alt": who}
+        )
+    card.taps = list(booking.taps.all())
+    card.present = services.on_site(card.taps)
+    if not card.is_absent:
+        for kind in _next_actions(card.taps, card.present):
+            action = {"kind": kind, "label": BUTTON_LABELS[kind], "token": uuid.uuid4()}
+            if kind == Kind.CHILD_COLLECTED:
+                action["names"] = collect_names(booking.who_may_collect)
+                card.collect = action
+            else:
+                card.actions.append(action)
+        returned = any(tap.kind == Kind.RESIDENT_RETURNED for tap in card.taps)
+        if card.collect and (returned or not card.actions):
+            card.collect["primary"] = True
+        elif card.actions:
+            card.actions[0]["primary"] = True
+    return card
+
+
+def register_bookings(session):
+    """The session's bookings with everything their cards show, in a fixed number of
+    queries however many families there are, and no column a volunteer must not see."""
+    today = timezone.localdate()
+    return (
+        session.bookings.select_related("case")
+        .only(
+            "id",
+            "session_id",
+            "case_id",
+            "case__id",
+            "resident_arrives_at",
+            "resident_collects_at",
+            "visiting_arrives_at",
+            "visiting_leaves_at",
+            "resident_entrance",
+            "visiting_entrance",
+            "who_may_collect",
+            "not_to_collect",
+            "status",
+            "absence_reason",
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__adults",
+                queryset=Adult.objects.only("id", "case_id", "role", "first_name"),
+            ),
+            Prefetch("case__children", queryset=Child.objects.only("id", "case_id", "first_name")),
+            Prefetch(
+                "case__protective_orders",
+                queryset=ProtectiveOrder.objects.filter(
+                    Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+                ).only("id", "case_id", "names"),
+            ),
+            Prefetch(
+                "case__pre_visits",
+                queryset=PreVisit.objects.exclude(photograph="").only(
+                    "id", "case_id", "adult_id", "photograph"
+                ),
+            ),
+            "taps",
+        )
+        .order_by("resident_arrives_at", "pk")
+    )
+
+
+@requires(USE_REGISTER)
+@require_GET
+def register(request, pk):
+    session = _session_for(request, pk)
+    notices = defaultdict(list)
+    for message in messages.get_messages(request):
+        notices[message.extra_tags or ""].append(message)
+    cards = [_card(booking, notices) for booking in register_bookings(session)]
+    on_cards = {_card_tag(card.pk) for card in cards}
+    # Anything else (a family on another register, another page's message) shows on top.
+    page_notices = [m for tag, found in notices.items() if tag not in on_cards for m in found]
+    counts = {
+        "absent": sum(card.is_absent for card in cards),
+        "arrived": sum(bool(card.taps) for card in cards),
+    }
+    counts["expected"] = len(cards) - counts["absent"] - counts["arrived"]
+    return render(
+        request,
+        "attendance/register.html",
+        {
+            "session": session,
+            "is_today": _is_today(session),
+            "cards": cards,
+            "counts": counts,
+            "page_notices": page_notices,
+            "concern_url": _concern_url(),
+            "absence_reasons": Booking.AbsenceReason.choices,
+            "someone_else": SOMEONE_ELSE,
+        },
+    )
+
+
+# What the buttons post.
+
+
+def _refused(request, booking, error: ValidationError):
+    messages.error(request, " ".join(error.messages), extra_tags=_card_tag(booking.pk))
+    return redirect(_back_to_card(booking))
+
+
+def _collected_by(post) -> str:
+    choice = post.get("collected_by", "").strip()
+    someone_else = " ".join(post.get("someone_else", "").split())
+    if choice and choice != SOMEONE_ELSE:
+        return choice
+    if not someone_else:
+        raise ValidationError(
+            "Say who the child left with: choose a name, or type it under Someone else."
+        )
+    return someone_else
+
+
+@requires(USE_REGISTER)
+@require_POST
+def register_tap(request, pk):
+    booking = _booking_for(request, pk)
+    tag = _card_tag(booking.pk)
+    try:
+        kind = Kind(request.POST.get("kind", ""))
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return _refused(
+            request, booking, ValidationError("That button was out of date. Nothing was recorded.")
+        )
+    try:
+        collected_by = _collected_by(request.POST) if kind == Kind.CHILD_COLLECTED else ""
+        if len(collected_by) > Tap._meta.get_field("collected_by").max_length:
+            raise ValidationError("That name is too long: 150 letters at most.")
+        already = Tap.objects.filter(token=token).exists()
+        tap = services.tap_record(
+            booking=booking,
+            kind=kind,
+            token=token,
+            actor=request.user,
+            collected_by=collected_by,
+        )
+    except ValidationError as error:
+        return _refused(request, booking, error)
+    if tap.warning:
+        messages.warning(request, tap.warning, extra_tags=tag)
+    at = f"{timezone.localtime(tap.recorded_at):%H:%M}"
+    if already:
+        messages.info(request, f"Already recorded at {at}: {tap.get_kind_display()}.", tag)
+    else:
+        messages.success(request, f"Recorded at {at}: {tap.get_kind_display()}.", tag)
+    return redirect(_back_to_card(booking))
+
+
+@requires(USE_REGISTER)
+@require_POST
+def register_absent(request, pk):
+    booking = _booking_for(request, pk)
+    reason = request.POST.get("reason", "")
+    note = " ".join(request.POST.get("note", "").split())
+    try:
+        if reason not in Booking.AbsenceReason.values:
+            raise ValidationError("Choose the reason the family did not come. Nothing was saved.")
+        if reason == Booking.AbsenceReason.OTHER and not note:
+            raise ValidationError(
+                "Say what happened in the note: it is needed when the reason is Other. "
+                "Nothing was saved."
+            )
+        if len(note) > Booking._meta.get_field("absence_note").max_length:
+            raise ValidationError("The note is too long: 300 letters at most.")
+        booking = services.booking_mark_absent(
+            booking=booking, reason=reason, note=note, actor=request.user
+        )
+    except ValidationError as error:
+        return _refused(request, booking, error)
+    messages.success(
+        request, f"Marked absent: {booking.get_absence_reason_display()}.", _card_tag(booking.pk)
+    )
+    return redirect(_back_to_card(booking))
+
+
+@requires(USE_REGISTER)
+@require_POST
+def register_undo_absent(request, pk):
+    booking = _booking_for(request, pk)
+    if booking.status != Booking.Status.ABSENT:
+        # The service would set any booking back to "booked", even one that attended.
+        return _refused(request, booking, ValidationError("This family is not marked absent."))
+    try:
+        services.booking_undo_absence(booking=booking, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, booking, error)
+    messages.success(request, "No longer absent: the family is expected.", _card_tag(booking.pk))
+    return redirect(_back_to_card(booking))
+
+
+# A parent's photograph, to know them by at the door.
+
+
+def _photo_is_on_a_register_they_may_open(request, visit) -> bool:
+    bookings = Booking.objects.filter(case_id=visit.case_id)
+    if not request.user.has_perm(ANY_DAY):
+        bookings = bookings.filter(session__date=timezone.localdate())
+    return bookings.exists()
+
+
+@requires(USE_REGISTER)
+@require_GET
+def register_photo(request, pk):
+    """A pre-visit photograph, shown in the page (never as a download), only while the
+    family is on a register this person may open: for a volunteer, one of today's."""
+    visit = get_object_or_404(PreVisit.objects.only("id", "case_id", "photograph"), pk=pk)
+    extension = PurePosixPath(visit.photograph.name).suffix.lower()
+    if extension not in IMAGE_TYPES or not _photo_is_on_a_register_they_may_open(request, visit):
+        raise Http404("There is no photograph to show.")
+    # Sensitive read: logged by ids only, never by name.
+    audit.info("file-view kind=photograph id=%s user=%s", visit.pk, request.user.pk)
+    response = FileResponse(
+        visit.photograph.open("rb"),
+        content_type=IMAGE_TYPES[extension],
+        as_attachment=False,
+        filename=f"photograph-{visit.pk}{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns = [
+    path("today/", register_today, name="register_today"),
+    path("<int:pk>/register/", register, name="register"),
+    path("bookings/<int:pk>/tap/", register_tap, name="register_tap"),
+    path("bookings/<int:pk>/absent/", register_absent, name="register_absent"),
+    path("bookings/<int:pk>/undo-absent/", register_undo_absent, name="register_undo_absent"),
+    path("photographs/<int:pk>/", register_photo, name="register_photo"),
+]

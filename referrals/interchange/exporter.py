@@ -10,6 +10,9 @@ What is written, so that importing an export and exporting again gives the same 
   DBS check's ``level`` or a finance record's ``category``, are always written.
 - Records in the order they were created, so a file imported into an empty database
   comes back in its own order. Keys follow the schema's order.
+- A case's sections that other apps hold (``sessions``, ``incidents``) are written by the
+  handler each app registered (``case_sections``), at the schema's place for the key, and
+  left out when empty.
 - A record's ``ref`` is its former reference where it was imported, otherwise the one
   Handover gave it (``HC-2026-0001``, ``ST-0001``, ``FIN-0001``; adults, children and staff
   documents, which have none on screen, get ``AD-0001``, ``CH-0001`` and ``DOC-0001``).
@@ -23,8 +26,9 @@ from django.utils import timezone
 from centre.models import DBSCheck, FinanceRecord, ParentalLeave, StaffDocument, StaffMember
 
 from ..models import Adult, Case, Child, PreVisit
+from . import case_sections
 from .references import own_reference
-from .validation import FORMAT
+from .validation import FORMAT, load_schema
 
 # The contact details of an adult that the other party must never receive when the adult
 # asked for them to be kept confidential.
@@ -160,8 +164,14 @@ def _cases(pks):
             Prefetch("adults", queryset=Adult.objects.order_by("pk")),
             Prefetch("children", queryset=Child.objects.order_by("pk")),
             Prefetch("pre_visits", queryset=PreVisit.objects.order_by("pk")),
+            *(lookup for section in case_sections.registered() for lookup in section.prefetch),
         )
     )
+
+
+def _in_schema_order(record: dict) -> dict:
+    order = list(load_schema()["$defs"]["case"]["properties"])
+    return dict(sorted(record.items(), key=lambda item: order.index(item[0])))
 
 
 def _closure(case):
@@ -179,7 +189,8 @@ def _case(case, *, for_adult) -> dict:
     adults = list(case.adults.all())
     refs = {adult.pk: own_reference(adult) for adult in adults}
     closed_on, closure_reason = _closure(case)
-    return _written(
+    sections = {section.key: section.export(case) for section in case_sections.registered()}
+    record = _written(
         {
             "ref": own_reference(case),
             "referral": _written(
@@ -222,11 +233,13 @@ def _case(case, *, for_adult) -> dict:
             ],
             "closed_on": _date(closed_on),
             "closure_reason": closure_reason,
+            **sections,
         },
         # Even when empty: the format asks for at least one of each, and a case that has
         # none yet should fail an import loudly rather than lose the keys.
         required=("adults", "children"),
     )
+    return _in_schema_order(record)
 
 
 def _adult(adult, *, for_adult) -> dict:

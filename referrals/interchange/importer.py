@@ -28,6 +28,8 @@ from centre.services import record_save, staff_member_save
 
 from ..models import Adult, Case, Child, PreVisit, Referral, StatusChange
 from ..services import case_create, pre_visit_save, referral_update
+from . import case_sections
+from .case_sections import CREATED, UNCHANGED, UPDATED, SectionImport
 from .references import by_reference
 from .validation import Problem, parse_date, sort_key, validate
 
@@ -62,18 +64,27 @@ NOUNS = {
     "child": ("child", "children"),
     "pre_visit": ("pre-visit", "pre-visits"),
 }
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def _groups():
+    """GROUPS, with the case sections other apps registered (sessions, incidents) among
+    the kinds that belong to a case."""
+    sections = tuple(section.kind for section in case_sections.registered())
+    return tuple(
+        (top, belonging + sections if top == "case" else belonging) for top, belonging in GROUPS
+    )
 
 
 def _count(kind, number):
-    singular, plural = NOUNS[kind]
+    section_nouns = {section.kind: section.nouns for section in case_sections.registered()}
+    singular, plural = NOUNS.get(kind) or section_nouns[kind]
     return f"{number} {singular if number == 1 else plural}"
 
 
 def _phrase(counts: Counter) -> str:
     """``1 staff member (1 DBS check, 2 documents), 1 case (2 adults)``."""
     parts = []
-    for top, belonging in GROUPS:
+    for top, belonging in _groups():
         inner = [_count(kind, counts[kind]) for kind in belonging if counts[kind]]
         if counts[top]:
             parts.append(_count(top, counts[top]) + (f" ({', '.join(inner)})" if inner else ""))
@@ -211,6 +222,9 @@ class _Importer:
 
     def count(self, action, kind):
         self.result.counts[action][kind] += 1
+
+    def problem(self, path, reason):
+        self.problems.append(Problem(tuple(path), reason, "model"))
 
     def report(self, path, error: ValidationError, keys=()):
         """Each of the model's errors at the JSON path of the key it concerns; ``keys``
@@ -455,6 +469,19 @@ class _Importer:
             adult = adults.get(visit_data["adult"])
             if adult is not None:
                 self.pre_visit((*path, "pre_visits", index), case, adult, visit_data, unmatched)
+        for section in case_sections.registered():
+            if data.get(section.key):
+                section.import_(
+                    SectionImport(
+                        case=case,
+                        items=data[section.key],
+                        path=(*path, section.key),
+                        update=self.update,
+                        today=self.today,
+                        save=self.save,
+                        problem=self.problem,
+                    )
+                )
 
         if new and case is not None:
             self.set_imported_status(path, case, data)

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import case_sections
+
 FORMAT = "contact-centre-records/1"
 
 # A byte-for-byte copy of ../shared/import-format/schema.json (a test keeps them equal), so
@@ -180,7 +182,8 @@ PRE_VISIT_DATES = {"visited_on": PAST}
 INCIDENT_DATES = {"occurred_on": PAST}
 
 # Records the application cannot hold yet. The issue: "until those exist, the import
-# rejects files that contain them with a clear message".
+# rejects files that contain them with a clear message". A key stops being refused once
+# the app that holds its records registers a handler for it (see ``case_sections``).
 NOT_YET_IMPORTED = {
     "sessions": (
         "attendance records cannot be imported yet: this version of Handover has no "
@@ -329,11 +332,6 @@ class _Rules:
             if isinstance(adult, str) and adult not in adult_refs:
                 self.report((*visit_path, "adult"), f"no adult of this case has the ref {adult}")
 
-        for i, session in _objects(case, "sessions"):
-            if session.get("attended") is True:
-                self.dates((*path, "sessions", i), session, {"date": PAST})
-            else:
-                self.dates((*path, "sessions", i), session, {"date": ANY})
         for i, incident in _objects(case, "incidents"):
             incident_path = (*path, "incidents", i)
             self.dates(incident_path, incident, INCIDENT_DATES)
@@ -343,6 +341,13 @@ class _Rules:
                     self.report(
                         (*incident_path, "children", j), f"no child of this case has the ref {ref}"
                     )
+        for section in case_sections.registered():
+            items = case.get(section.key, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                continue  # the schema has said what is wrong
+            found = section.validate(items, path=(*path, section.key), case=case, today=self.today)
+            for item_path, reason in found:
+                self.report(item_path, reason)
         for key, reason in NOT_YET_IMPORTED.items():
-            if case.get(key):
+            if case.get(key) and case_sections.get(key) is None:
                 self.report((*path, key), reason)

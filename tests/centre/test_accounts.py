@@ -72,13 +72,27 @@ def test_each_role_lands_on_its_own_home_page(client, manager, staff, volunteer,
         assert template in [t.name for t in response.templates]
 
 
-def test_the_navigation_offers_each_role_only_what_it_may_open(client, manager, volunteer):
-    client.force_login(manager)
-    labels = [item["label"] for item in client.get(reverse("home")).context["navigation"]]
-    assert labels == ["Home", "Cases", "Staff register", "Finance records", "Centre details"]
-    client.force_login(volunteer)
-    labels = [item["label"] for item in client.get(reverse("home")).context["navigation"]]
-    assert labels == ["Home"]
+def test_the_navigation_offers_each_role_only_what_it_may_open(client, manager, staff, volunteer):
+    def labels_for(user):
+        client.force_login(user)
+        return [item["label"] for item in client.get(reverse("home")).context["navigation"]]
+
+    assert labels_for(manager) == [
+        "Home",
+        "Today's register",
+        "Cases",
+        "Sessions",
+        "Reports",
+        "Safeguarding concerns",
+        "Staff register",
+        "Finance records",
+        "Centre details",
+    ]
+    assert labels_for(staff) == ["Home", "Today's register", "Cases", "Sessions", "Reports"]
+    staff.is_safeguarding_lead = True
+    staff.save()
+    assert "Safeguarding concerns" in labels_for(staff)
+    assert labels_for(volunteer) == ["Home", "Today's register"]
 
 
 def test_password_reset_mail_names_nobody_and_links_once(client, staff):
