@@ -31,6 +31,21 @@ def _booking_problems(*, session: ContactSession, case) -> list[str]:
     return problems
 
 
+def pre_visit_not_on_a_session_day(pre_visit) -> list[str]:
+    """NACCC: a pre-visit is never on the same day as the family's contact session."""
+    if (
+        pre_visit.visited_on
+        and Booking.objects.filter(
+            case_id=pre_visit.case_id, session__date=pre_visit.visited_on
+        ).exists()
+    ):
+        return [
+            f"The family has a contact session on {pre_visit.visited_on:%d/%m/%Y}: a "
+            "pre-visit cannot be on the same day."
+        ]
+    return []
+
+
 @transaction.atomic
 def booking_create(*, booking: Booking, actor=None) -> Booking:
     """Book a case into a session, if it has had both pre-visits and the session has

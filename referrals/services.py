@@ -35,6 +35,11 @@ TRANSITIONS = {
 
 REVIEW_EVERY_MONTHS = 6
 
+# Checks a pre-visit must also pass, added by the apps built on referrals (attendance: a
+# pre-visit is never on the day of one of the family's contact sessions). Each takes the
+# pre-visit and returns a list of problems.
+PRE_VISIT_CHECKS = []
+
 
 def add_months(date, months):
     """The same day ``months`` later, or the month's last day where there is no such day."""
@@ -200,6 +205,9 @@ def case_review_record(*, case: Case, reviewed_on: datetime.date, actor) -> Case
 def pre_visit_save(*, pre_visit: PreVisit, children=(), actor=None) -> PreVisit:
     if any(child.case_id != pre_visit.case_id for child in children):
         raise ValidationError({"children": "Only this case's children can come to its pre-visit."})
+    problems = [problem for check in PRE_VISIT_CHECKS for problem in check(pre_visit)]
+    if problems:
+        raise ValidationError({"visited_on": problems})
     record_save(record=pre_visit, actor=actor)
     pre_visit.children.set(children)
     return pre_visit

@@ -293,3 +293,15 @@ def test_a_court_ordered_report_goes_only_to_those_the_order_names(db, staff, ma
     )
     assert disclosure.what == "Supervised contact report of 05/12/2026"
     assert disclosure.case_reference == report.booking.case.reference
+
+
+def test_a_pre_visit_cannot_be_recorded_on_the_day_of_a_booked_session(db, staff):
+    case = ready_case()
+    booking_create(booking=plan(session(SATURDAY), case), actor=staff)
+    resident = case.adults.get(role="resident")
+    with pytest.raises(ValidationError) as error:
+        pre_visit_save(pre_visit=PreVisit(case=case, adult=resident, visited_on=SATURDAY))
+    assert error.value.message_dict["visited_on"] == [
+        "The family has a contact session on 05/12/2026: a pre-visit cannot be on the same day."
+    ]
+    assert case.pre_visits.count() == 2
