@@ -15,7 +15,7 @@ def _today():
     return timezone.localdate()
 
 
-def _future_date_errors(instance, labels):
+def future_date_errors(instance, labels):
     """``{field: error}`` for each date field of ``labels`` that lies after today."""
     today = _today()
     return {
@@ -245,7 +245,7 @@ class StaffMember(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(
+        errors = future_date_errors(
             self,
             {
                 "date_of_birth": "A date of birth",
@@ -314,7 +314,7 @@ class DBSCheck(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"checked_on": "The date of the check"})
+        errors = future_date_errors(self, {"checked_on": "The date of the check"})
         if errors:
             raise ValidationError(errors)
 
@@ -355,7 +355,7 @@ class StaffDocument(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"last_used_on": "The date last used"})
+        errors = future_date_errors(self, {"last_used_on": "The date last used"})
         if errors:
             raise ValidationError(errors)
 
@@ -385,7 +385,7 @@ class ParentalLeave(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(
+        errors = future_date_errors(
             self,
             {"child_born_on": "The child's date of birth", "adopted_on": "The date of adoption"},
         )

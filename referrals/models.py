@@ -11,20 +11,7 @@ from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from centre.models import private_file_field
-
-
-def _today():
-    return timezone.localdate()
-
-
-def _future_date_errors(instance, labels):
-    today = _today()
-    return {
-        field: ValidationError(f"{label} cannot be in the future.", code="future")
-        for field, label in labels.items()
-        if getattr(instance, field) and getattr(instance, field) > today
-    }
+from centre.models import future_date_errors, private_file_field
 
 
 class RetentionRule(models.TextChoices):
@@ -39,7 +26,8 @@ class CaseQuerySet(models.QuerySet):
         return self.exclude(status__in=[Case.Status.DECLINED, Case.Status.CLOSED])
 
     def due_for_review(self, on=None):
-        return self.filter(status=Case.Status.ACTIVE, next_review_on__lte=on or _today())
+        on = on or timezone.localdate()
+        return self.filter(status=Case.Status.ACTIVE, next_review_on__lte=on)
 
     def search(self, term):
         """Cases matching a reference, a person's name, a date of birth or a postcode.
@@ -136,7 +124,7 @@ class Case(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"closed_on": "The closure date"})
+        errors = future_date_errors(self, {"closed_on": "The closure date"})
         if errors:
             raise ValidationError(errors)
 
@@ -231,7 +219,7 @@ class Referral(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(
+        errors = future_date_errors(
             self,
             {"received_on": "The date received", "court_order_date": "The date of the order"},
         )
@@ -275,7 +263,7 @@ class ProtectiveOrder(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"made_on": "The date the order was made"})
+        errors = future_date_errors(self, {"made_on": "The date the order was made"})
         if self.made_on and self.expires_on and self.expires_on < self.made_on:
             errors["expires_on"] = "An order cannot expire before it was made."
         if errors:
@@ -350,7 +338,7 @@ class Adult(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"date_of_birth": "A date of birth"})
+        errors = future_date_errors(self, {"date_of_birth": "A date of birth"})
         if errors:
             raise ValidationError(errors)
 
@@ -386,7 +374,7 @@ class Child(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"date_of_birth": "A child's date of birth"})
+        errors = future_date_errors(self, {"date_of_birth": "A child's date of birth"})
         if errors:
             raise ValidationError(errors)
 
@@ -422,7 +410,7 @@ class Consent(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(
+        errors = future_date_errors(
             self,
             {"given_on": "The date consent was given", "withdrawn_on": "The date of withdrawal"},
         )
@@ -498,7 +486,7 @@ class PreVisit(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(
+        errors = future_date_errors(
             self,
             {
                 "visited_on": "A pre-visit date",
@@ -557,7 +545,7 @@ class Communication(models.Model):
 
     def clean(self):
         super().clean()
-        errors = _future_date_errors(self, {"occurred_on": "The date"})
+        errors = future_date_errors(self, {"occurred_on": "The date"})
         if errors:
             raise ValidationError(errors)
 
