@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import accident_views, hold_views, incident_views, views
 
 app_name = "safeguarding"
 
@@ -12,3 +12,5 @@ urlpatterns = [
     path("concerns/raised/", views.concern_raised, name="concern_raised"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
 ]
+# Each further part of safeguarding keeps its routes beside its views.
+urlpatterns += incident_views.urlpatterns + accident_views.urlpatterns + hold_views.urlpatterns

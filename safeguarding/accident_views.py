@@ -1,0 +1,3 @@
+"""Views of the accident part of safeguarding; its routes are in ``urlpatterns`` below."""
+
+urlpatterns = []
