@@ -63,9 +63,9 @@ ROLE_PERMISSIONS = {
         "attendance.check_supervisedreport",
         "attendance.send_supervisedreport",
     }
-    # Anyone may raise a safeguarding concern; only the designated safeguarding lead and
-    # the manager read them (safeguarding.views).
-    | {"safeguarding.add_concern"},
+    # Anyone may raise a safeguarding concern, and staff record accidents; only the
+    # designated safeguarding lead and the manager read either (safeguarding.views).
+    | {"safeguarding.add_concern", "safeguarding.add_accident"},
     # The register on the tablet and raising a safeguarding concern, nothing more.
     Role.VOLUNTEER: frozenset({"attendance.use_register", "safeguarding.add_concern"}),
 }

@@ -18,6 +18,8 @@ from centre.access import requires, requires_or_safeguarding_lead
 from referrals.models import Case
 from referrals.views.common import add_service_errors
 
+from .access_log import Kind as AccessKind
+from .access_log import record_access
 from .forms import ConcernForm
 from .models import Concern
 from .services import concern_mark_seen, concern_raise
@@ -140,6 +142,7 @@ def concern_detail(request, pk):
     concern = concern_for_page(pk)
     # Sensitive read: logged by ids only, never by name.
     audit.info("concern-view concern=%s user=%s", concern.pk, request.user.pk)
+    record_access(user=request.user, kind=AccessKind.CONCERN, record_id=concern.pk)
     concern_mark_seen(concern=concern, actor=request.user)
     return render(
         request,

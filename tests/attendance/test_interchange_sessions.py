@@ -230,19 +230,6 @@ def test_a_case_whose_referral_fails_still_has_its_sessions_checked(db, tmp_path
     assert nothing_written()
 
 
-def test_the_example_file_is_still_refused_for_its_incidents_only(db, tmp_path):
-    data = example_without_incidents()
-    data["cases"][0]["incidents"] = [
-        {"kind": "accident", "occurred_on": "2022-02-26", "summary": "Grazed knee"}
-    ]
-
-    assert [line.split(":")[0] for line in rejected(tmp_path, data)] == ["cases[0].incidents"]
-    assert nothing_written()
-
-
-# Exporting and importing again ----------------------------------------------------
-
-
 def test_the_example_without_its_incidents_round_trips_exactly(db, tmp_path):
     data = example_without_incidents()
     import_records(tmp_path, data)

@@ -325,14 +325,17 @@ def test_incidents_must_name_children_of_their_case(db):
     ]
 
 
-def test_the_example_file_is_rejected_only_for_its_incidents(db, tmp_path):
-    # Sessions are imported (tests/attendance/test_interchange_sessions.py); incidents
-    # wait for the incident log.
-    assert rejected(tmp_path, example()) == [
-        "cases[0].incidents: accident and safeguarding records cannot be imported yet: this "
-        "version of Handover has no incident log",
-    ]
-    assert counts() == NOTHING
+def test_the_example_file_is_imported_whole(db, tmp_path):
+    # Sessions (tests/attendance/test_interchange_sessions.py) and incidents
+    # (tests/safeguarding/test_interchange_incidents.py) are imported with the rest.
+    summary = import_records(tmp_path, example())
+
+    assert summary.startswith(
+        "Imported 1 staff member (1 DBS check, 2 documents), 1 finance record, "
+        "1 case (2 adults, 1 child, 2 pre-visits, "
+    )
+    assert "3 sessions" in summary and "1 incident" in summary
+    assert Case.objects.count() == 1
 
 
 def test_a_rejected_import_leaves_no_file_behind(db, tmp_path):
@@ -452,6 +455,13 @@ def test_exporting_an_imported_file_gives_back_the_same_records(db, tmp_path):
 
     assert without_exported_at(exported) == data
     assert datetime.datetime.fromisoformat(exported["exported_at"]).tzinfo is not None
+
+
+def test_the_example_file_imported_into_an_empty_database_exports_to_itself(db, tmp_path):
+    data = example()
+    import_records(tmp_path, data)
+
+    assert without_exported_at(json.loads(export_records())) == data
 
 
 def test_records_made_in_handover_export_import_and_export_again_the_same(db, tmp_path):
