@@ -119,7 +119,6 @@ def test_the_child_must_be_of_the_case_given(case, staff):
 
 
 def test_staff_record_an_accident_about_a_child_from_the_form(client, staff, case):
-    staff.user_permissions.add(_add_accident())  # until roles.py gives staff the permission
     child = case.children.get()
     client.force_login(staff)
 
@@ -218,9 +217,3 @@ def test_the_list_costs_the_same_queries_however_long_the_book(queries_stay_flat
 
     response = queries_stay_flat(LIST, add_more=add_more)
     assert "Person 4" in response.content.decode()
-
-
-def _add_accident():
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.get(content_type__app_label="safeguarding", codename="add_accident")
