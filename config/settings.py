@@ -209,6 +209,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centre.tasks.close_accounts_of_leavers",
         "schedule": crontab(hour=1, minute=30),
     },
+    # 02:00 every night (Europe/London): flag what the retention schedule says is due
+    # into the manager's disposal queue. It never deletes anything itself.
+    "retention-sweep": {
+        "task": "retention.tasks.sweep",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # 02:30 every night: finish any approved disposal a stopped worker left undone.
+    "retention-dispose-approved": {
+        "task": "retention.tasks.dispose_approved",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Security. Production defaults are strict; each can be relaxed only explicitly.

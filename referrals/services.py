@@ -1,13 +1,13 @@
 """Writes about cases. Each is one transaction; each status move checks it is allowed and
 records who made it and when."""
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from centre.dates import add_months
 from centre.services import record_save
 
 from .models import (
@@ -39,13 +39,6 @@ REVIEW_EVERY_MONTHS = 6
 # pre-visit is never on the day of one of the family's contact sessions). Each takes the
 # pre-visit and returns a list of problems.
 PRE_VISIT_CHECKS = []
-
-
-def add_months(date, months):
-    """The same day ``months`` later, or the month's last day where there is no such day."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
 def retention_class_for(referral: Referral) -> tuple[str, str]:
@@ -136,6 +129,8 @@ def case_decline(*, case: Case, reason: str, actor) -> Case:
         raise ValidationError("Give the reason the referral is declined.")
     case = _move(case, Status.DECLINED, actor=actor, reason=reason)
     case.declined_reason = reason
+    # A declined referral's records are kept as a closed case's are: the clock starts now.
+    case.closed_on = timezone.localdate()
     return record_save(record=case, actor=actor)
 
 

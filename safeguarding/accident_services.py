@@ -29,6 +29,7 @@ def accident_record(*, accident: Accident, actor=None) -> Accident:
         accident.case = child.case
         accident.person_name = child.full_name
         accident.person_date_of_birth = child.date_of_birth
+        accident.about_child = True
     elif not accident.person_name.strip():
         raise ValidationError({"person_name": NO_ONE_NAMED})
     accident.person_name = accident.person_name.strip()

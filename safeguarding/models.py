@@ -259,6 +259,9 @@ class Accident(models.Model):
         Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="accidents"
     )
     person_name = models.CharField("who was hurt", max_length=300)
+    # Set when the entry is written about a child of a case: it is then kept indefinitely
+    # and reviewed when the child turns 25, even after the child link has gone.
+    about_child = models.BooleanField(default=False, editable=False)
     person_date_of_birth = models.DateField("their date of birth", null=True, blank=True)
     occurred_at = models.DateTimeField("when")
     where = models.CharField(max_length=200, blank=True)

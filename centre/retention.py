@@ -1,0 +1,181 @@
+"""The staff and finance records the retention schedule covers.
+
+- ``hr-file``: a staff member who has left, with their whole file (personal details,
+  documents, DBS checks, parental leave), six years after their last day. Where another
+  rule still keeps part of the file (a document used recently, parental leave still in
+  its period) that rule wins and the file waits. The account they signed in with is
+  anonymised rather than deleted, as the centre's records of what they did point to it.
+- ``staff-other``: each document of a category outside the HR file that has a date last
+  used, three years after it. Such a document without that date goes with the HR file.
+- ``dbs-certificate``: each DBS check that still has a certificate copy, six months after
+  the check: the copy is destroyed, its date, number, decision and outcome kept.
+- ``parental-leave`` and ``finance``: each record on its own.
+"""
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from retention.purge import purge, purge_history_files
+from retention.registry import Retainable, ids_in, own_reference, register
+
+from .models import DBSCheck, FinanceRecord, ParentalLeave, StaffDocument, StaffMember
+
+HR_FILE_CATEGORIES = (
+    StaffDocument.Category.REFERENCE,
+    StaffDocument.Category.REDUNDANCY,
+    StaffDocument.Category.CONTRACT,
+)
+
+
+def staff_reference(path=""):
+    """The staff member's reference (former, else ours) from a row reaching them by ``path``."""
+    return Coalesce(
+        NullIf(f"{path}former_reference", Value("")),
+        own_reference("ST", f"{path}id" if path else "pk"),
+    )
+
+
+def _staff_held(path):
+    return lambda subjects: ids_in(subjects, "staff-member", path)
+
+
+def _parental_leave_clock():
+    return Coalesce("adopted_on", "child_born_on")
+
+
+def _staff_kept_longer(cutoffs):
+    documents = StaffDocument.objects.exclude(category__in=HR_FILE_CATEGORIES).filter(
+        last_used_on__gt=cutoffs["staff-other"]
+    )
+    leave = ParentalLeave.objects.annotate(clock=_parental_leave_clock()).filter(
+        Q(disability_allowance=False, clock__gt=cutoffs["parental-leave"])
+        | Q(disability_allowance=True, clock__gt=cutoffs["parental-leave:extended"])
+    )
+    return Q(pk__in=documents.values("staff_member_id")) | Q(pk__in=leave.values("staff_member_id"))
+
+
+def staff_file_dispose(staff_member):
+    user = staff_member.user
+    purge([staff_member])
+    if user is not None:
+        user_anonymise(user)
+
+
+def user_anonymise(user):
+    """Keep the account row the centre's records point to, without the person in it."""
+    from .models import User
+
+    User.history.filter(id=user.pk).delete()
+    User.objects.filter(pk=user.pk).update(
+        full_name=f"Former staff member {user.pk}",
+        email=f"disposed-{user.pk}@invalid.invalid",
+        is_active=False,
+        is_safeguarding_lead=False,
+        password=make_password(None),
+    )
+
+
+def dbs_certificate_strip(check):
+    """Destroy the certificate copy, in the record and its history; keep the rest."""
+    purge_history_files(DBSCheck, [check.pk], ["certificate_copy"])
+    check.certificate_copy = ""
+    check.certificate_destroyed_on = timezone.localdate()
+    check._change_reason = "Certificate copy destroyed under the retention schedule"
+    check.save()
+
+
+def _single(record):
+    purge([record])
+
+
+register(
+    Retainable(
+        kind="staff",
+        rule="hr-file",
+        records=lambda: StaffMember.objects.filter(ended_on__isnull=False),
+        clock="ended_on",
+        ref=staff_reference(),
+        held=_staff_held("pk"),
+        dispose=staff_file_dispose,
+        summary=lambda row: (
+            f"HR file of a {StaffMember.Role(row['role']).label.lower()} "
+            f"who left on {row['ended_on']:%d/%m/%Y}"
+        ),
+        summary_fields=("role", "ended_on"),
+        longer_rules=_staff_kept_longer,
+        label="Staff member's HR file",
+    )
+)
+register(
+    Retainable(
+        kind="staff-document",
+        rule="staff-other",
+        records=lambda: StaffDocument.objects.exclude(category__in=HR_FILE_CATEGORIES).filter(
+            last_used_on__isnull=False
+        ),
+        clock="last_used_on",
+        ref=staff_reference("staff_member__"),
+        held=_staff_held("staff_member_id"),
+        dispose=_single,
+        summary=lambda row: (
+            f"{StaffDocument.Category(row['category']).label} document, "
+            f"last used {row['last_used_on']:%d/%m/%Y}"
+        ),
+        summary_fields=("category", "last_used_on"),
+        label="Staff document",
+    )
+)
+register(
+    Retainable(
+        kind="dbs-check",
+        rule="dbs-certificate",
+        records=lambda: DBSCheck.objects.filter(
+            Q(certificate_copy__gt="")
+            | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
+        ),
+        clock="checked_on",
+        ref=staff_reference("staff_member__"),
+        held=_staff_held("staff_member_id"),
+        dispose=dbs_certificate_strip,
+        summary=lambda row: (
+            f"Certificate copy of the DBS check of {row['checked_on']:%d/%m/%Y}"
+            + (" (a copy held outside Handover)" if row["certificate_copy_held_elsewhere"] else "")
+        ),
+        summary_fields=("checked_on", "certificate_copy_held_elsewhere"),
+        label="DBS certificate copy",
+    )
+)
+register(
+    Retainable(
+        kind="parental-leave",
+        rule="parental-leave",
+        records=lambda: ParentalLeave.objects.all(),
+        clock=_parental_leave_clock(),
+        ref=staff_reference("staff_member__"),
+        held=_staff_held("staff_member_id"),
+        dispose=_single,
+        extended=Q(disability_allowance=True),
+        summary=lambda row: f"Parental leave from {row['starts_on']:%d/%m/%Y}",
+        summary_fields=("starts_on",),
+        label="Parental leave",
+    )
+)
+register(
+    Retainable(
+        kind="finance-record",
+        rule="finance",
+        records=lambda: FinanceRecord.objects.all(),
+        clock=Coalesce("spans_later_years_until", "financial_year_end"),
+        ref=Coalesce(NullIf("former_reference", Value("")), own_reference("FIN")),
+        held=lambda subjects: Q(pk__in=[]),
+        dispose=_single,
+        summary=lambda row: (
+            f"{FinanceRecord.Category(row['category']).label}, financial year "
+            f"ending {row['financial_year_end']:%d/%m/%Y}"
+        ),
+        summary_fields=("category", "financial_year_end"),
+        label="Finance record",
+    )
+)

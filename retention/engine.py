@@ -1,0 +1,165 @@
+"""What is due, computed in the database: one query per rule for the due records, and one
+per rule and kind of hold for the held ones, whatever the number of records. The dry
+run, the flagging sweep, the forecast and the disposal's last check all use ``assess``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+from .models import Rule
+from .registry import registry
+from .schedule import add_months, last_start_due_by
+
+
+@dataclass(frozen=True)
+class Finding:
+    retainable: object
+    object_id: int
+    ref: str
+    due_on: datetime.date
+    summary: str
+    holds: tuple = ()
+
+    @property
+    def rule(self):
+        return self.retainable.rule
+
+    @property
+    def kind(self):
+        return self.retainable.kind
+
+    @property
+    def action(self):
+        return self.retainable.action
+
+    @property
+    def record_type(self):
+        return self.retainable.record_type
+
+    @property
+    def is_held(self):
+        return bool(self.holds)
+
+
+def load_rules():
+    return {rule.key: rule for rule in Rule.objects.all()}
+
+
+def cutoffs_for(rules, as_of):
+    """``{rule key: last clock start due by as_of}`` and the same for longer periods."""
+    cutoffs, extended = {}, {}
+    for key, rule in rules.items():
+        cutoffs[key] = last_start_due_by(as_of, rule.period_months)
+        if rule.extended_period_months:
+            extended[key] = last_start_due_by(as_of, rule.extended_period_months)
+    return cutoffs, extended
+
+
+def _due_queryset(retainable, rule, cutoffs, extended_cutoffs, *, after=None):
+    """The records of ``retainable`` due by the cutoffs (and, with ``after``, not due by
+    those earlier cutoffs: what falls due in between)."""
+    queryset = retainable.records().annotate(
+        retention_clock=retainable.clock_expression(), retention_ref=retainable.ref
+    )
+
+    def due_by(cut, cut_extended):
+        if retainable.extended is None or rule.key not in cut_extended:
+            return Q(retention_clock__lte=cut[rule.key])
+        return (~retainable.extended & Q(retention_clock__lte=cut[rule.key])) | (
+            retainable.extended & Q(retention_clock__lte=cut_extended[rule.key])
+        )
+
+    queryset = queryset.filter(due_by(cutoffs, extended_cutoffs))
+    if after is not None:
+        queryset = queryset.exclude(due_by(*after))
+    if retainable.longer_rules is not None:
+        queryset = queryset.exclude(
+            retainable.longer_rules(
+                {**cutoffs, **{f"{key}:extended": cut for key, cut in extended_cutoffs.items()}}
+            )
+        )
+    if retainable.extended is not None:
+        queryset = queryset.annotate(
+            retention_extended=ExpressionWrapper(retainable.extended, output_field=BooleanField())
+        )
+    return queryset
+
+
+def assess(as_of, *, retainables=None, object_ids=None, rules=None):
+    """Every record due by ``as_of``, held or not, as ``Finding``s sorted by due date.
+
+    ``object_ids`` narrows one retainable to some records (the disposal's last check)."""
+    rules = rules if rules is not None else load_rules()
+    cutoffs, extended_cutoffs = cutoffs_for(rules, as_of)
+    held_subjects = registry.held_subjects()
+    findings = []
+    for retainable in retainables or registry.retainables:
+        rule = rules[retainable.rule]
+        due = _due_queryset(retainable, rule, cutoffs, extended_cutoffs)
+        if object_ids is not None:
+            due = due.filter(pk__in=object_ids)
+        findings.extend(_findings(retainable, rule, due, held_subjects))
+    findings.sort(key=lambda f: (f.due_on, f.rule, f.ref, f.object_id))
+    return findings
+
+
+def _findings(retainable, rule, due, held_subjects):
+    holds_of = {}
+    for kind, subjects in held_subjects.items():
+        for object_id in due.filter(retainable.held(subjects)).values_list("pk", flat=True):
+            holds_of.setdefault(object_id, []).append(kind)
+    fields = ["pk", "retention_clock", "retention_ref", *retainable.summary_fields]
+    if retainable.extended is not None:
+        fields.append("retention_extended")
+    findings = []
+    for row in due.values(*fields):
+        months = (
+            rule.extended_period_months if row.get("retention_extended") else rule.period_months
+        )
+        findings.append(
+            Finding(
+                retainable=retainable,
+                object_id=row["pk"],
+                ref=row["retention_ref"],
+                due_on=add_months(row["retention_clock"], months),
+                summary=retainable.summary(row),
+                holds=tuple(holds_of.get(row["pk"], ())),
+            )
+        )
+    return findings
+
+
+def forecast(as_of, horizons=(30, 90, 365)):
+    """``{horizon: {rule key: count}}``: records not due by ``as_of`` that fall due within
+    each horizon, held or not. Counting is done in the database."""
+    rules = load_rules()
+    now_cut = cutoffs_for(rules, as_of)
+    result = {}
+    for days in horizons:
+        cut, cut_extended = cutoffs_for(rules, as_of + datetime.timedelta(days=days))
+        counts = {}
+        for retainable in registry.retainables:
+            rule = rules[retainable.rule]
+            count = _due_queryset(retainable, rule, cut, cut_extended, after=now_cut).count()
+            counts[retainable.rule] = counts.get(retainable.rule, 0) + count
+        result[days] = counts
+    return result
+
+
+def dry_run(as_of):
+    """The contract's JSON object for ``retention_sweep --as-of --dry-run --json``."""
+    due, held = [], []
+    for finding in assess(as_of):
+        entry = {
+            "rule": finding.rule,
+            "kind": finding.kind,
+            "ref": finding.ref,
+            "due_on": finding.due_on.isoformat(),
+        }
+        if finding.is_held:
+            held.append({**entry, "holds": list(finding.holds)})
+        else:
+            due.append({**entry, "action": finding.action})
+    return {"as_of": as_of.isoformat(), "due": due, "held": held}

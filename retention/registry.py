@@ -1,0 +1,150 @@
+"""What each app declares to the retention engine.
+
+An app lists its retainable records in its own ``retention.py`` module, which the
+retention app imports at start-up (``RetentionConfig.ready``)::
+
+    from retention.registry import Retainable, register
+
+    register(Retainable(kind="case", rule="contact-court", ...))
+
+and an app that holds records back declares its holds with ``register_hold``. The engine
+knows nothing of the apps' models beyond what these declarations give it; the apps know
+nothing of the queue.
+
+Subjects are what a hold or a privacy request can be about. A hold provider returns, for
+each subject it holds, a queryset of ids; a retainable turns those into the rows it holds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Expression, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, LPad
+
+from .schedule import ACTIONS, RuleKey
+
+SUBJECTS = ("case", "adult", "child", "staff-member")
+
+
+@dataclass(frozen=True)
+class Retainable:
+    """One kind of record under one rule.
+
+    - ``records``: the records the rule reaches (a queryset; the engine adds the dates).
+    - ``clock``: the field or expression whose date starts the clock.
+    - ``ref``: the reference printed for the record (an expression).
+    - ``held``: given ``{subject: ids queryset}`` for one kind of hold, the rows it holds.
+    - ``dispose``: does the disposal (or strip, or disposal after a review) of one record,
+      inside the disposal's transaction, with the record locked. It returns the names of
+      stored files that must go once the transaction commits.
+    - ``summary``: a one-line description for the queue from the row's ``summary_fields``
+      values. It must not reveal anything sensitive: no names, no content.
+    - ``extended``: rows on the rule's longer period (parental leave).
+    - ``longer_rules``: "where two rules reach the same record, the longer one wins":
+      given the cutoffs (``{rule key: last clock start due}``, and ``"<key>:extended"``
+      for longer periods) return the rows some other rule still keeps; they are not due
+      until it lets them go.
+    """
+
+    kind: str
+    rule: str
+    records: Callable[[], QuerySet]
+    clock: str | Expression
+    ref: Expression
+    held: Callable[[dict], Q]
+    dispose: Callable
+    summary: Callable[[dict], str]
+    summary_fields: tuple = ()
+    extended: Q | None = None
+    longer_rules: Callable[[dict], Q] | None = None
+    label: str = ""
+
+    @property
+    def action(self):
+        return ACTIONS[self.rule]
+
+    @property
+    def model(self):
+        return self.records().model
+
+    @property
+    def record_type(self):
+        return self.model._meta.label_lower
+
+    @property
+    def name(self):
+        return f"{self.rule}:{self.record_type}"
+
+    def clock_expression(self):
+        return F(self.clock) if isinstance(self.clock, str) else self.clock
+
+
+@dataclass(frozen=True)
+class HoldProvider:
+    """One kind of hold (``safeguarding``, ``legal``, ``privacy-request``): ``subjects()``
+    returns ``{subject: queryset of ids}`` for what it holds now."""
+
+    kind: str
+    subjects: Callable[[], dict]
+    order: int = 0
+
+
+@dataclass
+class Registry:
+    retainables: list = field(default_factory=list)
+    holds: list = field(default_factory=list)
+
+    def register(self, retainable):
+        if retainable.rule not in RuleKey.values:
+            raise ValueError(f"Unknown retention rule {retainable.rule!r}")
+        if any(existing.name == retainable.name for existing in self.retainables):
+            raise ValueError(f"{retainable.name} is registered twice")
+        self.retainables.append(retainable)
+
+    def register_hold(self, provider):
+        if any(existing.kind == provider.kind for existing in self.holds):
+            raise ValueError(f"The {provider.kind} hold is registered twice")
+        self.holds.append(provider)
+        self.holds.sort(key=lambda p: p.order)
+
+    def for_record_type(self, record_type, rule=None):
+        for retainable in self.retainables:
+            if retainable.record_type == record_type and (rule is None or retainable.rule == rule):
+                return retainable
+        raise LookupError(f"No retainable record of type {record_type} under {rule}")
+
+    def held_subjects(self):
+        """``{hold kind: {subject: ids queryset}}``: querysets, evaluated only inside the
+        engine's queries."""
+        result = {}
+        for provider in self.holds:
+            subjects = provider.subjects()
+            result[provider.kind] = {
+                subject: subjects.get(subject)
+                for subject in SUBJECTS
+                if subjects.get(subject) is not None
+            }
+        return result
+
+
+registry = Registry()
+register = registry.register
+register_hold = registry.register_hold
+
+
+def ids_in(subjects, subject, column="pk"):
+    """``Q(column__in=ids)`` for a subject's held ids, or a Q that holds nothing."""
+    ids = subjects.get(subject)
+    if ids is None:
+        return Q(pk__in=[])
+    return Q(**{f"{column}__in": ids})
+
+
+def own_reference(prefix, id_field="pk"):
+    """Our reference as the models print it (``f"{prefix}-{pk:04d}"``), in SQL."""
+    text = Cast(id_field, CharField())
+    return Concat(
+        Value(f"{prefix}-"),
+        Case(When(**{f"{id_field}__lt": 10000}, then=LPad(text, 4, Value("0"))), default=text),
+        output_field=CharField(),
+    )

@@ -1,0 +1,262 @@
+"""Writes of the retention engine: the flagging sweep, the manager's decisions, disposal
+and changes to a rule. Each is one transaction (disposal: one per record)."""
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from centre.models import User
+from centre.roles import Role
+from centre.services import record_save
+
+from . import engine
+from .models import DisposalRecord, QueueItem, Rule, SweepLock
+from .purge import pending_files_remove
+from .registry import registry
+from .schedule import add_months
+
+logger = logging.getLogger(__name__)
+
+PROOF_KEPT_MONTHS = 7 * 12
+SWEEP_LOCK = "sweep"
+NEW_ITEMS_SUBJECT = "Records are due for disposal"
+
+
+class SweepAlreadyRunning(Exception):
+    """Another sweep holds the lock."""
+
+
+def _lock_sweep():
+    """Take the sweep's row lock for the rest of the transaction, or fail at once."""
+    SweepLock.objects.get_or_create(name=SWEEP_LOCK)
+    try:
+        return SweepLock.objects.select_for_update(nowait=True).get(name=SWEEP_LOCK)
+    except DatabaseError as error:
+        raise SweepAlreadyRunning("Another retention sweep is running.") from error
+
+
+@transaction.atomic
+def retention_sweep(*, as_of: datetime.date | None = None) -> dict:
+    """Flag into the disposal queue every record due by ``as_of`` that no hold stops, and
+    take out of the queue what is no longer due or has become held. Running it twice
+    adds nothing; two at once cannot happen (the second fails with
+    ``SweepAlreadyRunning``). Returns the counts ``{"flagged", "withdrawn", "queued"}``.
+    The manager gets one e-mail, with counts only, when new items arrived."""
+    as_of = as_of or timezone.localdate()
+    lock = _lock_sweep()
+    findings = [f for f in engine.assess(as_of) if not f.is_held]
+    due_keys = {(f.record_type, f.object_id, f.action) for f in findings}
+    existing = {
+        (record_type, object_id, action): pk
+        for pk, record_type, object_id, action in QueueItem.objects.values_list(
+            "pk", "record_type", "object_id", "action"
+        )
+    }
+    gone = [pk for key, pk in existing.items() if key not in due_keys]
+    withdrawn = QueueItem.objects.filter(pk__in=gone).delete()[0] if gone else 0
+    new_items = [
+        QueueItem(
+            rule=f.rule,
+            kind=f.kind,
+            action=f.action,
+            record_type=f.record_type,
+            object_id=f.object_id,
+            ref=f.ref,
+            due_on=f.due_on,
+            summary=f.summary[:200],
+        )
+        for f in findings
+        if (f.record_type, f.object_id, f.action) not in existing
+    ]
+    QueueItem.objects.bulk_create(new_items, batch_size=1000)
+    proofs_expired = DisposalRecord.objects.filter(
+        executed_at__date__lt=add_months(as_of, -PROOF_KEPT_MONTHS)
+    ).delete()[0]
+    lock.last_run_at = timezone.now()
+    lock.last_as_of = as_of
+    lock.save(update_fields=["last_run_at", "last_as_of"])
+    counts = {
+        "flagged": len(new_items),
+        "withdrawn": withdrawn,
+        "queued": QueueItem.objects.count(),
+        "proofs_expired": proofs_expired,
+    }
+    if new_items:
+        by_rule = {}
+        for item in new_items:
+            by_rule[item.rule] = by_rule.get(item.rule, 0) + 1
+        transaction.on_commit(lambda: _notify_managers(by_rule))
+    return counts
+
+
+def _notify_managers(by_rule):
+    """One e-mail to each active manager: how many records of each rule are newly due.
+    No names, no references: the queue is behind the manager's login."""
+    rules = {rule.key: rule for rule in Rule.objects.all()}
+    lines = [(str(rules[key]) if key in rules else key, count) for key, count in by_rule.items()]
+    body = render_to_string(
+        "retention/new_items_email.txt", {"lines": lines, "total": sum(by_rule.values())}
+    )
+    recipients = (
+        User.objects.filter(is_active=True, groups__name=Role.MANAGER.value)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    for email in recipients:
+        try:
+            send_mail(NEW_ITEMS_SUBJECT, body, None, [email])
+        except Exception:  # the queue is there whatever happens to the e-mail
+            logger.exception("retention-notification-failed")
+
+
+def _decide(items, *, actor):
+    now = timezone.now()
+    return items.update(
+        status=QueueItem.Status.APPROVED,
+        decided_by=actor,
+        decided_by_name=actor.full_name or actor.email,
+        decided_at=now,
+        postponed_until=None,
+        postpone_reason="",
+    )
+
+
+@transaction.atomic
+def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int:
+    """The manager's decision to dispose of queued records: all that await a decision,
+    those of one rule, or the ``items`` given (a queryset of ``QueueItem``). The decision
+    is recorded with the manager's name; the disposal task runs once it is committed.
+    Returns the number approved."""
+    today = timezone.localdate()
+    chosen = QueueItem.objects.awaiting_decision(today)
+    if items is not None:
+        chosen = chosen.filter(pk__in=items.values("pk"))
+    if rule is not None:
+        chosen = chosen.filter(rule=rule)
+    approved = _decide(chosen.select_for_update(), actor=actor)
+    if approved:
+        from .tasks import dispose_approved
+
+        transaction.on_commit(lambda: dispose_approved.delay())
+    return approved
+
+
+@transaction.atomic
+def disposal_postpone(*, item: QueueItem, until: datetime.date, reason: str, actor: User):
+    """Put off the decision on one record to ``until``, with the reason."""
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Give the reason for postponing."
+    if until is None:
+        errors["until"] = "Give the date to look at this record again."
+    elif until <= timezone.localdate():
+        errors["until"] = "The date to look again must be after today."
+    if errors:
+        raise ValidationError(errors)
+    item = QueueItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == QueueItem.Status.APPROVED:
+        raise ValidationError("This record's disposal is already approved.")
+    item.status = QueueItem.Status.POSTPONED
+    item.postponed_until = until
+    item.postpone_reason = reason
+    item.decided_by = actor
+    item.decided_by_name = actor.full_name or actor.email
+    item.decided_at = timezone.now()
+    item.save()
+    return item
+
+
+def dispose_approved(*, today: datetime.date | None = None) -> dict:
+    """Dispose of every approved record, one at a time, each in its own transaction.
+    Safe to run twice and to run again after a crash: an item leaves the queue in the
+    same transaction that disposes of its record, and two runs never take the same item.
+    Returns ``{"disposed", "withdrawn"}``."""
+    pending_files_remove()
+    today = today or timezone.localdate()
+    counts = {"disposed": 0, "withdrawn": 0}
+    rules = engine.load_rules()
+    for item_id in list(QueueItem.objects.approved().order_by("pk").values_list("pk", flat=True)):
+        outcome = _dispose_one(item_id, today=today, rules=rules)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def _dispose_one(item_id, *, today, rules):
+    with transaction.atomic():
+        item = (
+            QueueItem.objects.select_for_update(skip_locked=True)
+            .filter(pk=item_id, status=QueueItem.Status.APPROVED)
+            .first()
+        )
+        if item is None:  # another run has it, or has done it
+            return None
+        retainable = registry.for_record_type(item.record_type, item.rule)
+        record = (
+            retainable.model._base_manager.select_for_update().filter(pk=item.object_id).first()
+        )
+        # The last word: still there, still due and not held, with the record locked, so
+        # a hold placed after the approval wins.
+        findings = (
+            engine.assess(today, retainables=[retainable], object_ids=[item.object_id], rules=rules)
+            if record is not None
+            else []
+        )
+        if not findings or findings[0].is_held:
+            item.delete()
+            logger.info("retention-withdrawn item=%s", item_id)
+            return "withdrawn"
+        retainable.dispose(record)
+        DisposalRecord.objects.create(
+            rule=item.rule,
+            kind=item.kind,
+            action=item.action,
+            record_type=item.record_type,
+            object_id=item.object_id,
+            ref=item.ref,
+            due_on=item.due_on,
+            approved_by_id_copy=item.decided_by_id,
+            approved_by_name=item.decided_by_name,
+            approved_at=item.decided_at,
+        )
+        item.delete()
+    logger.info("retention-disposed item=%s", item_id)
+    return "disposed"
+
+
+@transaction.atomic
+def rule_change(*, rule: Rule, reason: str, actor: User) -> Rule:
+    """Save the manager's change to a rule's period or wording, with the reason in the
+    rule's history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"change_reason": "Give the reason for the change."})
+    rule._change_reason = reason
+    return record_save(record=rule, actor=actor)
+
+
+def queue_summary():
+    """``[(rule, awaiting count, approved count, postponed count)]`` in one query."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
+    rows = QueueItem.objects.values("rule").annotate(
+        awaiting=Count(
+            "pk",
+            filter=Q(status=QueueItem.Status.DUE)
+            | Q(status=QueueItem.Status.POSTPONED, postponed_until__lte=today),
+        ),
+        approved=Count("pk", filter=Q(status=QueueItem.Status.APPROVED)),
+        postponed=Count(
+            "pk", filter=Q(status=QueueItem.Status.POSTPONED, postponed_until__gt=today)
+        ),
+    )
+    return {row["rule"]: row for row in rows}
