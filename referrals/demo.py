@@ -108,6 +108,31 @@ FAMILIES = [
         [("Lena", 11)],
         {"closed": "Contact now arranged between the parents."},
     ),
+    # Two families from longer ago, so the disposal queue has something to show: a
+    # self-referral past its year, and a court case past its three years (the demo puts a
+    # legal hold on it, so it is held back).
+    (
+        "closed",
+        "self",
+        "supported",
+        False,
+        False,
+        ("Joanne", "Ashworth", "mother"),
+        ("Gareth", "Ashworth", "father"),
+        [("Alfie", 9)],
+        {"closed": "Contact moved to the community.", "days_ago": 420},
+    ),
+    (
+        "closed",
+        "court",
+        "supervised",
+        True,
+        False,
+        ("Selin", "Demir", "mother"),
+        ("Kerem", "Demir", "father"),
+        [("Ada", 8)],
+        {"closed": "Final hearing: contact ended.", "days_ago": 1140},
+    ),
 ]
 
 
@@ -115,7 +140,8 @@ def seed(*, actor, today):
     """Create the demo families; ``actor`` is the staff member credited with the work."""
     for index, row in enumerate(FAMILIES):
         (status, source, service, order, cafcass, resident, visiting, children, extras) = row
-        received_on = today - datetime.timedelta(days=90 - index * 7)
+        then = today - datetime.timedelta(days=extras.get("days_ago", 0))
+        received_on = then - datetime.timedelta(days=90 - index * 7)
         referral = Referral(
             source=source,
             source_other="Health visitor" if source == "other" else "",
@@ -168,7 +194,7 @@ def seed(*, actor, today):
                     case=case,
                     first_name=first,
                     last_name=resident[1],
-                    date_of_birth=datetime.date(today.year - age, (index % 12) + 1, 14),
+                    date_of_birth=datetime.date(then.year - age, (index % 12) + 1, 14),
                     interests="Drawing and Lego",
                 ),
                 actor=actor,
@@ -195,7 +221,7 @@ def seed(*, actor, today):
             ),
             actor=actor,
         )
-        _advance(case, status, adults, extras, actor=actor, today=today)
+        _advance(case, status, adults, extras, actor=actor, today=then)
 
 
 def _advance(case, status, adults, extras, *, actor, today):

@@ -16,8 +16,9 @@ from centre.services import record_save
 from referrals.models import Adult, Case
 
 from .accident_services import accident_record
+from .holds import hold_place
 from .incident_services import incident_close, incident_decide, incident_open, incident_triage
-from .models import Accident, Concern, Incident, IncidentAction
+from .models import Accident, Concern, Hold, Incident, IncidentAction
 from .services import _children_copy, concern_mark_seen
 
 DAY = datetime.timedelta(days=1)
@@ -102,6 +103,19 @@ def seed(*, actor, today):
         closed_on=today - 10 * DAY,
         actor=lead,
     )
+
+    # A legal hold on a family from years ago whose records would otherwise be due.
+    demir = _case("Demir")
+    if demir is not None:
+        hold_place(
+            hold=Hold(
+                case=demir,
+                legal_basis=Hold.LegalBasis.CLAIM,
+                reason="A claim is expected; keep the file until the solicitor confirms.",
+                review_on=today + 90 * DAY,
+            ),
+            actor=actor,
+        )
 
     # Two accident book entries: a child of a case, and a visitor named in words.
     child = marlow.children.order_by("pk").first()
