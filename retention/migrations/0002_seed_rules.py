@@ -1,5 +1,6 @@
 """The privacy policy's retention table, one rule per row, in the policy's own words.
-``{period}`` marks where the notice prints the period the sweep applies."""
+``{period}`` marks where the notice prints the period the sweep applies. Also the sweep's
+lock row."""
 
 from django.db import migrations
 
@@ -77,6 +78,9 @@ RULES = [
 
 
 def seed(apps, schema_editor):
+    # The row the sweep locks, there before any sweep so two first sweeps cannot race to
+    # create it.
+    apps.get_model("retention", "SweepLock").objects.get_or_create(name="sweep")
     Rule = apps.get_model("retention", "Rule")
     HistoricalRule = apps.get_model("retention", "HistoricalRule")
     from django.utils import timezone
