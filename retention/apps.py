@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
+
+
+def _restore_rules(sender, using="default", apps=None, **kwargs):
+    """After ``migrate`` and after a test's ``flush``: the policy's rules are always there.
+    (``flush`` sends no ``apps``: the project's own models are the current ones.)"""
+    from django.apps import apps as installed_apps
+
+    from .seed import seed_rules
+
+    apps = apps or installed_apps
+    try:
+        apps.get_model("retention", "HistoricalRule")
+    except LookupError:  # migrated back before the rules existed
+        return
+    seed_rules(apps, using=using)
 
 
 class RetentionConfig(AppConfig):
@@ -9,3 +25,4 @@ class RetentionConfig(AppConfig):
     def ready(self):
         # Each app declares its retainable records and holds in its own retention.py.
         autodiscover_modules("retention")
+        post_migrate.connect(_restore_rules, sender=self)
