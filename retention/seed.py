@@ -8,6 +8,8 @@ alone.
 
 from django.utils import timezone
 
+SEEDED = "The privacy policy's retention table"
+
 RULES = [
     # key, records, keeping, months, longer months
     (
@@ -98,16 +100,21 @@ def seed_rules(apps, using="default"):
                 "extended_period_months": longer,
             },
         )
-        if created:
-            HistoricalRule.objects.using(using).create(
-                id=rule.pk,
-                key=key,
-                position=position,
-                records=records,
-                keeping=keeping,
-                period_months=months,
-                extended_period_months=longer,
-                history_date=timezone.now(),
-                history_type="+",
-                history_change_reason="The privacy policy's retention table",
-            )
+        if not created:
+            continue
+        history = HistoricalRule.objects.using(using).filter(id=rule.pk)
+        if history.exists():  # the real model's history signal wrote it (post_migrate)
+            history.update(history_change_reason=SEEDED)
+            continue
+        HistoricalRule.objects.using(using).create(
+            id=rule.pk,
+            key=key,
+            position=position,
+            records=records,
+            keeping=keeping,
+            period_months=months,
+            extended_period_months=longer,
+            history_date=timezone.now(),
+            history_type="+",
+            history_change_reason=SEEDED,
+        )
