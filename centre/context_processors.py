@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Incidents", "safeguarding:incident_list"),
     ("Accident book", "safeguarding:accident_list"),
     ("Holds", "safeguarding:hold_list"),
+    ("Retention", "retention:queue"),
     ("Staff register", "centre:staff_list"),
     ("Finance records", "centre:finance_list"),
     ("Centre details", "centre:profile_edit"),

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from retention.models import Rule
+
 from .access import public, requires, signed_in
 from .downloads import file_download
 from .forms import (
@@ -120,7 +122,12 @@ def health(request):
 
 @public
 def privacy_notice(request):
-    return render(request, "centre/privacy_notice.html", {"profile": CentreProfile.load()})
+    # The retention table is the rules the sweep applies, so the notice cannot drift from it.
+    return render(
+        request,
+        "centre/privacy_notice.html",
+        {"profile": CentreProfile.load(), "retention_rules": Rule.objects.all()},
+    )
 
 
 # The centre profile.

@@ -14,4 +14,5 @@ urlpatterns = [
     path("sessions/", include("attendance.urls")),
     path("cases/", include("referrals.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("retention/", include("retention.urls")),
 ]
