@@ -107,9 +107,9 @@ def test_the_privacy_notice_is_written_with_the_centres_own_details(client, db):
     assert "ZB111111" in text
     assert "01632 960 555" in text
     assert "4 Willow Walk" in text
-    # The policy's own retention table.
+    # The policy's own retention table, from the rules the sweep applies.
     assert "Securely disposed of after <strong>1 year</strong>" in text
-    assert "until the child is <strong>25</strong>" in text
+    assert "until the child is <strong>25 years</strong> old" in text
 
 
 def test_the_privacy_notice_is_readable_before_the_profile_is_filled_in(client, db):
