@@ -18,6 +18,7 @@ from django.utils import timezone
 from privacy_requests.models import PrivacyRequest
 from referrals.models import Adult
 from retention.engine import assess, dry_run
+from retention.models import Rule
 from safeguarding.holds import hold_for_incident, hold_lift, hold_place
 from safeguarding.models import Hold, Incident, IncidentChild
 from tests.referrals.factories import ChildFactory
@@ -209,6 +210,29 @@ def test_the_five_year_period_does_not_apply_to_leave_with_a_disability_allowanc
     assert dry_run(D(2012, 5, 31))["due"] == []
     assert dry_run(D(2025, 5, 30))["due"] == []
     assert [e["ref"] for e in dry_run(D(2025, 5, 31))["due"]] == [_staff_ref(leave.staff_member)]
+
+
+@pytest.mark.django_db
+def test_the_periods_are_read_from_the_rules_the_manager_may_change():
+    case = closed_case(D(2023, 2, 28), rule="contact-self")
+    leave = parental_leave(child_born_on=D(2008, 8, 31), disability_allowance=True)
+    Rule.objects.filter(key="contact-self").update(period_months=18)
+    Rule.objects.filter(key="parental-leave").update(extended_period_months=198)
+
+    assert dry_run(D(2024, 8, 27))["due"] == []
+    assert dry_run(D(2024, 8, 28))["due"] == [
+        _due("contact-self", "case", case.reference, D(2024, 8, 28), "dispose")
+    ]
+    assert dry_run(D(2025, 2, 27))["due"][1:] == []
+    assert dry_run(D(2025, 2, 28))["due"][1:] == [
+        _due(
+            "parental-leave",
+            "parental-leave",
+            _staff_ref(leave.staff_member),
+            D(2025, 2, 28),
+            "dispose",
+        )
+    ]
 
 
 @pytest.mark.django_db
