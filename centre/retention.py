@@ -13,10 +13,11 @@
 """
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Q, Value
+from django.db.models import Max, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from centre.dates import add_months
 from retention.purge import purge, purge_history_files
 from retention.registry import Retainable, ids_in, own_reference, register
 
@@ -54,6 +55,38 @@ def _staff_kept_longer(cutoffs):
         | Q(disability_allowance=True, clock__gt=cutoffs["parental-leave:extended"])
     )
     return Q(pk__in=documents.values("staff_member_id")) | Q(pk__in=leave.values("staff_member_id"))
+
+
+def _staff_later_due_on(ids, rules):
+    """When the staff-other and parental-leave rules let each of these files go."""
+    later = {}
+
+    def keep_latest(staff_id, day):
+        if staff_id not in later or later[staff_id] < day:
+            later[staff_id] = day
+
+    documents = (
+        StaffDocument.objects.filter(staff_member_id__in=ids, last_used_on__isnull=False)
+        .exclude(category__in=HR_FILE_CATEGORIES)
+        .values("staff_member_id")
+        .annotate(last=Max("last_used_on"))
+    )
+    for row in documents:
+        keep_latest(
+            row["staff_member_id"], add_months(row["last"], rules["staff-other"].period_months)
+        )
+    leave_rule = rules["parental-leave"]
+    leave = (
+        ParentalLeave.objects.filter(staff_member_id__in=ids)
+        .annotate(clock=_parental_leave_clock())
+        .values_list("staff_member_id", "clock", "disability_allowance")
+    )
+    for staff_id, clock, extended in leave:
+        if clock is None:
+            continue
+        months = leave_rule.extended_period_months if extended else leave_rule.period_months
+        keep_latest(staff_id, add_months(clock, months))
+    return later
 
 
 def staff_file_dispose(staff_member):
@@ -105,6 +138,7 @@ register(
         ),
         summary_fields=("role", "ended_on"),
         longer_rules=_staff_kept_longer,
+        later_due_on=_staff_later_due_on,
         label="Staff member's HR file",
     )
 )

@@ -457,7 +457,9 @@ class PreVisit(models.Model):
         Consent,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a consent cannot be deleted from under its pre-visit,
+        # but both go when their case is disposed of.
+        on_delete=models.RESTRICT,
         related_name="pre_visits",
         verbose_name="consent to record medical needs",
     )

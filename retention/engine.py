@@ -100,12 +100,12 @@ def assess(as_of, *, retainables=None, object_ids=None, rules=None):
         due = _due_queryset(retainable, rule, cutoffs, extended_cutoffs)
         if object_ids is not None:
             due = due.filter(pk__in=object_ids)
-        findings.extend(_findings(retainable, rule, due, held_subjects))
+        findings.extend(_findings(retainable, rule, due, held_subjects, rules))
     findings.sort(key=lambda f: (f.due_on, f.rule, f.ref, f.object_id))
     return findings
 
 
-def _findings(retainable, rule, due, held_subjects):
+def _findings(retainable, rule, due, held_subjects, rules_by_key):
     holds_of = {}
     for kind, subjects in held_subjects.items():
         for object_id in due.filter(retainable.held(subjects)).values_list("pk", flat=True):
@@ -113,17 +113,22 @@ def _findings(retainable, rule, due, held_subjects):
     fields = ["pk", "retention_clock", "retention_ref", *retainable.summary_fields]
     if retainable.extended is not None:
         fields.append("retention_extended")
+    rows = list(due.values(*fields))
+    later = {}
+    if retainable.later_due_on is not None and rows:
+        later = retainable.later_due_on([row["pk"] for row in rows], rules_by_key)
     findings = []
-    for row in due.values(*fields):
+    for row in rows:
         months = (
             rule.extended_period_months if row.get("retention_extended") else rule.period_months
         )
+        due_on = add_months(row["retention_clock"], months)
         findings.append(
             Finding(
                 retainable=retainable,
                 object_id=row["pk"],
                 ref=row["retention_ref"],
-                due_on=add_months(row["retention_clock"], months),
+                due_on=max(due_on, later.get(row["pk"], due_on)),
                 summary=retainable.summary(row),
                 holds=tuple(holds_of.get(row["pk"], ())),
             )

@@ -44,6 +44,9 @@ class Retainable:
       given the cutoffs (``{rule key: last clock start due}``, and ``"<key>:extended"``
       for longer periods) return the rows some other rule still keeps; they are not due
       until it lets them go.
+    - ``later_due_on``: with ``longer_rules``, ``(ids, rules) -> {id: date}``: the day the
+      other rules let each of these records go, where later than its own due date, so
+      the record is shown due on the day it was first listed (a set-based query or two).
     """
 
     kind: str
@@ -57,6 +60,7 @@ class Retainable:
     summary_fields: tuple = ()
     extended: Q | None = None
     longer_rules: Callable[[dict], Q] | None = None
+    later_due_on: Callable[[list, dict], dict] | None = None
     label: str = ""
 
     @property

@@ -178,13 +178,21 @@ def dispose_approved(*, today: datetime.date | None = None) -> dict:
     """Dispose of every approved record, one at a time, each in its own transaction.
     Safe to run twice and to run again after a crash: an item leaves the queue in the
     same transaction that disposes of its record, and two runs never take the same item.
-    Returns ``{"disposed", "withdrawn"}``."""
+    Returns ``{"disposed", "withdrawn", "failed"}``."""
     pending_files_remove()
     today = today or timezone.localdate()
     counts = {"disposed": 0, "withdrawn": 0}
     rules = engine.load_rules()
+    counts["failed"] = 0
     for item_id in list(QueueItem.objects.approved().order_by("pk").values_list("pk", flat=True)):
-        outcome = _dispose_one(item_id, today=today, rules=rules)
+        try:
+            outcome = _dispose_one(item_id, today=today, rules=rules)
+        except Exception:
+            # One record that cannot be disposed of must not stop the others. Its
+            # transaction is rolled back whole and the item stays approved for the next
+            # run; the log names the item, never the record's content.
+            logger.exception("retention-dispose-failed item=%s", item_id)
+            outcome = "failed"
         if outcome:
             counts[outcome] += 1
     return counts

@@ -165,7 +165,7 @@ def test_killing_the_worker_mid_batch_leaves_no_partial_record(worker, manager):
 
     counts = dispose_approved()
 
-    assert counts == {"disposed": CASES - len(gone), "withdrawn": 0}
+    assert counts == {"disposed": CASES - len(gone), "withdrawn": 0, "failed": 0}
     assert all(not any(rows_of(case.pk)) for case in cases)
     assert DisposalRecord.objects.count() == CASES
     assert not QueueItem.objects.exists()

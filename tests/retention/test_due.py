@@ -617,10 +617,6 @@ def test_parental_leave_still_in_its_period_keeps_the_hr_file(leave, leave_due_o
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an HR file kept longer by another rule is listed with a due_on it was not due on",
-)
 @pytest.mark.django_db
 def test_the_due_on_of_a_file_kept_longer_is_the_day_it_is_first_listed():
     """The contract: a record is listed under ``due`` when ``as_of`` is on or after

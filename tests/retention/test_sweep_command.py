@@ -157,10 +157,6 @@ def test_a_date_that_is_not_one_is_refused_with_a_clear_message(db, bad):
     assert QueueItem.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: retention_sweep treats --as-of '' as no --as-of and runs as of today",
-)
 @pytest.mark.parametrize("dry_run_args", [("--dry-run", "--json"), ()], ids=["dry-run", "sweep"])
 def test_an_empty_as_of_is_refused_not_taken_for_today(records, dry_run_args):
     """A script that passes ``--as-of "$DAY"`` with ``DAY`` unset must not get a run as of

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, as_of, dry_run, json, **options):
-        as_of = _date(as_of) if as_of else timezone.localdate()
+        as_of = _date(as_of) if as_of is not None else timezone.localdate()
         if json and not dry_run:
             raise CommandError("--json goes with --dry-run.")
         if dry_run:
