@@ -574,6 +574,32 @@ def test_a_failure_in_the_middle_leaves_nothing_half_deleted(
     assert DisposalRecord.objects.count() == 1
 
 
+def test_a_record_that_cannot_be_disposed_of_does_not_stop_the_others(
+    manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    failing, fine = closed_case(), closed_case()
+    sweep_and_approve(manager)
+    retainable = registry.for_record_type("referrals.case", "contact-self")
+
+    def refuse_one(record):
+        if record.pk == failing.pk:
+            raise RuntimeError("Fictional: the disk is full")
+        case_dispose(record)
+
+    swapped = dataclasses.replace(retainable, dispose=refuse_one)
+    monkeypatch.setattr(
+        registry, "retainables", [swapped if r is retainable else r for r in registry.retainables]
+    )
+
+    counts = dispose(capture=django_capture_on_commit_callbacks)
+
+    assert counts == {"disposed": 1, "withdrawn": 0, "failed": 1}
+    assert Case.objects.filter(pk=failing.pk).exists()
+    assert not Case.objects.filter(pk=fine.pk).exists()
+    assert QueueItem.objects.get().object_id == failing.pk
+    assert QueueItem.objects.get().status == QueueItem.Status.APPROVED
+
+
 # Staff records.
 
 
