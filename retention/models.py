@@ -80,6 +80,8 @@ class Rule(models.Model):
             errors["period_months"] = "A period is at least one month."
         if "{period}" not in self.keeping:
             errors["keeping"] = "Keep {period} in the wording: the notice shows the period there."
+        if "{extended_period}" in self.keeping and not self.extended_period_months:
+            errors["keeping"] = "Only a rule with a longer period can show {extended_period}."
         if self.key == RuleKey.PARENTAL_LEAVE and not self.extended_period_months:
             errors["extended_period_months"] = (
                 "Give the period for a child who receives a disability allowance."

@@ -252,7 +252,7 @@ def rule_change(*, rule: Rule, reason: str, actor: User) -> Rule:
 
 
 def queue_summary():
-    """``[(rule, awaiting count, approved count, postponed count)]`` in one query."""
+    """``{rule key: {"rule", "awaiting", "approved", "postponed"}}`` in one query."""
     from django.db.models import Count
 
     today = timezone.localdate()

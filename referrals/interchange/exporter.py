@@ -177,10 +177,10 @@ def _in_schema_order(record: dict) -> dict:
 def _closure(case):
     """``closed_on`` and ``closure_reason`` as the format carries them. The format has no
     declined referrals: one is written as closed on the day it was declined, so that its
-    retention clock still runs wherever the file goes."""
-    if case.status == Case.Status.DECLINED and not case.closed_on:
+    retention clock still runs wherever the file goes (from the day it was declined)."""
+    if case.status == Case.Status.DECLINED:
         reason = f"Referral declined: {case.declined_reason}".strip()
-        return timezone.localdate(case.status_changed_at), reason[:300]
+        return case.closed_on or timezone.localdate(case.status_changed_at), reason[:300]
     return case.closed_on, case.closure_reason
 
 
