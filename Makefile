@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench venv install install-test clean
+.PHONY: run test lint pytest smoke bench bench-search bench-retention venv install install-test clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -60,8 +60,14 @@ test: lint pytest smoke
 
 # Speed, measured against a baseline in the same run (see bench/). Use PostgreSQL:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
-bench: install-test
+# runs both benchmarks; `make bench-search` or `make bench-retention` runs one.
+bench: bench-search bench-retention
+
+bench-search: install-test
 	$(BIN)/python bench/case_search.py
+
+bench-retention: install-test
+	$(BIN)/python bench/retention.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
