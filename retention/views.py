@@ -26,6 +26,11 @@ ITEMS_SHOWN = 200
 PROOFS_PER_PAGE = 50
 HORIZONS = (30, 90, 365)
 NO_COUNTS = {"awaiting": 0, "approved": 0, "postponed": 0}
+HOLD_NAMES = {
+    "safeguarding": "safeguarding hold",
+    "legal": "legal hold",
+    "privacy-request": "open privacy request",
+}
 
 
 def kind_label(kind):
@@ -161,11 +166,24 @@ def item_postpone(request, pk):
 def forecast(request):
     today = timezone.localdate()
     counts = engine.forecast(today, HORIZONS)
-    rows = [
-        (rule, [counts[days].get(rule.key, 0) for days in HORIZONS]) for rule in Rule.objects.all()
+    rules = list(Rule.objects.all())
+    rows = [(rule, [counts[days].get(rule.key, 0) for days in HORIZONS]) for rule in rules]
+    names = {rule.key: str(rule) for rule in rules}
+    held = [
+        {
+            "kind": kind_label(finding.kind),
+            "ref": finding.ref,
+            "rule": names.get(finding.rule, finding.rule),
+            "due_on": finding.due_on,
+            "holds": ", ".join(HOLD_NAMES.get(kind, kind) for kind in finding.holds),
+        }
+        for finding in engine.assess(today)
+        if finding.is_held
     ]
     return render(
-        request, "retention/forecast.html", {"rows": rows, "horizons": HORIZONS, "today": today}
+        request,
+        "retention/forecast.html",
+        {"rows": rows, "horizons": HORIZONS, "today": today, "held": held},
     )
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from referrals.models import Referral
 from referrals.services import case_close
 from retention.models import DisposalRecord, QueueItem, Rule
+from safeguarding.holds import hold_place
+from safeguarding.models import Hold
 from tests.referrals.factories import CaseFactory
 
 QUEUE_URL = reverse("retention:queue")
@@ -345,6 +347,34 @@ def test_the_forecast_counts_a_case_closed_300_days_ago(manager_client, staff):
     assert rows["contact-self"] == [0, 1, 1]
     assert rows["contact-court"] == [0, 0, 0]
     assert "Within 90 days" in response.text
+
+
+def test_the_forecast_lists_what_is_due_but_held_back_by_reference_and_hold(
+    manager_client, manager, staff
+):
+    closed_on = timezone.localdate() - datetime.timedelta(days=400)
+    case = CaseFactory(
+        referral__source=Referral.Source.SELF,
+        referral__service=Referral.Service.SUPPORTED,
+        referral__received_on=closed_on - datetime.timedelta(days=60),
+    )
+    case_close(case=case, closed_on=closed_on, reason="Fictional: the family moved", actor=staff)
+    hold_place(
+        hold=Hold(
+            case=case,
+            legal_basis=Hold.LegalBasis.CLAIM,
+            reason="Fictional: a claim is expected.",
+            review_on=timezone.localdate() + datetime.timedelta(days=30),
+        ),
+        actor=manager,
+    )
+
+    response = manager_client.get(reverse("retention:forecast"))
+
+    [entry] = response.context["held"]
+    assert entry["ref"] == case.reference
+    assert entry["holds"] == "legal hold"
+    assert "Due now but held back" in response.text
 
 
 def test_the_proofs_are_newest_first_fifty_a_page(manager_client):
