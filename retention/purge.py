@@ -7,6 +7,8 @@ knows no app's models by name. It runs inside the caller's transaction; the file
 written to ``PendingFileDeletion`` there and removed from storage after the commit.
 """
 
+import functools
+
 from django.apps import apps
 from django.db import models, router, transaction
 from django.db.models.deletion import CASCADE, Collector
@@ -16,17 +18,24 @@ from .models import PendingFileDeletion
 CHUNK = 1000
 
 
+# The models' history declarations do not change while the process runs, and looking them
+# up through django-simple-history's descriptors builds a manager each time: look once.
+
+
+@functools.cache
 def _history_model(model):
     manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
     return getattr(model, manager_name).model if manager_name else None
 
 
+@functools.cache
 def _history_models():
     from simple_history.models import registered_models
 
-    return [model for model in registered_models.values() if _history_model(model) is not None]
+    return tuple(m for m in registered_models.values() if _history_model(m) is not None)
 
 
+@functools.cache
 def _m2m_history_models(model):
     """The many-to-many history models of ``model``'s history: ``[(m2m history model,
     through model)]``."""
@@ -38,7 +47,7 @@ def _m2m_history_models(model):
     for field in getattr(history_model, "_history_m2m_fields", ()):
         m2m_history = getattr(history_model, field.name).model
         result.append((m2m_history, getattr(model, field.name).through))
-    return result
+    return tuple(result)
 
 
 def _chunks(ids):
@@ -47,6 +56,7 @@ def _chunks(ids):
         yield ids[start : start + CHUNK]
 
 
+@functools.cache
 def _file_fields(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
@@ -68,6 +78,7 @@ def _collect(instances):
     return collector, doomed
 
 
+@functools.cache
 def _cascading_keys():
     """``[(model, key field, parent model)]`` for every tracked model's cascading keys."""
     keys = []
@@ -77,7 +88,7 @@ def _cascading_keys():
                 continue
             if field.remote_field.on_delete is CASCADE:
                 keys.append((model, field, field.related_model._meta.concrete_model))
-    return keys
+    return tuple(keys)
 
 
 def _history_closure(doomed):
@@ -136,14 +147,21 @@ def _file_names(doomed, history):
     return names
 
 
+def _raw_delete(queryset):
+    """One DELETE statement. History rows have no signals and nothing hangs on them but
+    their many-to-many history, which is deleted first: Django's collector would only
+    look for dependants that are not there, one query per relation."""
+    return queryset._raw_delete(queryset.db)
+
+
 def _delete_history(doomed, history):
     for model, ids in history.items():
         history_model = _history_model(model)
         for m2m_history, _through in _m2m_history_models(model):
             for chunk in _chunks(ids):
-                m2m_history.objects.filter(history__id__in=chunk).delete()
+                _raw_delete(m2m_history.objects.filter(history__id__in=chunk))
         for chunk in _chunks(ids):
-            history_model.objects.filter(id__in=chunk).delete()
+            _raw_delete(history_model.objects.filter(id__in=chunk))
     # Many-to-many history of surviving records that names a doomed row (a concern's
     # list of children, when a child goes with its case).
     for model in _history_models():
@@ -155,7 +173,7 @@ def _delete_history(doomed, history):
                 if target is model or target not in doomed:
                     continue
                 for chunk in _chunks(doomed[target]):
-                    m2m_history.objects.filter(**{f"{field.attname}__in": chunk}).delete()
+                    _raw_delete(m2m_history.objects.filter(**{f"{field.attname}__in": chunk}))
 
 
 def purge(instances):
