@@ -22,7 +22,6 @@ from retention.models import DisposalRecord, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from tests.attendance.factories import BookingFactory, ContactSessionFactory, TapFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
-from tests.retention.test_sweep import rules_kept  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = 40
@@ -31,7 +30,7 @@ CLOSED_ON = datetime.date(2025, 1, 6)  # self-referral: due 2026-01-06
 
 
 @pytest.fixture
-def worker(rules_kept, transactional_db):  # noqa: F811
+def worker(transactional_db):
     """A worker of our own (as ``tests.celery_worker`` starts one), so the test can kill
     it: yields ``(queue, process)``."""
     if not os.environ.get("REDIS_URL"):

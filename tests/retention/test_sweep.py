@@ -4,16 +4,15 @@ managers (counts only) when something new arrived, and never runs twice at once.
 manager's approval is recorded with their name; the sweep runs at 02:00 London time."""
 
 import datetime
-import importlib
 import threading
 
 import pytest
 import time_machine
 from celery.schedules import crontab
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from centre.roles import Role
 from centre.services import user_create
@@ -21,7 +20,7 @@ from privacy_requests.models import PrivacyRequest
 from referrals.models import Adult, Case, Referral
 from referrals.services import case_close
 from retention import tasks
-from retention.models import QueueItem, SweepLock
+from retention.models import DisposalRecord, QueueItem, SweepLock
 from retention.services import (
     SweepAlreadyRunning,
     disposal_approve,
@@ -43,23 +42,6 @@ COURT = {"source": Referral.Source.CAFCASS, "service": Referral.Service.SUPERVIS
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def seed_rules():
-    """The retention rules the data migration seeds (a flush of ``transactional_db``
-    removes them)."""
-    importlib.import_module("retention.migrations.0002_seed_rules").seed(apps, None)
-
-
-@pytest.fixture
-def rules_kept(django_db_setup, django_db_blocker):
-    """For tests on ``transactional_db`` (ask for this first): the rules are there during
-    the test and again after the flush, for the tests that follow."""
-    with django_db_blocker.unblock():
-        seed_rules()
-    yield
-    with django_db_blocker.unblock():
-        seed_rules()
 
 
 def closed_case(closed_on, *, referral=SELF, **people):
@@ -378,7 +360,7 @@ def test_no_email_when_the_sweep_finds_nothing(
 # One sweep at a time.
 
 
-def test_only_one_sweep_runs_at_a_time(rules_kept, transactional_db):
+def test_only_one_sweep_runs_at_a_time(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     SweepLock.objects.get_or_create(name="sweep")
@@ -474,6 +456,32 @@ def test_approving_items_of_another_group_with_a_rule_approves_nothing(manager):
 
 
 # The schedule.
+
+
+def _proof(executed_on):
+    return DisposalRecord.objects.create(
+        rule="contact-self",
+        kind="case",
+        action="dispose",
+        record_type="referrals.case",
+        object_id=1,
+        ref="HC-2019-0001",
+        due_on=datetime.date(2019, 1, 1),
+        approved_by_name="Alice Mercer",
+        approved_at=timezone.make_aware(datetime.datetime.combine(executed_on, datetime.time(9))),
+        executed_at=timezone.make_aware(datetime.datetime.combine(executed_on, datetime.time(9))),
+    )
+
+
+def test_a_proof_of_disposal_is_kept_seven_years_and_goes_the_day_after(db):
+    executed_on = datetime.date(2019, 3, 15)
+    proof = _proof(executed_on)
+
+    retention_sweep(as_of=datetime.date(2026, 3, 15))
+    assert DisposalRecord.objects.filter(pk=proof.pk).exists()
+
+    retention_sweep(as_of=datetime.date(2026, 3, 16))
+    assert not DisposalRecord.objects.filter(pk=proof.pk).exists()
 
 
 def test_the_sweep_runs_at_two_in_the_morning_london_time():
