@@ -142,10 +142,19 @@ def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int
         chosen = chosen.filter(rule=rule)
     approved = _decide(chosen.select_for_update(), actor=actor)
     if approved:
-        from .tasks import dispose_approved
-
-        transaction.on_commit(lambda: dispose_approved.delay())
+        transaction.on_commit(_queue_disposal)
     return approved
+
+
+def _queue_disposal():
+    """Ask a worker to dispose of what was approved. The approvals are in the database,
+    so if the queue cannot be reached the 02:30 run does the work instead."""
+    from .tasks import dispose_approved
+
+    try:
+        dispose_approved.delay()
+    except Exception:  # the broker is down: the nightly run picks the approvals up
+        logger.exception("retention-dispose-not-queued")
 
 
 @transaction.atomic
