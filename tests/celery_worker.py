@@ -5,6 +5,7 @@ PostgreSQL database as the test, and listens on a queue of its own so that paral
 never take each other's tasks.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -20,9 +21,10 @@ from config.celery import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def celery_worker_queue(transactional_db):
-    """Start a worker; yield the name of the queue it takes tasks from."""
+@contextlib.contextmanager
+def running_worker():
+    """Start a worker on a queue of its own; yield ``(queue, process)``. The process is
+    the test's to kill; it is stopped at the end if still running."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set: the real-worker tests need Redis")
     if connection.vendor != "postgresql":
@@ -61,7 +63,15 @@ def celery_worker_queue(transactional_db):
         while not app.control.ping(destination=[name], timeout=0.5):
             if worker.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the Celery worker did not start")
-        yield queue
+        yield queue, worker
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker_queue(transactional_db):
+    """Start a worker; yield the name of the queue it takes tasks from."""
+    with running_worker() as (queue, _process):
+        yield queue

@@ -4,10 +4,7 @@ completely or not at all, and the next run finishes the batch."""
 import datetime
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,12 +12,12 @@ from django.db import connection
 
 from attendance.models import Booking
 from centre.services import record_save
-from config.celery import app
 from referrals.models import Adult, Case, Child, Referral
 from retention import tasks
 from retention.models import DisposalRecord, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from tests.attendance.factories import BookingFactory, ContactSessionFactory, TapFactory
+from tests.celery_worker import running_worker
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,51 +28,9 @@ CLOSED_ON = datetime.date(2025, 1, 6)  # self-referral: due 2026-01-06
 
 @pytest.fixture
 def worker(transactional_db):
-    """A worker of our own (as ``tests.celery_worker`` starts one), so the test can kill
-    it: yields ``(queue, process)``."""
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("REDIS_URL is not set: the real-worker tests need Redis")
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker must share the test database, which needs PostgreSQL")
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    name = f"{queue}@localhost"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--hostname",
-            name,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start")
-        yield queue, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+    """A worker this test may kill: yields ``(queue, process)``."""
+    with running_worker() as started:
+        yield started
 
 
 def due_case(sessions):
