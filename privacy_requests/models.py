@@ -1,7 +1,14 @@
-"""Privacy requests and complaints: who they are about, the right exercised, and where
-they stand. While one is open, the records of the person it is about are held: the
-retention engine must not destroy what a request may cover (``privacy_requests.retention``).
+"""Privacy requests, complaints and restrictions: the centre's side of the rights its
+privacy notice promises.
+
+A request or complaint is about one person the centre holds records on (an adult or a
+child of a case, or a staff member). While one is open, that person's records are held:
+the retention engine must not destroy what a request may cover
+(``privacy_requests.retention``). The subject links are SET_NULL, so a closed request
+outlives the records, and a check constraint stops them being deleted under an open one.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,13 +16,86 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import deadlines
+
+SUBJECT_FIELDS = ("subject_adult", "subject_child", "subject_staff_member")
+
+
+def _has_a_subject_while(statuses, name):
+    return models.CheckConstraint(
+        condition=~models.Q(status__in=statuses)
+        | models.Q(subject_adult__isnull=False)
+        | models.Q(subject_child__isnull=False)
+        | models.Q(subject_staff_member__isnull=False),
+        name=name,
+    )
+
+
+class AboutAPerson(models.Model):
+    """What a request, a complaint and a restriction share: who it is about."""
+
+    subject_adult = models.ForeignKey(
+        "referrals.Adult",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+        verbose_name="adult of a case",
+    )
+    subject_child = models.ForeignKey(
+        "referrals.Child",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+        verbose_name="child of a case",
+    )
+    subject_staff_member = models.ForeignKey(
+        "centre.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+        verbose_name="staff member",
+    )
+    subject_label = models.CharField(
+        "about",
+        max_length=100,
+        editable=False,
+        default="",
+        help_text="A reference, never a name, kept for when the records have gone.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject(self):
+        return self.subject_adult or self.subject_child or self.subject_staff_member
+
+    def subject_errors(self):
+        chosen = sum(1 for name in SUBJECT_FIELDS if getattr(self, f"{name}_id"))
+        if chosen != 1:
+            return {"__all__": "Choose the one person the centre holds records on it is about."}
+        return {}
+
+    def label_subject(self):
+        if self.subject_adult_id:
+            adult = self.subject_adult
+            self.subject_label = f"AD-{adult.pk:04d} of {adult.case.display_reference}"
+        elif self.subject_child_id:
+            child = self.subject_child
+            self.subject_label = f"CH-{child.pk:04d} of {child.case.display_reference}"
+        elif self.subject_staff_member_id:
+            self.subject_label = f"staff member {self.subject_staff_member.reference}"
+
 
 class PrivacyRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=PrivacyRequest.OPEN_STATUSES)
 
 
-class PrivacyRequest(models.Model):
+class PrivacyRequest(AboutAPerson):
     class Right(models.TextChoices):
         ACCESS = "access", "Access (a subject access request)"
         RECTIFICATION = "rectification", "Rectification"
@@ -24,7 +104,6 @@ class PrivacyRequest(models.Model):
         OBJECTION = "objection", "Objection"
         PORTABILITY = "portability", "Data portability"
         AUTOMATED = "automated", "Objection to automated decisions"
-        COMPLAINT = "complaint", "A complaint about how we use information"
 
     class Channel(models.TextChoices):
         LETTER = "letter", "Letter"
@@ -40,36 +119,63 @@ class PrivacyRequest(models.Model):
         COMPLETED = "completed", "Completed"
         REFUSED = "refused", "Refused"
 
+    class Exemption(models.TextChoices):
+        MANIFESTLY_UNFOUNDED = "unfounded", "Manifestly unfounded"
+        EXCESSIVE = "excessive", "Manifestly excessive"
+        THIRD_PARTY = "third_party", "It would disclose information about someone else"
+        SAFEGUARDING = "safeguarding", "Safeguarding: disclosure would put someone at risk"
+        LEGAL_PROCEEDINGS = "legal", "Legal proceedings, a court order or legal privilege"
+        LEGAL_OBLIGATION = "obligation", "A legal obligation to keep the data"
+        OTHER = "other", "Another exemption (say which)"
+
     OPEN_STATUSES = (Status.RECEIVED, Status.AWAITING, Status.IN_PROGRESS, Status.EXTENDED)
 
     right = models.CharField("right exercised", max_length=20, choices=Right.choices)
     channel = models.CharField("how it arrived", max_length=20, choices=Channel.choices)
     received_on = models.DateField()
-    # Who the request is about: one person the centre holds records on. The links are
-    # SET_NULL so a closed request outlives the records; an open one holds them, and a
-    # check constraint stops them being deleted under it.
-    subject_adult = models.ForeignKey(
-        "referrals.Adult",
-        null=True,
+    details = models.TextField(
+        "what is asked",
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="privacy_requests",
+        help_text="In the requester's words where possible (for rectification: what is wrong).",
     )
-    subject_child = models.ForeignKey(
-        "referrals.Child",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="privacy_requests",
+    made_by_subject = models.BooleanField(
+        "made by the person themselves",
+        default=True,
+        help_text="Untick when someone acts for them (a solicitor, a parent for a child).",
     )
-    subject_staff_member = models.ForeignKey(
-        "centre.StaffMember",
-        null=True,
+    requester_name = models.CharField("who asked, if not the person", max_length=200, blank=True)
+    authority_evidence = models.TextField(
+        "proof of their authority to act",
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="privacy_requests",
+        help_text="What was seen: a signed authority, a court order, parental responsibility.",
+    )
+    identity_evidence = models.CharField("identity: what was seen", max_length=300, blank=True)
+    identity_verified_on = models.DateField("identity checked on", null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    extended_on = models.DateField(null=True, blank=True)
+    extension_reason = models.TextField("why the request is complex", blank=True)
+    requester_told_of_extension_on = models.DateField(
+        "requester told of the extension on", null=True, blank=True
+    )
+    paused_days = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Days the clock stood still waiting for identity or clarification.",
+    )
+    paused_since = models.DateField(null=True, blank=True, editable=False)
+    # The deadline, kept in step by ``save`` so the register can sort by it. While the
+    # clock is paused the days paused so far are not in it yet: see ``current_due_on``.
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    response = models.TextField(
+        "the response",
+        blank=True,
+        help_text="What was done and sent (for an objection: its outcome and the reasons).",
+    )
+    exemption = models.CharField(max_length=20, choices=Exemption.choices, blank=True)
+    refusal_reason = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -80,20 +186,128 @@ class PrivacyRequest(models.Model):
     objects = PrivacyRequestQuerySet.as_manager()
 
     class Meta:
-        ordering = ["received_on", "pk"]
+        ordering = ["due_on", "pk"]
         default_permissions = ("add", "change", "view")
+        permissions = [("decide_privacyrequest", "Can decide privacy requests")]
+        indexes = [models.Index(fields=["status", "due_on"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status__in=["received", "awaiting", "in_progress", "extended"])
-                | models.Q(subject_adult__isnull=False)
-                | models.Q(subject_child__isnull=False)
-                | models.Q(subject_staff_member__isnull=False),
-                name="open_privacy_request_has_a_subject",
+            _has_a_subject_while(
+                ["received", "awaiting", "in_progress", "extended"],
+                "open_privacy_request_has_a_subject",
             )
         ]
 
     def __str__(self):
-        return f"Privacy request PR-{self.pk:04d}" if self.pk else "New privacy request"
+        return f"Privacy request {self.reference}"
+
+    @property
+    def reference(self):
+        return f"PR-{self.pk:04d}" if self.pk else "PR-new"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_paused(self):
+        return self.paused_since is not None
+
+    def _due_on(self, paused_days):
+        return deadlines.due_date(
+            self.received_on, extended=self.extended_on is not None, paused_days=paused_days
+        )
+
+    def current_due_on(self, today=None):
+        """The deadline as it stands today: a paused clock adds a day for each day paused."""
+        paused = self.paused_days
+        if self.paused_since is not None:
+            paused += ((today or timezone.localdate()) - self.paused_since).days
+        return self._due_on(paused)
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a decision: whatever saves the request, the deadline
+        # stored is the one its dates give.
+        if self.received_on:
+            self.due_on = self._due_on(self.paused_days)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = self.subject_errors()
+        today = timezone.localdate()
+        if self.received_on and self.received_on > today:
+            errors["received_on"] = "A request cannot be received in the future."
+        if not self.made_by_subject and not self.requester_name.strip():
+            errors["requester_name"] = "Say who made the request for the person."
+        if not self.made_by_subject and not self.authority_evidence.strip():
+            errors["authority_evidence"] = (
+                "Say what shows they may act for the person before anything is released."
+            )
+        if self.identity_verified_on and self.identity_verified_on > today:
+            errors["identity_verified_on"] = "Identity cannot be checked in the future."
+        if self.status == self.Status.EXTENDED and not self.extension_reason.strip():
+            errors["extension_reason"] = "Give the reason the request is extended."
+        if self.status == self.Status.COMPLETED and not self.response.strip():
+            errors["response"] = "Record the response before completing the request."
+        if self.status == self.Status.REFUSED:
+            if not self.exemption:
+                errors["exemption"] = "Say which exemption the refusal relies on."
+            if not self.refusal_reason.strip():
+                errors["refusal_reason"] = "Give the reasons for the refusal."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Complaint(AboutAPerson):
+    """A formal complaint about how the centre uses someone's personal data."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        INVESTIGATING = "investigating", "Being investigated"
+        RESOLVED = "resolved", "Outcome given"
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING)
+    ACKNOWLEDGE_WITHIN_DAYS = 30
+
+    received_on = models.DateField()
+    channel = models.CharField(
+        "how it arrived", max_length=20, choices=PrivacyRequest.Channel.choices
+    )
+    complainant_name = models.CharField(
+        "who complained, if not the person", max_length=200, blank=True
+    )
+    summary = models.TextField("what the complaint is about")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    investigation = models.TextField("what the investigation found", blank=True)
+    outcome = models.TextField(blank=True)
+    resolved_on = models.DateField("outcome given on", null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        default_permissions = ("add", "change", "view")
+        constraints = [
+            _has_a_subject_while(
+                ["received", "acknowledged", "investigating"], "open_complaint_has_a_subject"
+            )
+        ]
+
+    def __str__(self):
+        return f"Complaint {self.reference}"
+
+    @property
+    def reference(self):
+        return f"CO-{self.pk:04d}" if self.pk else "CO-new"
+
+    @property
+    def acknowledge_by(self):
+        return self.received_on + datetime.timedelta(days=self.ACKNOWLEDGE_WITHIN_DAYS)
 
     @property
     def is_open(self):
@@ -101,11 +315,69 @@ class PrivacyRequest(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        subjects = [self.subject_adult_id, self.subject_child_id, self.subject_staff_member_id]
-        if sum(1 for s in subjects if s) != 1:
-            errors["__all__"] = "A request is about exactly one person the centre holds records on."
-        if self.received_on and self.received_on > timezone.localdate():
-            errors["received_on"] = "A request cannot be received in the future."
+        errors = self.subject_errors()
+        today = timezone.localdate()
+        for field, label in (
+            ("received_on", "A complaint cannot be received in the future."),
+            ("acknowledged_on", "An acknowledgement cannot be dated in the future."),
+            ("resolved_on", "An outcome cannot be dated in the future."),
+        ):
+            if getattr(self, field) and getattr(self, field) > today:
+                errors[field] = label
+        if self.acknowledged_on and self.received_on and self.acknowledged_on < self.received_on:
+            errors["acknowledged_on"] = "A complaint cannot be acknowledged before it arrived."
+        if self.status == self.Status.RESOLVED:
+            if not self.outcome.strip():
+                errors["outcome"] = "Record the outcome before closing the complaint."
+            if not self.resolved_on:
+                errors["resolved_on"] = "Give the date the outcome was sent."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RestrictionQuerySet(models.QuerySet):
+    def standing(self):
+        return self.filter(lifted_on__isnull=True)
+
+
+class Restriction(AboutAPerson):
+    """Processing of a person's records is restricted: hidden from volunteers, read-only
+    for staff, with the reason on a banner, until lifted."""
+
+    request = models.ForeignKey(
+        PrivacyRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restrictions",
+    )
+    reason = models.TextField(help_text="Shown on the banner of the person's records.")
+    placed_on = models.DateField(default=timezone.localdate)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_on = models.DateField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_on", "-pk"]
+        default_permissions = ("add", "change", "view")
+
+    def __str__(self):
+        return f"Restriction on {self.subject_label}"
+
+    def clean(self):
+        super().clean()
+        errors = self.subject_errors()
+        if not self.reason.strip():
+            errors["reason"] = "Give the reason for the restriction: it is shown on the banner."
+        if self.lifted_on and not self.lift_reason.strip():
+            errors["lift_reason"] = "Give the reason the restriction is lifted."
         if errors:
             raise ValidationError(errors)

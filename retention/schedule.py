@@ -23,6 +23,7 @@ class RuleKey(models.TextChoices):
     FINANCE = "finance", "Finance records"
     STAFF_OTHER = "staff-other", "Other staff information"
     CHILD_SAFEGUARDING = "child-safeguarding", "Accidents and safeguarding about a child"
+    COMPLAINT = "complaint", "Complaints about the use of personal data"
 
 
 class Action(models.TextChoices):
@@ -41,6 +42,7 @@ TRIGGERS = {
     RuleKey.FINANCE: "the end of the (last) financial year the record relates to",
     RuleKey.STAFF_OTHER: "the date the document was last used",
     RuleKey.CHILD_SAFEGUARDING: "the child's date of birth (a review, never disposal)",
+    RuleKey.COMPLAINT: "the day the complaint's outcome was given",
 }
 
 ACTIONS = {
@@ -52,6 +54,7 @@ ACTIONS = {
     RuleKey.FINANCE: Action.DISPOSE,
     RuleKey.STAFF_OTHER: Action.DISPOSE,
     RuleKey.CHILD_SAFEGUARDING: Action.REVIEW,
+    RuleKey.COMPLAINT: Action.DISPOSE,
 }
 
 

@@ -80,6 +80,13 @@ RULES = [
         300,
         None,
     ),
+    (
+        "complaint",
+        "Complaints about how we use personal information, with their investigation and outcome",
+        "Securely disposed of {period} after the outcome is given",
+        12,
+        None,
+    ),
 ]
 
 

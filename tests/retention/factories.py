@@ -138,5 +138,6 @@ def privacy_request(**subject):
 
 def privacy_request_complete(request):
     request.status = PrivacyRequest.Status.COMPLETED
+    request.response = "Fictional: a copy of the records was sent."
     request.closed_on = timezone.localdate()
     return record_save(record=request)
