@@ -200,6 +200,13 @@ class PrivacyRequest(AboutAPerson):
     def __str__(self):
         return f"Privacy request {self.reference}"
 
+    def save(self, *args, **kwargs):
+        # A derived column, not a decision: whatever saves the request, the deadline
+        # stored is the one its dates give.
+        if self.received_on:
+            self.due_on = self._due_on(self.paused_days)
+        super().save(*args, **kwargs)
+
     @property
     def reference(self):
         return f"PR-{self.pk:04d}" if self.pk else "PR-new"
@@ -223,13 +230,6 @@ class PrivacyRequest(AboutAPerson):
         if self.paused_since is not None:
             paused += ((today or timezone.localdate()) - self.paused_since).days
         return self._due_on(paused)
-
-    def save(self, *args, **kwargs):
-        # A derived column, not a decision: whatever saves the request, the deadline
-        # stored is the one its dates give.
-        if self.received_on:
-            self.due_on = self._due_on(self.paused_days)
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from privacy_requests.models import PrivacyRequest
+from referrals import interchange
 from referrals.models import Adult
 from retention.engine import assess, dry_run
 from retention.models import Rule
@@ -39,7 +40,9 @@ from .factories import (
 
 D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "import-format" / "example.json"
+# The project's copy of ../shared/import-format/example.json (tests/referrals checks the
+# copy matches), so the test runs wherever the repository is cloned.
+EXAMPLE = Path(interchange.__file__).parent / "example.json"
 
 
 def _due(rule, kind, ref, due_on, action):
