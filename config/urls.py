@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/", include("referrals.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("retention/", include("retention.urls")),
+    path("privacy-requests/", include("privacy_requests.urls")),
 ]
