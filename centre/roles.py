@@ -65,7 +65,16 @@ ROLE_PERMISSIONS = {
     }
     # Anyone may raise a safeguarding concern, and staff record accidents; only the
     # designated safeguarding lead and the manager read either (safeguarding.views).
-    | {"safeguarding.add_concern", "safeguarding.add_accident"},
+    | {"safeguarding.add_concern", "safeguarding.add_accident"}
+    # Staff log and prepare privacy requests and complaints; the manager decides them
+    # (privacy_requests.decide_privacyrequest) and places and lifts restrictions. Staff
+    # see the disclosure log and record disclosures made by hand.
+    | frozenset(
+        f"privacy_requests.{action}_{model}"
+        for model in ("privacyrequest", "complaint")
+        for action in ("view", "add", "change")
+    )
+    | {"privacy_requests.view_restriction", "centre.view_disclosure", "centre.add_disclosure"},
     # The register on the tablet and raising a safeguarding concern, nothing more.
     Role.VOLUNTEER: frozenset({"attendance.use_register", "safeguarding.add_concern"}),
 }
