@@ -452,25 +452,142 @@ class FinanceRecord(models.Model):
 
 
 class Disclosure(models.Model):
-    """Personal data that left the centre: to whom, what, when, by whom and on what
-    basis. It keeps copies of the labels it needs, so it outlives what it describes."""
+    """Personal data that left the centre: to whom, what, when, by whom, on what basis
+    and whether the person it is about was told. It keeps copies of the references it
+    needs, never a name of the person, so it outlives what it describes."""
 
-    disclosed_at = models.DateTimeField(default=timezone.now)
+    class RecipientType(models.TextChoices):
+        CAFCASS = "cafcass", "Cafcass"
+        COURT = "court", "A court"
+        POLICE = "police", "The police"
+        LOCAL_AUTHORITY = "local_authority", "A local authority"
+        SOLICITOR = "solicitor", "A solicitor"
+        SERVICE_PROVIDER = "service_provider", "A service provider"
+        PERSON = "person", "The person themselves"
+        OTHER = "other", "Other"
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        COURT_ORDER = "court_order", "A court order"
+        LEGAL_OBLIGATION = "legal_obligation", "A legal obligation"
+        VITAL_INTERESTS = "vital_interests", "Vital interests"
+        LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+
+    class PersonTold(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_YET = "not_yet", "Not yet"
+
+    class PersonKind(models.TextChoices):
+        ADULT = "adult", "Adult"
+        CHILD = "child", "Child"
+
+    disclosed_at = models.DateTimeField("when it was disclosed", default=timezone.now)
     disclosed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recipient = models.CharField(max_length=200)
+    recipient = models.CharField("to whom", max_length=200)
+    # The words the writer used ("Parent", "Cafcass"); recipient_type is the kind the log
+    # filters and counts by. Both are kept so rows written before the choices stay valid.
     recipient_kind = models.CharField(max_length=50, blank=True)
+    recipient_type = models.CharField(
+        "kind of recipient",
+        max_length=20,
+        choices=RecipientType.choices,
+        default=RecipientType.OTHER,
+    )
     what = models.CharField(max_length=300, help_text="What was sent, without its content.")
+    basis_kind = models.CharField(
+        "lawful basis",
+        max_length=30,
+        choices=Basis.choices,
+        # A response pack, the disclosure other code records without choosing, is sent
+        # because the law obliges the centre to answer a subject access request.
+        default=Basis.LEGAL_OBLIGATION,
+    )
     basis = models.CharField(
-        max_length=300, help_text="Why it could be sent: consent, a court order, the law."
+        "details of the basis",
+        max_length=300,
+        help_text="For example the court order and its date, or who consented and when.",
+    )
+    person_told = models.CharField(
+        "the person was told",
+        max_length=10,
+        choices=PersonTold.choices,
+        default=PersonTold.NOT_YET,
     )
     case_reference = models.CharField(max_length=64, blank=True)
+    # Whom it is about, by reference only (centre cannot point into the case records):
+    # person_label reads like "AD-0003 of HC-2026-0001", never a name.
+    person_kind = models.CharField(max_length=10, choices=PersonKind.choices, blank=True)
+    person_id = models.PositiveBigIntegerField(null=True, blank=True)
+    person_label = models.CharField(max_length=100, blank=True)
     record_label = models.CharField(max_length=100, blank=True)
     record_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-disclosed_at"]
+        ordering = ["-disclosed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["case_reference"]),
+            models.Index(fields=["person_kind", "person_id"]),
+        ]
 
     def __str__(self):
         return f"{self.what} to {self.recipient}"
+
+    @property
+    def recipient_description(self):
+        return self.recipient_kind or self.get_recipient_type_display()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.disclosed_at and self.disclosed_at > timezone.now():
+            errors["disclosed_at"] = ValidationError(
+                "A disclosure cannot be recorded in the future: give when it was made.",
+                code="future",
+            )
+        if bool(self.person_kind) != (self.person_id is not None):
+            errors["person_kind"] = ValidationError(
+                "Say both what kind of person the disclosure is about and which one."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def person_reference(kind, pk, case_reference=""):
+    """The reference a disclosure names its person by: "AD-0003 of HC-2026-0001"."""
+    prefix = {"adult": "AD", "child": "CH"}[kind]
+    label = f"{prefix}-{pk:04d}"
+    return f"{label} of {case_reference}" if case_reference else label
+
+
+class PrivacyNoticeVersion(models.Model):
+    """A version of the public privacy notice: the newest one published is current, and
+    each person's pre-visit records the version they were given."""
+
+    version = models.CharField(
+        max_length=50, unique=True, help_text="For example 2026-01: what pre-visits record."
+    )
+    published_on = models.DateField()
+    changes = models.TextField("what changed", help_text="In plain words, for the public.")
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self):
+        return f"Version {self.version}, published {self.published_on:%-d %B %Y}"
+
+    @classmethod
+    def current(cls):
+        """The newest version published by today, or None before the first."""
+        return cls.objects.filter(published_on__lte=_today()).first()
+
+    def clean(self):
+        super().clean()
+        if self.version:
+            self.version = self.version.strip()
