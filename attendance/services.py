@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from centre.models import Disclosure
+from centre.models import Disclosure, person_reference
 from centre.services import record_save
 from referrals.models import Adult
 from referrals.services import activation_problems
@@ -251,14 +251,36 @@ def report_send(*, report: SupervisedReport, basis: str, actor) -> SupervisedRep
     record_save(record=report, actor=actor)
     case = report.booking.case
     for recipient in recipients:
+        # A parent on the list is the person the disclosure is about, and is told by
+        # receiving it; the others learn of a report to a court or Cafcass from the centre.
+        adult = recipient.adult if recipient.kind == ReportRecipient.Kind.PARENT else None
         Disclosure.objects.create(
             disclosed_at=report.sent_at,
             disclosed_by=actor,
             recipient=recipient.name,
             recipient_kind=recipient.get_kind_display(),
+            # The other kinds of recipient share their values with the log's.
+            recipient_type=(
+                Disclosure.RecipientType.PERSON
+                if recipient.kind == ReportRecipient.Kind.PARENT
+                else Disclosure.RecipientType(recipient.kind)
+            ),
             what=f"Supervised contact report of {report.booking.session.date:%d/%m/%Y}",
+            basis_kind=(
+                Disclosure.Basis.COURT_ORDER if report.court_ordered else Disclosure.Basis.CONSENT
+            ),
             basis=basis,
+            person_told=(
+                Disclosure.PersonTold.YES
+                if recipient.kind == ReportRecipient.Kind.PARENT
+                else Disclosure.PersonTold.NOT_YET
+            ),
             case_reference=case.display_reference,
+            person_kind=Disclosure.PersonKind.ADULT if adult else "",
+            person_id=adult.pk if adult else None,
+            person_label=(
+                person_reference("adult", adult.pk, case.display_reference) if adult else ""
+            ),
             record_label="supervised-report",
             record_id=report.pk,
         )
