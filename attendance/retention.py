@@ -25,3 +25,29 @@ def _case_extras(case):
 
 
 CASE_DISPOSAL_EXTRAS.append(_case_extras)
+
+
+# Personal data, for privacy requests ---------------------------------------------------
+
+from retention.registry import PersonalData, register_personal_data  # noqa: E402
+
+from .models import ReportRecipient  # noqa: E402
+
+register_personal_data(
+    PersonalData(
+        kind="Report recipient",
+        records=lambda: ReportRecipient.objects.select_related(
+            "report__booking__session", "report__booking__case"
+        ),
+        describe=lambda recipient: (
+            f"Recipient of the report of {recipient.report.booking.session.date:%d/%m/%Y} "
+            f"for {recipient.report.booking.case.display_reference}"
+        ),
+        name_fields=("name",),
+        pack_fields=(
+            ("name", "Name"),
+            ("kind", "Who they are"),
+            ("named_in_order", "Named in the court order"),
+        ),
+    )
+)

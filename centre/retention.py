@@ -213,3 +213,57 @@ register(
         label="Finance record",
     )
 )
+
+
+# Personal data, for privacy requests ---------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+from retention.registry import PersonalData, register_personal_data  # noqa: E402
+
+from .models import User  # noqa: E402
+
+register_personal_data(
+    PersonalData(
+        kind="Staff member",
+        records=lambda: StaffMember.objects.all(),
+        describe=lambda member: f"Staff member {member.reference}",
+        name_fields=("first_name", "last_name"),
+        dob_fields=("date_of_birth",),
+        email_fields=("email",),
+        phone_fields=("phone",),
+        postcode_fields=("postcode",),
+        edit_url=lambda member: reverse("centre:staff_edit", args=[member.pk]),
+        pack_fields=(
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("date_of_birth", "Date of birth"),
+            ("email", "E-mail"),
+            ("phone", "Phone"),
+            ("address", "Address"),
+            ("postcode", "Postcode"),
+            ("role", "Role"),
+            ("job_title", "Job title"),
+            ("paid", "Paid"),
+            ("started_on", "Started on"),
+            ("ended_on", "Left on"),
+            ("confidentiality_agreement_signed_on", "Confidentiality agreement signed on"),
+        ),
+        subject="staff-member",
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Sign-in account",
+        records=lambda: User.objects.all(),
+        describe=lambda user: f"Sign-in account {user.pk}",
+        name_fields=("full_name",),
+        email_fields=("email",),
+        pack_fields=(
+            ("full_name", "Name"),
+            ("email", "E-mail"),
+            ("is_active", "Can sign in"),
+            ("date_joined", "Created on"),
+        ),
+    )
+)

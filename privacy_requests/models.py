@@ -381,3 +381,81 @@ class Restriction(AboutAPerson):
             errors["lift_reason"] = "Give the reason the restriction is lifted."
         if errors:
             raise ValidationError(errors)
+
+
+class RequestRecord(models.Model):
+    """A record staff confirmed is about the request's person (found by
+    ``privacy_requests.finding``). It keeps the record's reference, never its content, so
+    it outlives the record."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="records")
+    record_type = models.CharField(max_length=100, help_text='"app.model"')
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=100)
+    label = models.CharField(max_length=200, help_text="A reference, never a name.")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "record_type", "object_id"], name="one_link_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.label}"
+
+
+class ResponsePack(models.Model):
+    """The response to an access request as it was built, reviewed and released: a
+    snapshot, so what the reviewer marked is exactly what is released.
+
+    ``sections`` is ``[{"title", "items": [{"label", "parts": [{"id", "text", "redact",
+    "reason"}]}]}]``: each item is a field or a line of the pack, in parts so that a name
+    inside free text can be redacted without the rest. Part ids are unique in the pack.
+    Once released (``released_at``) it never changes.
+    """
+
+    request = models.OneToOneField(
+        PrivacyRequest, on_delete=models.CASCADE, related_name="response_pack"
+    )
+    sections = models.JSONField(default=list)
+    built_at = models.DateTimeField(default=timezone.now)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    disclosure = models.ForeignKey(
+        "centre.Disclosure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Response pack for {self.request.reference}"
+
+    @property
+    def is_released(self):
+        return self.released_at is not None
+
+    def parts(self):
+        for section in self.sections:
+            for item in section["items"]:
+                yield from item["parts"]
+
+    @property
+    def redaction_count(self):
+        return sum(1 for part in self.parts() if part["redact"])

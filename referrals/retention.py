@@ -59,3 +59,78 @@ for rule in RetentionRule:
             label="Case",
         )
     )
+
+
+# Personal data, for privacy requests ---------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+from retention.registry import PersonalData, register_personal_data  # noqa: E402
+
+from .models import Referral  # noqa: E402
+
+register_personal_data(
+    PersonalData(
+        kind="Adult of a case",
+        records=lambda: Adult.objects.select_related("case"),
+        describe=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
+        name_fields=("first_name", "last_name"),
+        dob_fields=("date_of_birth",),
+        email_fields=("email",),
+        phone_fields=("phone", "phone_other"),
+        postcode_fields=("postcode",),
+        edit_url=lambda adult: reverse("referrals:adult_edit", args=[adult.pk]),
+        pack_fields=(
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("role", "Role in the case"),
+            ("relationship", "Relationship to the child"),
+            ("date_of_birth", "Date of birth"),
+            ("email", "E-mail"),
+            ("phone", "Phone"),
+            ("phone_other", "Other phone"),
+            ("address", "Address"),
+            ("postcode", "Postcode"),
+            ("has_parental_responsibility", "Parental responsibility"),
+            ("contact_details_confidential", "Contact details kept confidential"),
+        ),
+        subject="adult",
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Child of a case",
+        records=lambda: Child.objects.select_related("case"),
+        describe=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
+        name_fields=("first_name", "last_name"),
+        dob_fields=("date_of_birth",),
+        edit_url=lambda child: reverse("referrals:child_edit", args=[child.pk]),
+        pack_fields=(
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("date_of_birth", "Date of birth"),
+            ("needs", "Needs"),
+            ("interests", "Interests"),
+        ),
+        subject="child",
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Referrer",
+        records=lambda: Referral.objects.select_related("case"),
+        describe=lambda referral: f"Referrer of {referral.case.display_reference}",
+        name_fields=("referrer_name",),
+        email_fields=("referrer_email",),
+        phone_fields=("referrer_phone",),
+        edit_url=lambda referral: reverse("referrals:referral_edit", args=[referral.case_id]),
+        pack_fields=(
+            ("referrer_name", "Name"),
+            ("referrer_organisation", "Organisation"),
+            ("referrer_email", "E-mail"),
+            ("referrer_phone", "Phone"),
+            ("referrer_address", "Address"),
+            ("received_on", "Referral received on"),
+        ),
+    )
+)

@@ -152,3 +152,69 @@ def own_reference(prefix, id_field="pk"):
         Case(When(**{f"{id_field}__lt": 10000}, then=LPad(text, 4, Value("0"))), default=text),
         output_field=CharField(),
     )
+
+
+# Personal data ------------------------------------------------------------------------
+#
+# Separate from retention: what each app declares so that a privacy request can find
+# everything held about a person, link to where it is corrected and put it in the
+# response pack. ``privacy_requests.finding`` and ``privacy_requests.pack`` read these.
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One kind of record that holds personal data about a person.
+
+    - ``kind``: what the record is, in the centre's words ("Adult of a case").
+    - ``records``: the records (a queryset, with what ``describe`` needs selected).
+    - ``name_fields``: ``(first, last)`` or ``(full_name,)``; a name is matched by the
+      prefix of each word, case-insensitively.
+    - ``dob_fields``, ``email_fields``, ``phone_fields``, ``postcode_fields``: the fields
+      searched for each term (phones and postcodes compared without spaces).
+    - ``describe``: ``record -> str``, the record's reference without its content
+      ("AD-0003 of HC-2026-0001"): it is stored on the request.
+    - ``edit_url``: ``record -> URL`` where staff correct it, or None where nothing can.
+    - ``pack_fields``: ``((field, label), ...)`` shown in a response pack for it.
+    - ``subject``: which subject of a privacy request this kind is (``"adult"``,
+      ``"child"``, ``"staff-member"``), so the request's subject is found pre-ticked.
+    """
+
+    kind: str
+    records: Callable[[], QuerySet]
+    describe: Callable[[object], str]
+    name_fields: tuple = ()
+    dob_fields: tuple = ()
+    email_fields: tuple = ()
+    phone_fields: tuple = ()
+    postcode_fields: tuple = ()
+    edit_url: Callable[[object], str | None] | None = None
+    pack_fields: tuple = ()
+    subject: str = ""
+
+    @property
+    def model(self):
+        return self.records().model
+
+    @property
+    def record_type(self):
+        return self.model._meta.label_lower
+
+    def rectify_url(self, record):
+        return self.edit_url(record) if self.edit_url is not None else None
+
+
+# The Registry dataclass above is left as it was; its one instance carries this list.
+registry.personal_data = []
+
+
+def register_personal_data(declaration: PersonalData):
+    if any(existing.kind == declaration.kind for existing in registry.personal_data):
+        raise ValueError(f"Personal data of kind {declaration.kind!r} is declared twice")
+    registry.personal_data.append(declaration)
+
+
+def personal_data_for(record_type: str) -> PersonalData:
+    for declaration in registry.personal_data:
+        if declaration.record_type == record_type:
+            return declaration
+    raise LookupError(f"No personal data declared for {record_type}")

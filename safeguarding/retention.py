@@ -90,3 +90,47 @@ register(
         label="Accident book entry",
     )
 )
+
+
+# Personal data, for privacy requests ---------------------------------------------------
+# Neither has an edit page: safeguarding records are corrected by a further entry.
+
+from retention.registry import PersonalData, register_personal_data  # noqa: E402
+
+
+def _with_case(prefix, pk, case_reference):
+    own = f"{prefix}-{pk:04d}"
+    return f"{own} of {case_reference}" if case_reference else own
+
+
+register_personal_data(
+    PersonalData(
+        kind="Accident book entry",
+        records=lambda: Accident.objects.all(),
+        describe=lambda accident: _with_case("AC", accident.pk, accident.case_reference),
+        name_fields=("person_name",),
+        dob_fields=("person_date_of_birth",),
+        pack_fields=(
+            ("person_name", "Who was hurt"),
+            ("person_date_of_birth", "Date of birth"),
+            ("occurred_at", "When"),
+            ("where", "Where"),
+            ("what_happened", "What happened"),
+            ("first_aid_given", "First aid given"),
+            ("who_was_told", "Who was told"),
+        ),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Safeguarding incident child",
+        records=lambda: IncidentChild.objects.select_related("incident"),
+        describe=lambda child: _with_case("SI", child.incident_id, child.incident.case_reference),
+        name_fields=("name",),
+        dob_fields=("date_of_birth",),
+        pack_fields=(
+            ("name", "Name"),
+            ("date_of_birth", "Date of birth"),
+        ),
+    )
+)
