@@ -25,4 +25,6 @@ class RetentionConfig(AppConfig):
     def ready(self):
         # Each app declares its retainable records and holds in its own retention.py.
         autodiscover_modules("retention")
+        # ... and what a person may ask to have erased, in its own erasure.py.
+        autodiscover_modules("erasure")
         post_migrate.connect(_restore_rules, sender=self)

@@ -133,6 +133,15 @@ class QueueItem(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     postponed_until = models.DateField(null=True, blank=True)
     postpone_reason = models.TextField(blank=True)
+    reason = models.CharField(
+        max_length=20,
+        choices=[("retention", "Retention schedule"), ("erasure", "Erasure request")],
+        default="retention",
+        help_text="Why it is in the queue: its period has ended, or its person asked for erasure.",
+    )
+    request_reference = models.CharField(
+        "privacy request", max_length=20, blank=True, help_text="For an erasure: the request."
+    )
 
     objects = QueueItemQuerySet.as_manager()
 
@@ -189,6 +198,33 @@ class DisposalRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.kind} {self.ref}"
+
+
+class ErasureDecision(models.Model):
+    """What an erasure request decided for one record: put in the disposal queue, or kept
+    with the exemption the centre relies on. Like a proof of disposal it names the
+    record by kind and reference only."""
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Put in the disposal queue for the manager's approval"
+        KEPT = "kept", "Kept: an exemption applies"
+
+    request_reference = models.CharField("privacy request", max_length=20, db_index=True)
+    record_type = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30)
+    ref = models.CharField("reference", max_length=100)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    exemption = models.TextField(blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by_name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["request_reference", "pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.kind} {self.ref}"
 
 
 class PendingFileDeletion(models.Model):

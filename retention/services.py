@@ -15,8 +15,8 @@ from centre.models import User
 from centre.roles import Role
 from centre.services import record_save
 
-from . import engine
-from .models import DisposalRecord, QueueItem, Rule, SweepLock
+from . import engine, erasure
+from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
 from .purge import pending_files_remove
 from .registry import registry
 from .schedule import add_months
@@ -53,12 +53,17 @@ def retention_sweep(*, as_of: datetime.date | None = None) -> dict:
     findings = [f for f in engine.assess(as_of) if not f.is_held]
     due_keys = {(f.record_type, f.object_id, f.action) for f in findings}
     existing = {
-        (record_type, object_id, action): pk
-        for pk, record_type, object_id, action in QueueItem.objects.values_list(
-            "pk", "record_type", "object_id", "action"
+        (record_type, object_id, action): (pk, reason)
+        for pk, record_type, object_id, action, reason in QueueItem.objects.values_list(
+            "pk", "record_type", "object_id", "action", "reason"
         )
     }
-    gone = [pk for key, pk in existing.items() if key not in due_keys]
+    # Erasure items are not the schedule's to withdraw: the disposal checks them itself.
+    gone = [
+        pk
+        for key, (pk, reason) in existing.items()
+        if key not in due_keys and reason == "retention"
+    ]
     withdrawn = QueueItem.objects.filter(pk__in=gone).delete()[0] if gone else 0
     new_items = [
         QueueItem(
@@ -216,6 +221,8 @@ def _dispose_one(item_id, *, today, rules):
         )
         if item is None:  # another run has it, or has done it
             return None
+        if item.reason == "erasure":
+            return _erase_one(item)
         retainable = registry.for_record_type(item.record_type, item.rule)
         record = (
             retainable.model._base_manager.select_for_update().filter(pk=item.object_id).first()
@@ -232,20 +239,54 @@ def _dispose_one(item_id, *, today, rules):
             logger.info("retention-withdrawn item=%s", item_id)
             return "withdrawn"
         retainable.dispose(record)
-        DisposalRecord.objects.create(
-            rule=item.rule,
-            kind=item.kind,
-            action=item.action,
+        _prove(item)
+    logger.info("retention-disposed item=%s", item_id)
+    return "disposed"
+
+
+def _prove(item, reason="retention"):
+    DisposalRecord.objects.create(
+        rule=item.rule,
+        kind=item.kind,
+        action=item.action,
+        record_type=item.record_type,
+        object_id=item.object_id,
+        ref=item.ref,
+        due_on=item.due_on,
+        approved_by_id_copy=item.decided_by_id,
+        approved_by_name=item.decided_by_name,
+        approved_at=item.decided_at,
+        reason=reason,
+    )
+    item.delete()
+
+
+def _erase_one(item):
+    """An approved erasure, inside ``_dispose_one``'s transaction: the same last check
+    under lock (a hold or another open request placed since wins, and is recorded)."""
+    erasable = erasure.erasable_for(item.record_type)
+    record = erasable.model._base_manager.select_for_update().filter(pk=item.object_id).first()
+    reasons = (
+        erasure.reasons_to_keep(erasable, record, request_reference=item.request_reference)
+        if record is not None
+        else ["The record no longer exists"]
+    )
+    if reasons:
+        ErasureDecision.objects.create(
+            request_reference=item.request_reference,
             record_type=item.record_type,
             object_id=item.object_id,
+            kind=item.kind,
             ref=item.ref,
-            due_on=item.due_on,
-            approved_by_id_copy=item.decided_by_id,
-            approved_by_name=item.decided_by_name,
-            approved_at=item.decided_at,
+            outcome=ErasureDecision.Outcome.KEPT,
+            exemption="; ".join(reasons),
+            decided_by_name="The disposal's last check",
         )
         item.delete()
-    logger.info("retention-disposed item=%s", item_id)
+        return "withdrawn"
+    erasable.dispose(record)
+    _prove(item, reason="erasure")
+    logger.info("retention-erased item=%s", item.pk)
     return "disposed"
 
 

@@ -64,6 +64,7 @@ from tests.referrals.factories import (
     ProtectiveOrderFactory,
     png_file,
 )
+from tests.retention.search import tables_containing
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
 TODAY = NOW.date()
@@ -84,21 +85,6 @@ def _frozen():
 def postgres(db):
     if connection.vendor != "postgresql":
         pytest.skip("the whole-database search uses PostgreSQL's row-to-text cast")
-
-
-def tables_containing(value):
-    """``{table: rows}`` of every table in the database whose rows' text holds ``value``."""
-    found = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(
-                f'SELECT count(*) FROM "{table}" t WHERE t::text ILIKE %s',  # noqa: S608
-                [f"%{value}%"],
-            )
-            count = cursor.fetchone()[0]
-            if count:
-                found[table] = count
-    return found
 
 
 def files_on_disk():

@@ -1,0 +1,142 @@
+"""Erasure: a person's records put through the disposal path at their request.
+
+An app declares which of its records a person can ask to have erased (``Erasable``, in
+its own ``erasure.py``, autodiscovered like ``retention.py``) and why the centre may have
+to keep one (its exemptions: an open case, records of court-ordered contact still in
+their period, a legal obligation). Holds stand as they do for the schedule: a
+safeguarding or legal hold keeps the record. The privacy-request hold does not, since
+the request asking for erasure is what places it; instead ``ERASURE_CHECKS`` let the
+privacy requests app keep what another open request (a subject access request) covers.
+
+``erasure_queue`` decides each record: exempt ones are kept with the exemption recorded
+(``ErasureDecision``), the others go into the disposal queue as erasure items, which the
+manager approves like any other and the disposal task disposes of after the same last
+check under lock.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import ErasureDecision, QueueItem
+from .registry import registry
+
+
+@dataclass(frozen=True)
+class Erasable:
+    """A kind of record a person can ask to have erased.
+
+    - ``subject``: who asks: "adult", "child" or "staff-member" (the record is theirs).
+    - ``records``: a queryset of all such records; the subject's is the one with their id.
+    - ``rule``: the retention rule that governs the record (shown in the queue).
+    - ``ref`` and ``summary``: how the record is named, without its content.
+    - ``held``: like a retainable's, given ``{subject: ids}`` the rows a hold reaches.
+    - ``exemptions``: the reasons, in words, the centre must keep this record, or none.
+    - ``dispose``: deletes the record and what belongs to it (with history and files).
+    """
+
+    subject: str
+    kind: str
+    records: Callable
+    rule: Callable
+    ref: Callable
+    summary: str
+    held: Callable
+    exemptions: Callable
+    dispose: Callable
+
+    @property
+    def model(self):
+        return self.records().model
+
+    @property
+    def record_type(self):
+        return self.model._meta.label_lower
+
+
+ERASABLES: list[Erasable] = []
+# Functions ``(subject, subject_id, request_reference) -> [reason, ...]``: other reasons
+# to keep a person's records (another open request about them).
+ERASURE_CHECKS: list[Callable] = []
+HOLD_NAMES = {"safeguarding": "A safeguarding hold stands", "legal": "A legal hold stands"}
+
+
+def register_erasable(erasable):
+    ERASABLES.append(erasable)
+
+
+def erasable_for(record_type):
+    for erasable in ERASABLES:
+        if erasable.record_type == record_type:
+            return erasable
+    raise LookupError(f"No erasable record of type {record_type}")
+
+
+def reasons_to_keep(erasable, record, *, request_reference=""):
+    """Why ``record`` cannot be erased now: the holds on it (safeguarding, legal), the
+    app's exemptions, and any other open request about the person."""
+    reasons = []
+    for kind, subjects in registry.held_subjects().items():
+        if kind not in HOLD_NAMES:
+            continue
+        reached = erasable.records().filter(pk=record.pk).filter(erasable.held(subjects))
+        if reached.exists():
+            reasons.append(HOLD_NAMES[kind])
+    reasons += erasable.exemptions(record)
+    for check in ERASURE_CHECKS:
+        reasons += check(erasable.subject, record.pk, request_reference)
+    return reasons
+
+
+@transaction.atomic
+def erasure_queue(*, request_reference: str, subject: str, subject_id: int, actor) -> list:
+    """Decide the erasure of a person's records: each is queued for the manager's
+    approval or kept with its exemption. Returns the ``ErasureDecision``s made. Safe to
+    run again: a record already queued is not queued twice."""
+    decided_by = actor.full_name or actor.email
+    decisions = []
+    for erasable in (e for e in ERASABLES if e.subject == subject):
+        record = erasable.records().filter(pk=subject_id).first()
+        if record is None:
+            continue
+        ref = erasable.ref(record)
+        reasons = reasons_to_keep(erasable, record, request_reference=request_reference)
+        if reasons:
+            outcome, exemption = ErasureDecision.Outcome.KEPT, "; ".join(reasons)
+        else:
+            outcome, exemption = ErasureDecision.Outcome.QUEUED, ""
+            QueueItem.objects.get_or_create(
+                record_type=erasable.record_type,
+                object_id=record.pk,
+                action="dispose",
+                defaults={
+                    "rule": erasable.rule(record),
+                    "kind": erasable.kind,
+                    "ref": ref,
+                    "due_on": timezone.localdate(),
+                    "summary": f"{erasable.summary}: erasure asked for in {request_reference}",
+                    "reason": "erasure",
+                    "request_reference": request_reference,
+                },
+            )
+        decisions.append(
+            ErasureDecision.objects.create(
+                request_reference=request_reference,
+                record_type=erasable.record_type,
+                object_id=record.pk,
+                kind=erasable.kind,
+                ref=ref,
+                outcome=outcome,
+                exemption=exemption,
+                decided_by_name=decided_by,
+            )
+        )
+    return decisions
+
+
+def held_ids_in(subjects, subject, column):
+    ids = subjects.get(subject)
+    return Q(**{f"{column}__in": ids}) if ids is not None else Q(pk__in=[])
