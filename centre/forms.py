@@ -4,8 +4,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from .models import (
     CentreProfile,
     DBSCheck,
+    Disclosure,
     FinanceRecord,
     ParentalLeave,
+    PrivacyNoticeVersion,
     StaffDocument,
     StaffMember,
     User,
@@ -168,3 +170,71 @@ class SignInAccessForm(forms.Form):
         required=False,
         help_text="Sees and acts on every safeguarding concern raised at the centre.",
     )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's own date and time picker; it sends ISO date-times."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DisclosureForm(CentreModelForm):
+    """A disclosure recorded by hand. Whom it is about comes from the link it was opened
+    from (a reference, never a name), so it is not asked here."""
+
+    # The model's default suits records written without a choice; by hand, staff choose.
+    basis_kind = forms.ChoiceField(
+        label="Lawful basis",
+        choices=[("", "Choose the basis")] + Disclosure.Basis.choices,
+        error_messages={"required": "Choose the lawful basis the disclosure was made on."},
+    )
+
+    class Meta:
+        model = Disclosure
+        fields = [
+            "case_reference",
+            "recipient",
+            "recipient_type",
+            "what",
+            "disclosed_at",
+            "basis_kind",
+            "basis",
+            "person_told",
+        ]
+        labels = {"case_reference": "Case reference", "recipient": "To whom"}
+        help_texts = {
+            "case_reference": "The case's reference, for example HC-2026-0001.",
+            "recipient": "The organisation or person it went to, for example Family Court at "
+            "Exeter.",
+            "disclosed_at": "When it was sent or handed over.",
+            "person_told": "Whether the person the information is about knows it was shared.",
+        }
+        error_messages = {
+            "recipient": {"required": "Say to whom the information was disclosed."},
+            "what": {"required": "Say what was disclosed (not its content)."},
+            "disclosed_at": {"required": "Give the date and time of the disclosure."},
+        }
+        widgets = {"disclosed_at": DateTimeInput(), "person_told": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].required = False
+        self.fields[
+            "basis"
+        ].help_text = "Optional: the order and its date, or who consented and when."
+
+
+class DisclosureFilterForm(forms.Form):
+    """The log is filtered by a case's reference only: a reference is not personal data."""
+
+    case = forms.CharField(label="Case reference", max_length=64, required=False)
+
+
+class PrivacyNoticeVersionForm(CentreModelForm):
+    class Meta:
+        model = PrivacyNoticeVersion
+        fields = ["version", "published_on", "changes"]
+        widgets = {"changes": forms.Textarea(attrs={"rows": 4})}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -33,4 +33,5 @@ urlpatterns = [
     path("finance/new/", views.finance_create, name="finance_create"),
     path("finance/<int:pk>/edit/", views.finance_edit, name="finance_edit"),
     path("finance/<int:pk>/file/", views.finance_download, name="finance_download"),
+    path("", include("centre.disclosure_views")),
 ]

@@ -25,6 +25,7 @@ from .models import (
     DBSCheck,
     FinanceRecord,
     ParentalLeave,
+    PrivacyNoticeVersion,
     StaffDocument,
     StaffMember,
 )
@@ -126,7 +127,11 @@ def privacy_notice(request):
     return render(
         request,
         "centre/privacy_notice.html",
-        {"profile": CentreProfile.load(), "retention_rules": Rule.objects.all()},
+        {
+            "profile": CentreProfile.load(),
+            "retention_rules": Rule.objects.all(),
+            "notice_version": PrivacyNoticeVersion.current(),
+        },
     )
 
 
