@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Accident book", "safeguarding:accident_list"),
     ("Holds", "safeguarding:hold_list"),
     ("Retention", "retention:queue"),
+    ("Privacy requests", "privacy_requests:register"),
     ("Staff register", "centre:staff_list"),
     ("Finance records", "centre:finance_list"),
     ("Centre details", "centre:profile_edit"),

@@ -1,3 +1,644 @@
-"""(Being written.)"""
+"""The register of privacy requests with its statutory clock, and complaints.
 
-urlpatterns = []
+Staff log and prepare a request; the manager decides it (extends, completes, refuses).
+Every action on a request or complaint is a POST to its own URL, declared with the one
+permission it needs, so the URL access tests walk each. Requests and complaints go by id
+and people by reference: no URL or register row carries a name.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, F, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from centre.access import requires
+from centre.models import CentreProfile
+
+from . import forms, services
+from .models import Complaint, PrivacyRequest
+
+PER_PAGE = 50
+WEEK = datetime.timedelta(days=7)
+ACKNOWLEDGE_WITHIN = datetime.timedelta(days=Complaint.ACKNOWLEDGE_WITHIN_DAYS)
+
+VIEW = "privacy_requests.view_privacyrequest"
+ADD = "privacy_requests.add_privacyrequest"
+CHANGE = "privacy_requests.change_privacyrequest"
+DECIDE = services.DECIDE
+VIEW_COMPLAINT = "privacy_requests.view_complaint"
+ADD_COMPLAINT = "privacy_requests.add_complaint"
+CHANGE_COMPLAINT = "privacy_requests.change_complaint"
+
+Status = PrivacyRequest.Status
+OPEN = PrivacyRequest.OPEN_STATUSES
+
+
+# Reads: what is due and overdue, for the register's filters and the manager's home card.
+
+
+def due_this_week(today):
+    """Open requests whose clock runs and whose deadline is today or within seven days."""
+    return Q(status__in=OPEN, paused_since__isnull=True) & Q(
+        due_on__gte=today, due_on__lte=today + WEEK
+    )
+
+
+def overdue(today):
+    """Open requests past their deadline. A paused clock stands still, so a paused
+    request is overdue only if its deadline had passed when the clock stopped."""
+    return Q(status__in=OPEN) & (
+        Q(paused_since__isnull=True, due_on__lt=today)
+        | Q(paused_since__isnull=False, due_on__lt=F("paused_since"))
+    )
+
+
+def complaints_unacknowledged(today):
+    """Complaints still not acknowledged 30 days after they arrived."""
+    return Q(status=Complaint.Status.RECEIVED, received_on__lt=today - ACKNOWLEDGE_WITHIN)
+
+
+REQUEST_FILTERS = {
+    "week": ("Due this week", due_this_week),
+    "overdue": ("Overdue", overdue),
+    "open": ("Open", lambda today: Q(status__in=OPEN)),
+    "closed": ("Closed", lambda today: ~Q(status__in=OPEN)),
+}
+
+COMPLAINT_FILTERS = {
+    "unacknowledged": ("Not acknowledged within 30 days", complaints_unacknowledged),
+    "open": ("Open", lambda today: Q(status__in=Complaint.OPEN_STATUSES)),
+    "resolved": ("Outcome given", lambda today: Q(status=Complaint.Status.RESOLVED)),
+}
+
+
+def _filtered(request, queryset, filters, today):
+    show = request.GET.get("show", "")
+    if show in filters:
+        queryset = queryset.filter(filters[show][1](today))
+    else:
+        show = ""
+    return queryset, show
+
+
+def _filter_links(filters, show):
+    links = [{"key": "", "label": "All", "current": show == ""}]
+    for key, (label, _q) in filters.items():
+        links.append({"key": key, "label": label, "current": show == key})
+    return links
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+# The register
+
+
+@requires(VIEW)
+@require_safe
+def register(request):
+    """Open requests first, soonest deadline first; then the closed ones. Two queries
+    whatever its length: every row's subject is the stored reference, never a join."""
+    today = timezone.localdate()
+    requests = PrivacyRequest.objects.annotate(
+        closed=Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
+    ).order_by("closed", "due_on", "pk")
+    requests, show = _filtered(request, requests, REQUEST_FILTERS, today)
+    page = _page(request, requests)
+    for row in page.object_list:
+        row.overdue = row.is_open and not row.is_paused and row.due_on < today
+        row.due_soon = row.is_open and not row.is_paused and today <= row.due_on <= today + WEEK
+    return render(
+        request,
+        "privacy_requests/register.html",
+        {
+            "page": page,
+            "show": show,
+            "filters": _filter_links(REQUEST_FILTERS, show),
+            "heading": REQUEST_FILTERS[show][0] if show else "",
+            "today": today,
+        },
+    )
+
+
+def _subject_from(request):
+    """The person a "Log a privacy request" link names (``?adult=``, ``?child=`` or
+    ``?staff=``), or None for a free choice."""
+    for name, (param, _prefix) in forms.SUBJECT_CHOICES.items():
+        value = request.GET.get(param)
+        if value:
+            if not value.isdigit():
+                raise Http404
+            person = get_object_or_404(forms.subject_model(name), pk=value)
+            return param, person
+    return None
+
+
+def add_service_errors(form, error: ValidationError, names=None):
+    """Put a service's refusal on the form: on the field it names where the form has it
+    (``names`` maps the model's field names to the form's), otherwise at the top."""
+    names = names or {}
+    if hasattr(error, "error_dict"):
+        for name, texts in error.message_dict.items():
+            name = names.get(name, name)
+            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+            for text in texts:
+                form.add_error(target, text)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+
+
+def _log_page(request, *, form, log, title, intro, back_url, done):
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = log(form.save(commit=False))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done(record))
+            return redirect(record_url(record))
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "back_url": back_url,
+            "submit_label": title,
+        },
+    )
+
+
+def record_url(record):
+    if isinstance(record, Complaint):
+        return reverse("privacy_requests:complaint_detail", args=[record.pk])
+    return reverse("privacy_requests:request_detail", args=[record.pk])
+
+
+def _about(subject):
+    if subject is None:
+        return ""
+    kind, person = subject
+    prefix = dict(forms.SUBJECT_CHOICES.values())[kind]
+    return forms.reference_of(prefix, person)
+
+
+@requires(ADD)
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    subject = _subject_from(request)
+    form = forms.PrivacyRequestForm(
+        request.POST if request.method == "POST" else None,
+        subject=subject,
+        initial={"received_on": timezone.localdate()},
+    )
+    about = _about(subject)
+    return _log_page(
+        request,
+        form=form,
+        log=lambda record: services.privacy_request_log(privacy_request=record, actor=request.user),
+        title="Log a privacy request",
+        intro=(f"About {about}. " if about else "")
+        + "The clock starts on the day the request was received. Staff log and prepare "
+        "requests; the centre manager decides them.",
+        back_url=reverse("privacy_requests:register"),
+        done=lambda record: (
+            f"Privacy request {record.reference} is on the register. It is due by "
+            f"{date_format(record.due_on, 'j F Y')}."
+        ),
+    )
+
+
+def _timeline(record):
+    """The record's history, oldest first: who changed what, and when."""
+    entries = []
+    previous = None
+    history = record.history.select_related("history_user").order_by("history_date", "history_id")
+    labels = {field.name: field.verbose_name for field in record._meta.fields}
+    for entry in history:
+        if previous is None:
+            changed = []
+        else:
+            changed = [
+                str(labels.get(change.field, change.field))
+                for change in entry.diff_against(previous).changes
+                if change.field not in ("subject_label",)
+            ]
+        entries.append(
+            {
+                "when": entry.history_date,
+                "user": entry.history_user,
+                "status": entry.get_status_display(),
+                "action": "Logged" if entry.history_type == "+" else "Changed",
+                "changed": changed,
+                "reason": entry.history_change_reason or "",
+            }
+        )
+        previous = entry
+    return entries
+
+
+# The actions on a request, each a POST to its own URL.
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    form_class: type
+    permission: str
+    heading: str
+    submit: str
+    is_available: Callable
+    run: Callable  # (record, cleaned_data, actor) -> the success message
+    names: dict | None = None
+    for_complaint: bool = False
+
+
+def _due(record):
+    return date_format(record.due_on, "j F Y")
+
+
+REQUEST_ACTIONS = [
+    Action(
+        "verify",
+        forms.VerifyIdentityForm,
+        CHANGE,
+        "Record the identity check",
+        "Record the identity check",
+        lambda r: r.is_open,
+        lambda r, data, actor: (
+            services.privacy_request_verify_identity(
+                privacy_request=r,
+                evidence=data["evidence"],
+                verified_on=data["verified_on"],
+                actor=actor,
+            )
+            and "The identity check is recorded with your name."
+        ),
+        {"identity_evidence": "evidence", "identity_verified_on": "verified_on"},
+    ),
+    Action(
+        "start",
+        forms.StartForm,
+        CHANGE,
+        "Start work on the request",
+        "Start work",
+        lambda r: r.status == Status.RECEIVED,
+        lambda r, data, actor: (
+            services.privacy_request_start(privacy_request=r, actor=actor)
+            and f"Work on {r.reference} has started. It is due by {_due(r)}."
+        ),
+    ),
+    Action(
+        "await",
+        forms.AwaitForm,
+        CHANGE,
+        "Ask for identification or clarification",
+        "Stop the clock",
+        lambda r: services.can_move(r, Status.AWAITING),
+        lambda r, data, actor: (
+            services.privacy_request_await(
+                privacy_request=r,
+                asked_on=data["asked_on"],
+                asked_for=data["asked_for"],
+                actor=actor,
+            )
+            and f"The clock is stopped from {date_format(r.paused_since, 'j F Y')} until "
+            "what was asked for arrives."
+        ),
+    ),
+    Action(
+        "resume",
+        forms.ResumeForm,
+        CHANGE,
+        "What was asked for has arrived",
+        "Start the clock again",
+        lambda r: r.status == Status.AWAITING,
+        lambda r, data, actor: (
+            services.privacy_request_resume(
+                privacy_request=r, received_on=data["received_on"], actor=actor
+            )
+            and f"The clock runs again. {r.reference} is now due by {_due(r)}."
+        ),
+    ),
+    Action(
+        "extend",
+        forms.ExtendForm,
+        DECIDE,
+        "Extend a complex request",
+        "Extend by two months",
+        lambda r: services.can_move(r, Status.EXTENDED),
+        lambda r, data, actor: (
+            services.privacy_request_extend(
+                privacy_request=r, reason=data["reason"], told_on=data["told_on"], actor=actor
+            )
+            and f"{r.reference} is extended. It is now due by {_due(r)}."
+        ),
+        {"extension_reason": "reason", "requester_told_of_extension_on": "told_on"},
+    ),
+    Action(
+        "complete",
+        forms.CompleteForm,
+        DECIDE,
+        "Complete the request",
+        "Complete the request",
+        lambda r: services.can_move(r, Status.COMPLETED),
+        lambda r, data, actor: (
+            services.privacy_request_complete(
+                privacy_request=r, response=data["response"], actor=actor
+            )
+            and f"{r.reference} is completed."
+        ),
+    ),
+    Action(
+        "refuse",
+        forms.RefuseForm,
+        DECIDE,
+        "Refuse the request",
+        "Refuse the request",
+        lambda r: services.can_move(r, Status.REFUSED),
+        lambda r, data, actor: (
+            services.privacy_request_refuse(
+                privacy_request=r,
+                exemption=data["exemption"],
+                reason=data["reason"],
+                actor=actor,
+            )
+            and f"{r.reference} is refused, relying on: {r.get_exemption_display()}."
+        ),
+        {"refusal_reason": "reason"},
+    ),
+]
+
+ComplaintStatus = Complaint.Status
+
+
+def _acknowledged_message(complaint, data, actor):
+    services.complaint_acknowledge(
+        complaint=complaint, acknowledged_on=data["acknowledged_on"], actor=actor
+    )
+    if services.acknowledged_late(complaint):
+        return (
+            f"The acknowledgement of {complaint.reference} is recorded, but it is late: "
+            f"complaints must be acknowledged within 30 days, by "
+            f"{date_format(complaint.acknowledge_by, 'j F Y')}."
+        )
+    return f"The acknowledgement of {complaint.reference} is recorded."
+
+
+COMPLAINT_ACTIONS = [
+    Action(
+        "acknowledge",
+        forms.AcknowledgeForm,
+        CHANGE_COMPLAINT,
+        "Acknowledge the complaint",
+        "Record the acknowledgement",
+        lambda c: services.can_move(c, ComplaintStatus.ACKNOWLEDGED),
+        _acknowledged_message,
+        for_complaint=True,
+    ),
+    Action(
+        "investigation",
+        forms.InvestigationForm,
+        CHANGE_COMPLAINT,
+        "Record the investigation",
+        "Record what was found",
+        lambda c: services.can_move(c, ComplaintStatus.INVESTIGATING),
+        lambda c, data, actor: (
+            services.complaint_record_investigation(
+                complaint=c, investigation=data["investigation"], actor=actor
+            )
+            and "What the investigation found is recorded."
+        ),
+        for_complaint=True,
+    ),
+    Action(
+        "resolve",
+        forms.ResolveForm,
+        CHANGE_COMPLAINT,
+        "Give the outcome",
+        "Record the outcome",
+        lambda c: services.can_move(c, ComplaintStatus.RESOLVED),
+        lambda c, data, actor: (
+            services.complaint_resolve(
+                complaint=c, outcome=data["outcome"], resolved_on=data["resolved_on"], actor=actor
+            )
+            and f"The outcome of {c.reference} is recorded. Print the outcome letter to send it."
+        ),
+        for_complaint=True,
+    ),
+]
+
+
+def _action_forms(user, record, actions, bound=None):
+    shown = []
+    for action in actions:
+        if not user.has_perm(action.permission) or not action.is_available(record):
+            continue
+        form = bound if bound is not None and bound.prefix == action.name else None
+        form = form or action.form_class(prefix=action.name)
+        kind = "complaint" if action.for_complaint else "request"
+        url_name = f"privacy_requests:{kind}_{action.name}"
+        shown.append(
+            {
+                "action": action,
+                "form": form,
+                "url": reverse(url_name, args=[record.pk]),
+            }
+        )
+    return shown
+
+
+def _get_request(pk):
+    return get_object_or_404(
+        PrivacyRequest.objects.select_related(
+            "subject_adult", "subject_child", "identity_verified_by", "logged_by"
+        ),
+        pk=pk,
+    )
+
+
+def _get_complaint(pk):
+    return get_object_or_404(
+        Complaint.objects.select_related("subject_adult", "subject_child", "logged_by"), pk=pk
+    )
+
+
+def _request_page(request, privacy_request, bound=None):
+    today = timezone.localdate()
+    return render(
+        request,
+        "privacy_requests/request_detail.html",
+        {
+            "privacy_request": privacy_request,
+            "today": today,
+            "current_due_on": privacy_request.current_due_on(today),
+            "first_month_ends": services.first_month_ends(privacy_request),
+            "overdue": privacy_request.is_open and privacy_request.current_due_on(today) < today,
+            "timeline": _timeline(privacy_request),
+            "actions": _action_forms(request.user, privacy_request, REQUEST_ACTIONS, bound),
+        },
+    )
+
+
+def _complaint_page(request, complaint, bound=None):
+    today = timezone.localdate()
+    return render(
+        request,
+        "privacy_requests/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "today": today,
+            "acknowledgement_overdue": complaint.status == ComplaintStatus.RECEIVED
+            and complaint.acknowledge_by < today,
+            "acknowledged_late": services.acknowledged_late(complaint),
+            "timeline": _timeline(complaint),
+            "actions": _action_forms(request.user, complaint, COMPLAINT_ACTIONS, bound),
+        },
+    )
+
+
+@requires(VIEW)
+@require_safe
+def request_detail(request, pk):
+    return _request_page(request, _get_request(pk))
+
+
+def _action_view(action):
+    get_record, show_page = (
+        (_get_complaint, _complaint_page) if action.for_complaint else (_get_request, _request_page)
+    )
+
+    def view(request, pk):
+        record = get_record(pk)
+        form = action.form_class(request.POST, prefix=action.name)
+        if form.is_valid():
+            try:
+                message = action.run(record, form.cleaned_data, request.user)
+            except ValidationError as error:
+                add_service_errors(form, error, action.names)
+            else:
+                messages.success(request, message)
+                return redirect(record_url(record))
+        # Nothing was saved: show the record as it stands, with the refusal.
+        record = get_record(pk)
+        if not action.is_available(record):
+            messages.error(request, " ".join(form.non_field_errors()) or "Nothing was changed.")
+            return redirect(record_url(record))
+        return show_page(request, record, bound=form)
+
+    kind = "complaint" if action.for_complaint else "request"
+    view.__name__ = view.__qualname__ = f"{kind}_{action.name}"
+    view.__doc__ = f"{action.heading} (POST only)."
+    return requires(action.permission)(require_POST(view))
+
+
+# Complaints
+
+
+@requires(VIEW_COMPLAINT)
+@require_safe
+def complaint_list(request):
+    today = timezone.localdate()
+    complaints = Complaint.objects.annotate(
+        closed=Case(When(status__in=Complaint.OPEN_STATUSES, then=Value(0)), default=Value(1))
+    ).order_by("closed", "received_on", "pk")
+    complaints, show = _filtered(request, complaints, COMPLAINT_FILTERS, today)
+    page = _page(request, complaints)
+    for row in page.object_list:
+        row.acknowledgement_overdue = (
+            row.status == ComplaintStatus.RECEIVED and row.acknowledge_by < today
+        )
+        row.acknowledged_late = services.acknowledged_late(row)
+    return render(
+        request,
+        "privacy_requests/complaint_list.html",
+        {
+            "page": page,
+            "show": show,
+            "filters": _filter_links(COMPLAINT_FILTERS, show),
+            "heading": COMPLAINT_FILTERS[show][0] if show else "",
+        },
+    )
+
+
+@requires(ADD_COMPLAINT)
+@require_http_methods(["GET", "POST"])
+def complaint_create(request):
+    subject = _subject_from(request)
+    form = forms.ComplaintForm(
+        request.POST if request.method == "POST" else None,
+        subject=subject,
+        initial={"received_on": timezone.localdate()},
+    )
+    about = _about(subject)
+    return _log_page(
+        request,
+        form=form,
+        log=lambda record: services.complaint_log(complaint=record, actor=request.user),
+        title="Log a complaint",
+        intro=(f"About {about}. " if about else "")
+        + "A formal complaint about how the centre uses someone's personal data. It must "
+        "be acknowledged within 30 days.",
+        back_url=reverse("privacy_requests:complaint_list"),
+        done=lambda record: (
+            f"Complaint {record.reference} is logged. Acknowledge it by "
+            f"{date_format(record.acknowledge_by, 'j F Y')}."
+        ),
+    )
+
+
+@requires(VIEW_COMPLAINT)
+@require_safe
+def complaint_detail(request, pk):
+    return _complaint_page(request, _get_complaint(pk))
+
+
+@requires(VIEW_COMPLAINT)
+@require_safe
+def complaint_letter(request, pk):
+    """The outcome letter, printable, stating the right to complain to the ICO."""
+    complaint = _get_complaint(pk)
+    if complaint.status != ComplaintStatus.RESOLVED:
+        messages.info(request, "The outcome letter is ready once the outcome is recorded.")
+        return redirect(record_url(complaint))
+    return render(
+        request,
+        "privacy_requests/complaint_letter.html",
+        {"complaint": complaint, "centre": CentreProfile.load()},
+    )
+
+
+urlpatterns = [
+    path("", register, name="register"),
+    path("new/", request_create, name="request_create"),
+    path("<int:pk>/", request_detail, name="request_detail"),
+    *(
+        path(f"<int:pk>/{action.name}/", _action_view(action), name=f"request_{action.name}")
+        for action in REQUEST_ACTIONS
+    ),
+    path("complaints/", complaint_list, name="complaint_list"),
+    path("complaints/new/", complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/", complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/letter/", complaint_letter, name="complaint_letter"),
+    *(
+        path(
+            f"complaints/<int:pk>/{action.name}/",
+            _action_view(action),
+            name=f"complaint_{action.name}",
+        )
+        for action in COMPLAINT_ACTIONS
+    ),
+]
