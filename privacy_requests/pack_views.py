@@ -1,3 +1,242 @@
-"""(Being written.)"""
+"""Finding a person for a privacy request, and the response pack: building it, reviewing
+its redactions, releasing it, printing it and its PDF; and the portability export.
 
-urlpatterns = []
+Staff prepare (privacy_requests.change_privacyrequest); only the manager releases
+(privacy_requests.decide_privacyrequest). Search terms travel by POST only and are never
+logged or stored: the audit log records that a search was run, by whom, for which
+request, and nothing of what was searched for.
+"""
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from centre.access import requires
+from centre.models import CentreProfile
+
+from . import finding
+from .models import PrivacyRequest, ResponsePack
+from .pack import (
+    pack_build,
+    pack_redact_phrase,
+    pack_release,
+    pack_review,
+    portability_export,
+)
+from .pack_pdf import pack_pdf
+
+audit = logging.getLogger("handover.audit")
+
+prepare = requires("privacy_requests.change_privacyrequest")
+decide = requires("privacy_requests.decide_privacyrequest")
+
+
+class FindForm(forms.Form):
+    name = forms.CharField(
+        required=False, max_length=200, help_text="First and last name, or their beginnings."
+    )
+    date_of_birth = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    email = forms.CharField(label="E-mail", required=False, max_length=254)
+    phone = forms.CharField(required=False, max_length=40)
+    postcode = forms.CharField(required=False, max_length=12)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors and not finding.Terms(**cleaned_data):
+            raise ValidationError("Give at least one thing to search by.")
+        return cleaned_data
+
+    def terms(self):
+        return finding.Terms(**self.cleaned_data)
+
+
+def _privacy_request(pk):
+    return get_object_or_404(PrivacyRequest, pk=pk)
+
+
+def _pack_of(privacy_request):
+    return ResponsePack.objects.filter(request=privacy_request).first()
+
+
+def _errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@prepare
+@require_http_methods(["GET", "POST"])
+def person_find(request, pk):
+    privacy_request = _privacy_request(pk)
+    form = FindForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = finding.person_find(form.terms())
+        audit.info("privacy-request-search request=%s user=%s", privacy_request.pk, request.user.pk)
+    confirmed = finding.confirmed_records(privacy_request)
+    ticked = {
+        finding.record_key(row["link"].record_type, row["link"].object_id) for row in confirmed
+    }
+    subject = finding.subject_key(privacy_request)
+    if subject:
+        ticked.add(subject)
+    return render(
+        request,
+        "privacy_requests/find.html",
+        {
+            "privacy_request": privacy_request,
+            "form": form,
+            "results": results,
+            "ticked": ticked,
+            "confirmed": confirmed,
+        },
+    )
+
+
+@prepare
+@require_POST
+def person_confirm(request, pk):
+    privacy_request = _privacy_request(pk)
+    linked, unlinked = finding.request_records_confirm(
+        request=privacy_request,
+        shown=request.POST.getlist("shown"),
+        chosen=request.POST.getlist("record"),
+        actor=request.user,
+    )
+    messages.success(request, f"{linked} record(s) linked to the request, {unlinked} unlinked.")
+    return redirect("privacy_requests:person_find", pk=privacy_request.pk)
+
+
+@prepare
+@require_safe
+def pack_detail(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = _pack_of(privacy_request)
+    template = "privacy_requests/pack_released.html" if pack and pack.is_released else None
+    return render(
+        request,
+        template or "privacy_requests/pack_review.html",
+        {
+            "privacy_request": privacy_request,
+            "pack": pack,
+            "has_records": privacy_request.records.exists(),
+            "can_release": request.user.has_perm("privacy_requests.decide_privacyrequest"),
+        },
+    )
+
+
+@prepare
+@require_POST
+def pack_build_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    try:
+        pack_build(request=privacy_request, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "The pack is built: review the redactions marked.")
+    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@prepare
+@require_POST
+def pack_review_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = get_object_or_404(ResponsePack, request=privacy_request)
+    try:
+        phrase = request.POST.get("phrase", "").strip()
+        if phrase:
+            count = pack_redact_phrase(pack=pack, phrase=phrase, actor=request.user)
+            messages.success(request, f"Redacted in {count} place(s).")
+        else:
+            pack_review(
+                pack=pack,
+                items=[i for i in request.POST.getlist("item") if i.isdigit()],
+                parts=[p for p in request.POST.getlist("part") if p.isdigit()],
+                actor=request.user,
+            )
+            messages.success(request, "The redactions are saved.")
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@decide
+@require_POST
+def pack_release_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = get_object_or_404(ResponsePack, request=privacy_request)
+    try:
+        pack_release(pack=pack, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "The pack is released and the disclosure recorded.")
+    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@prepare
+@require_safe
+def pack_print(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = _pack_of(privacy_request)
+    if pack is None:
+        return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    return render(
+        request,
+        "privacy_requests/pack_print.html",
+        {"privacy_request": privacy_request, "pack": pack, "centre": CentreProfile.objects.first()},
+    )
+
+
+@prepare
+@require_safe
+def pack_pdf_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = _pack_of(privacy_request)
+    if pack is None:
+        return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    centre = CentreProfile.objects.first()
+    response = HttpResponse(
+        pack_pdf(pack, centre_name=centre.name if centre else ""), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="response-{privacy_request.reference}.pdf"'
+    )
+    return response
+
+
+@decide
+@require_POST
+def portability_export_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    try:
+        text = portability_export(request=privacy_request, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="records-{privacy_request.reference}.json"'
+    )
+    return response
+
+
+urlpatterns = [
+    path("<int:pk>/find/", person_find, name="person_find"),
+    path("<int:pk>/find/confirm/", person_confirm, name="person_confirm"),
+    path("<int:pk>/pack/", pack_detail, name="pack"),
+    path("<int:pk>/pack/build/", pack_build_view, name="pack_build"),
+    path("<int:pk>/pack/review/", pack_review_view, name="pack_review"),
+    path("<int:pk>/pack/release/", pack_release_view, name="pack_release"),
+    path("<int:pk>/pack/print/", pack_print, name="pack_print"),
+    path("<int:pk>/pack.pdf", pack_pdf_view, name="pack_pdf"),
+    path("<int:pk>/export.json", portability_export_view, name="portability_export"),
+]
