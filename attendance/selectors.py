@@ -13,6 +13,7 @@ from centre.models import CentreProfile, User
 from referrals.models import Adult, Case
 
 from .models import Booking, ContactSession, Tap
+from .restrictions import mark_restricted
 from .services import missed_in_a_row
 
 PARENT_ROLES = (Adult.Role.RESIDENT, Adult.Role.VISITING)
@@ -48,8 +49,11 @@ def sessions_for_list(*, past: bool = False, today: datetime.date | None = None)
 
 def session_for_page(pk) -> ContactSession:
     """One session with the people on duty and its bookings (``session.booked_families``),
-    each with its case and the parents' names."""
-    bookings = Booking.objects.select_related("case").prefetch_related(_parents("case__"))
+    each with its case and the parents' names, and ``restricted`` where the family's
+    records are restricted (the page then shows no names)."""
+    bookings = mark_restricted(
+        Booking.objects.select_related("case").prefetch_related(_parents("case__"))
+    )
     sessions = ContactSession.objects.prefetch_related(
         *_on_duty(), Prefetch("bookings", queryset=bookings, to_attr="booked_families")
     )

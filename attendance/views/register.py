@@ -29,6 +29,7 @@ from referrals.models import Adult, Child, PreVisit, ProtectiveOrder
 
 from .. import services
 from ..models import Booking, ContactSession, Tap
+from ..restrictions import hidden, on_register
 
 audit = logging.getLogger("handover.audit")
 
@@ -77,7 +78,9 @@ def _session_for(request, pk) -> ContactSession:
 
 
 def _booking_for(request, pk) -> Booking:
-    booking = get_object_or_404(Booking.objects.select_related("session"), pk=pk)
+    """The booking, if this person may keep its register: volunteers only today's, and
+    no one a family whose records are restricted (it is not on the register)."""
+    booking = get_object_or_404(on_register(Booking.objects.select_related("session")), pk=pk)
     if not _is_today(booking.session) and not request.user.has_perm(ANY_DAY):
         raise Http404("No booking today has that number.")
     return booking
@@ -117,9 +120,10 @@ def collect_names(who_may_collect: str) -> list[str]:
 @require_GET
 def register_today(request):
     today = timezone.localdate()
+    restricted = hidden("bookings__case_id")
     sessions = list(
         ContactSession.objects.filter(date=today)
-        .annotate(families=Count("bookings"))
+        .annotate(families=Count("bookings", filter=~restricted if restricted else None))
         .order_by("starts_at", "room")
     )
     if len(sessions) == 1:
@@ -241,10 +245,11 @@ def _card(booking, notices) -> Card:
 
 def register_bookings(session):
     """The session's bookings with everything their cards show, in a fixed number of
-    queries however many families there are, and no column a volunteer must not see."""
+    queries however many families there are, and no column a volunteer must not see.
+    Families whose records are restricted are not on the register at all."""
     today = timezone.localdate()
     return (
-        session.bookings.select_related("case")
+        on_register(session.bookings.select_related("case"))
         .only(
             "id",
             "session_id",
@@ -419,7 +424,7 @@ def register_undo_absent(request, pk):
 
 
 def _photo_is_on_a_register_they_may_open(request, visit) -> bool:
-    bookings = Booking.objects.filter(case_id=visit.case_id)
+    bookings = on_register(Booking.objects.filter(case_id=visit.case_id))
     if not request.user.has_perm(ANY_DAY):
         bookings = bookings.filter(session__date=timezone.localdate())
     return bookings.exists()

@@ -17,7 +17,8 @@ from centre.forms import CentreModelForm, DateInput
 from centre.models import User
 from centre.roles import Role
 from referrals.models import Case
-from referrals.views.common import case_url, form_page
+from referrals.restrictions import case_write_refusal
+from referrals.views.common import case_url, form_page, refuse_while_restricted
 
 from .. import selectors, session_services
 from ..models import Booking, ContactSession
@@ -202,6 +203,8 @@ class NewBookingForm(BookingPlanForm):
                 )
         if data.get("repeat") and not data.get("repeat_until"):
             self.add_error("repeat_until", "Say when the series ends.")
+        if case is not None and (refusal := case_write_refusal(case)):
+            self.add_error(None, refusal)
         return super().clean()
 
 
@@ -387,6 +390,8 @@ def booking_create(request, pk):
 def case_booking_create(request, pk):
     """Book this case into a session."""
     case = get_object_or_404(Case, pk=pk)
+    if refused := refuse_while_restricted(request, case):
+        return refused
     initial = session_services.plan_defaults(case=case)
     form = NewBookingForm(*_bound(request), case=case, instance=Booking(case=case), initial=initial)
 
@@ -412,6 +417,8 @@ def case_booking_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def booking_edit(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("session", "case"), pk=pk)
+    if refused := refuse_while_restricted(request, booking.case):
+        return refused
     form = BookingPlanForm(*_bound(request), instance=booking)
 
     def on_valid(form):
@@ -433,6 +440,8 @@ def booking_edit(request, pk):
 def booking_absence(request, pk):
     """Record that a family will not come (a cancellation ahead of the day) or did not."""
     booking = get_object_or_404(Booking.objects.select_related("session", "case"), pk=pk)
+    if refused := refuse_while_restricted(request, booking.case):
+        return refused
     initial = {"reason": booking.absence_reason, "note": booking.absence_note}
     form = AbsenceForm(*_bound(request), initial=initial)
 

@@ -14,7 +14,7 @@ from .. import services
 from ..forms import CaseFilterForm, CaseSearchForm, CloseForm, DeclineForm, ReferralForm, ReviewForm
 from ..models import Case, Referral
 from ..selectors import case_for_page, case_history, cases_for_list, pre_visits_by_adult
-from .common import audit, case_url, form_page
+from .common import audit, case_url, form_page, refuse_while_restricted
 
 CASES_PER_PAGE = 50
 
@@ -118,6 +118,8 @@ def case_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def referral_edit(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("case"), case_id=pk)
+    if refused := refuse_while_restricted(request, referral.case):
+        return refused
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ReferralForm(*data, instance=referral)
 

@@ -1,11 +1,14 @@
-"""What the case views share: the form page, and turning a service's refusal into words
-on the page."""
+"""What the case views share: the form page, turning a service's refusal into words on
+the page, and refusing every write while the case's records are restricted."""
 
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from ..restrictions import case_write_refusal
 
 # Sensitive reads are logged here by ids only, never by name.
 audit = logging.getLogger("handover.audit")
@@ -15,6 +18,20 @@ def case_url(case_or_pk, section=""):
     pk = getattr(case_or_pk, "pk", case_or_pk)
     url = reverse("referrals:case_detail", args=[pk])
     return f"{url}#{section}" if section else url
+
+
+def refuse_while_restricted(request, case):
+    """A redirect to the case page, saying why, while the case's records are read-only
+    (a restriction of processing); None when they may be written. Every view that
+    writes to a case or its records asks this first, before reading its form.
+
+    Not ``form_page`` itself: a legal hold may still be placed on a restricted case
+    (keeping records is what a restriction allows)."""
+    refusal = case_write_refusal(case)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(case_url(case))
 
 
 def add_service_errors(form, error: ValidationError):

@@ -31,7 +31,7 @@ from ..models import (
     PreVisit,
     ProtectiveOrder,
 )
-from .common import case_url, form_page
+from .common import case_url, form_page, refuse_while_restricted
 
 
 def _bound(request):
@@ -40,7 +40,10 @@ def _bound(request):
 
 def _record_page(request, *, case, form, title, section, saved, save=None, intro=""):
     """Save the form's record through ``save`` (``record_save`` unless the record has a
-    service of its own) and go back to the record's section of the case page."""
+    service of its own) and go back to the record's section of the case page. Nothing
+    is written while the case's records are restricted."""
+    if refused := refuse_while_restricted(request, case):
+        return refused
 
     def on_valid(form):
         record = form.save(commit=False)
@@ -241,6 +244,8 @@ def consent_create(request, pk):
 def consent_withdraw(request, pk):
     consent = get_object_or_404(Consent.objects.select_related("case", "given_by"), pk=pk)
     case = consent.case
+    if refused := refuse_while_restricted(request, case):
+        return refused
     if not consent.is_active:
         messages.info(
             request, f"This consent was already withdrawn on {consent.withdrawn_on:%d/%m/%Y}."

@@ -11,7 +11,8 @@ from centre.access import requires
 from .. import services
 from ..forms import CloseForm, DeclineForm, ReviewForm
 from ..models import Case
-from .common import case_url, form_page
+from ..restrictions import case_write_refusal
+from .common import case_url, form_page, refuse_while_restricted
 
 Status = Case.Status
 
@@ -27,7 +28,11 @@ _MOVE_NAMES = {
 
 def _refuse_unless_allowed(request, case, to_status):
     """The page offers only the moves the case can make, but it may be out of date:
-    someone else may have moved the case since it was loaded."""
+    someone else may have moved the case since it was loaded. No move while the case's
+    records are restricted."""
+    if refusal := case_write_refusal(case):
+        messages.error(request, refusal)
+        return True
     if to_status in services.TRANSITIONS[case.status]:
         return False
     messages.error(
@@ -157,6 +162,8 @@ def case_close(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_review(request, pk):
     case = get_object_or_404(Case, pk=pk)
+    if refused := refuse_while_restricted(request, case):
+        return refused
     form = ReviewForm(request.POST if request.method == "POST" else None)
 
     def on_valid(form):
