@@ -1,0 +1,197 @@
+"""The response pack to an access request, and the portability export. Every name,
+address and number is invented."""
+
+import contextlib
+import datetime
+import json
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from centre.models import Disclosure
+from centre.services import record_save
+from privacy_requests.finding import request_records_confirm
+from privacy_requests.models import PrivacyRequest, ResponsePack
+from privacy_requests.pack import pack_build, pack_release
+from privacy_requests.pack_pdf import pack_pdf
+from referrals.interchange import validate
+from tests.referrals.factories import (
+    AdultFactory,
+    CaseFactory,
+    ChildFactory,
+    CommunicationFactory,
+)
+
+OTHER = {
+    "first_name": "Barnaby",
+    "last_name": "Thistlewick",
+    "email": "barnaby.thistlewick@example.test",
+    "phone": "07700 900 777",
+    "address": "12 Hiddenmoor Lane\nSecretbury",
+    "postcode": "ZX1 2YY",
+}
+SECRETS = ("Barnaby", "Thistlewick", "07700 900 777", "Hiddenmoor", "ZX1 2YY", "barnaby.thistle")
+
+
+@pytest.fixture
+def parents(db):
+    case = CaseFactory()
+    asker = AdultFactory(
+        case=case,
+        role="visiting",
+        first_name="Marigold",
+        last_name="Pennyworth",
+        email="marigold@example.test",
+    )
+    other = AdultFactory(case=case, role="resident", contact_details_confidential=True, **OTHER)
+    ChildFactory(case=case, first_name="Pip", last_name="Pennyworth")
+    CommunicationFactory(
+        case=case,
+        with_whom="Marigold Pennyworth",
+        summary="Asked whether Barnaby Thistlewick would be at 12 Hiddenmoor Lane on Saturday.",
+    )
+    return asker, other
+
+
+@pytest.fixture
+def access_request(parents):
+    asker, _ = parents
+    request = PrivacyRequest(
+        subject_adult=asker,
+        right=PrivacyRequest.Right.ACCESS,
+        channel=PrivacyRequest.Channel.LETTER,
+        received_on=datetime.date(2026, 11, 1),
+        identity_evidence="Fictional driving licence",
+        identity_verified_on=datetime.date(2026, 11, 2),
+    )
+    request.label_subject()
+    record_save(record=request)
+    key = f"referrals.adult:{asker.pk}"
+    request_records_confirm(request=request, shown=[key], chosen=[key], actor=None)
+    return request
+
+
+@pytest.fixture
+def pack(access_request, staff):
+    return pack_build(request=access_request, actor=staff)
+
+
+def _pdf_text(data):
+    """The PDF's bytes with every compressed stream inflated."""
+    out = data
+    for chunk in data.split(b"stream")[1:]:
+        body = chunk.split(b"endstream")[0].strip(b"\r\n")
+        with contextlib.suppress(zlib.error):
+            out += zlib.decompress(body)
+    return out
+
+
+def test_an_access_pack_marks_the_other_parents_details_and_names_in_free_text(pack):
+    marked = [
+        part["text"]
+        for section in pack.sections
+        for item in section["items"]
+        for part in item["parts"]
+        if part["redact"] or item["redact"]
+    ]
+    assert "Barnaby Thistlewick" in marked
+    assert any("Hiddenmoor" in text for text in marked)
+    assert "07700 900 777" in marked
+    # The person's own name is not redacted.
+    assert "Marigold" not in marked
+
+
+def test_the_released_pack_shows_the_other_parent_only_as_redactions(
+    client, manager, pack, access_request
+):
+    client.force_login(manager)
+    response = client.post(reverse("privacy_requests:pack_release", args=[access_request.pk]))
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert pack.is_released
+    for name in ("privacy_requests:pack", "privacy_requests:pack_print"):
+        html = client.get(reverse(name, args=[access_request.pk])).content.decode()
+        for secret in SECRETS:
+            assert secret not in html, (name, secret)
+        assert (
+            '<span class="redaction"><span class="visually-hidden">redacted</span></span>' in html
+        )
+        assert "Marigold" in html
+    pdf = client.get(reverse("privacy_requests:pack_pdf", args=[access_request.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    for data in (_pdf_text(pdf.content), pack_pdf(pack, compress=False)):
+        assert b"Marigold" in data
+        for secret in SECRETS:
+            assert secret.encode() not in data
+
+
+def test_releasing_records_a_disclosure_to_the_person(pack, manager, access_request, parents):
+    pack_release(pack=pack, actor=manager)
+    disclosure = Disclosure.objects.get()
+    assert disclosure.what == f"Response to privacy request {access_request.reference}"
+    assert disclosure.basis == "The person's right of access (UK GDPR Article 15)"
+    assert disclosure.case_reference == parents[0].case.display_reference
+    assert disclosure.recipient == access_request.subject_label
+    assert disclosure.disclosed_by == manager
+
+
+def test_staff_can_review_but_not_release(client, staff, pack, access_request):
+    client.force_login(staff)
+    assert client.get(reverse("privacy_requests:pack", args=[access_request.pk])).status_code == 200
+    release = reverse("privacy_requests:pack_release", args=[access_request.pk])
+    assert client.post(release).status_code == 403
+    export = reverse("privacy_requests:portability_export", args=[access_request.pk])
+    assert client.post(export).status_code == 403
+    assert not ResponsePack.objects.get().is_released
+    assert not Disclosure.objects.exists()
+
+
+def test_a_reviewer_lifts_and_adds_redactions(client, staff, pack, access_request):
+    client.force_login(staff)
+    review = reverse("privacy_requests:pack_review", args=[access_request.pk])
+    client.post(review, {"phrase": "Saturday"})
+    pack.refresh_from_db()
+    assert any(p["text"] == "Saturday" and p["redact"] for p in pack.parts())
+    client.post(review, {"item": [], "part": []})
+    pack.refresh_from_db()
+    assert not any(p["redact"] for p in pack.parts())
+
+
+def test_a_released_pack_cannot_be_edited(client, staff, manager, pack, access_request):
+    pack_release(pack=pack, actor=manager)
+    before = ResponsePack.objects.get().sections
+    client.force_login(staff)
+    review = reverse("privacy_requests:pack_review", args=[access_request.pk])
+    client.post(review, {"item": [], "part": []})
+    client.post(review, {"phrase": "Marigold"})
+    client.post(reverse("privacy_requests:pack_build", args=[access_request.pk]))
+    client.force_login(manager)
+    client.post(reverse("privacy_requests:pack_release", args=[access_request.pk]))
+    assert ResponsePack.objects.get().sections == before
+    assert Disclosure.objects.count() == 1
+
+
+def test_volunteers_are_refused_every_pack_page(client, volunteer, pack, access_request):
+    client.force_login(volunteer)
+    for name in ("pack", "pack_print", "pack_pdf", "person_find"):
+        url = reverse(f"privacy_requests:{name}", args=[access_request.pk])
+        assert client.get(url).status_code == 403
+    for name in ("pack_build", "pack_review", "pack_release", "portability_export"):
+        url = reverse(f"privacy_requests:{name}", args=[access_request.pk])
+        assert client.post(url).status_code == 403
+
+
+def test_the_portability_export_validates_and_holds_no_confidential_details_of_the_other_parent(
+    client, manager, access_request
+):
+    client.force_login(manager)
+    response = client.post(reverse("privacy_requests:portability_export", args=[access_request.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = response.content.decode()
+    for detail in (OTHER["email"], OTHER["phone"], "Hiddenmoor", OTHER["postcode"]):
+        assert detail not in text
+    assert validate(json.loads(text)) == []
+    disclosure = Disclosure.objects.get()
+    assert "export" in disclosure.what.lower()
