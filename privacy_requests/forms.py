@@ -45,33 +45,34 @@ class _ByReference(forms.ModelChoiceField):
 
 class SubjectFormMixin:
     """Three optional selects, one of which the model insists is chosen. With a person
-    given (``subject=("adult", adult)``), the choice is fixed and the other two go."""
+    given (``subject=("adult", adult)``, from the link on their page) there is nothing to
+    choose: the person comes from the link, never from the posted form."""
 
     def _set_up_subject(self, subject):
+        self._fixed_subject = None
+        if subject is not None:
+            kind, person = subject
+            name = next(name for name, (param, _p) in SUBJECT_CHOICES.items() if param == kind)
+            self._fixed_subject = (name, person)
+            return
         for name, (_param, prefix) in SUBJECT_CHOICES.items():
             people = subject_model(name).objects.order_by("pk")
             if prefix != "ST":
                 people = people.select_related("case")
             label = PrivacyRequest._meta.get_field(name).verbose_name
-            self.fields[name] = _ByReference(people, prefix=prefix, label=label.capitalize())
-        if subject is None:
-            for name in SUBJECT_CHOICES:
-                self.fields[name].help_text = "Choose one of the three."
-            return
-        kind, person = subject
-        for name, (param, _prefix) in SUBJECT_CHOICES.items():
-            if param == kind:
-                field = self.fields[name]
-                field.queryset = field.queryset.filter(pk=person.pk)
-                field.initial = person.pk
-                field.required = True
-                field.empty_label = None
-            else:
-                del self.fields[name]
+            self.fields[name] = _ByReference(
+                people,
+                prefix=prefix,
+                label=label.capitalize(),
+                help_text="Choose one of the three.",
+            )
 
     def _put_subject_on(self, record):
         for name in SUBJECT_CHOICES:
             setattr(record, name, self.cleaned_data.get(name))
+        if self._fixed_subject is not None:
+            name, person = self._fixed_subject
+            setattr(record, name, person)
 
 
 class PrivacyRequestForm(SubjectFormMixin, CentreModelForm):

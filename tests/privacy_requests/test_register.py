@@ -1,0 +1,454 @@
+"""The register of privacy requests: logging, the clock, the decisions, who may do what,
+and the manager's home card. Every person is fictional."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from privacy_requests import services
+from privacy_requests.models import PrivacyRequest
+from tests.referrals.factories import AdultFactory, ChildFactory
+
+D = datetime.date
+LONDON = ZoneInfo("Europe/London")
+TODAY = D(2026, 12, 7)  # a Monday
+REGISTER = reverse("privacy_requests:register")
+NEW = reverse("privacy_requests:request_create")
+
+
+def travel(day):
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(10), LONDON), tick=False
+    )
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with travel(TODAY) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def adult(db):
+    return AdultFactory(first_name="Perpetua", last_name="Hollowmere")
+
+
+def log(adult, *, received_on=TODAY, right=PrivacyRequest.Right.ACCESS, actor=None):
+    return services.privacy_request_log(
+        privacy_request=PrivacyRequest(
+            subject_adult=adult,
+            right=right,
+            channel=PrivacyRequest.Channel.EMAIL,
+            received_on=received_on,
+        ),
+        actor=actor,
+    )
+
+
+def url(name, record):
+    return reverse(f"privacy_requests:{name}", args=[record.pk])
+
+
+def fresh(record):
+    return PrivacyRequest.objects.get(pk=record.pk)
+
+
+def log_form(**changes):
+    data = {
+        "right": "access",
+        "channel": "letter",
+        "received_on": TODAY.isoformat(),
+        "details": "Copies of the session notes.",
+        "made_by_subject": "on",
+    }
+    return {**data, **changes}
+
+
+# Logging
+
+
+def test_staff_log_a_request_from_the_persons_page_and_the_clock_starts(client, staff, adult):
+    client.force_login(staff)
+    response = client.post(f"{NEW}?adult={adult.pk}", log_form(received_on="2026-12-01"))
+    logged = PrivacyRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("request_detail", logged)
+    assert logged.status == PrivacyRequest.Status.RECEIVED
+    assert logged.logged_by == staff
+    assert logged.subject_adult == adult
+    assert logged.subject_label == f"AD-{adult.pk:04d} of {adult.case.display_reference}"
+    assert logged.due_on == D(2027, 1, 4)  # 1 January a bank holiday, then a weekend
+
+
+def test_staff_can_choose_a_child_from_a_select_by_reference(client, staff):
+    child = ChildFactory(first_name="Tobiah", last_name="Wrenfield")
+    client.force_login(staff)
+    page = client.get(NEW).content.decode()
+    assert f"CH-{child.pk:04d} of {child.case.display_reference}" in page
+    assert "Wrenfield" not in page
+    client.post(NEW, log_form(subject_child=child.pk))
+    assert PrivacyRequest.objects.get().subject_child == child
+
+
+def test_a_request_about_nobody_saves_nothing_and_says_why(client, staff):
+    client.force_login(staff)
+    response = client.post(NEW, log_form())
+    assert response.status_code == 200
+    assert "Choose the one person" in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_a_request_received_in_the_future_saves_nothing_and_says_why(client, staff, adult):
+    client.force_login(staff)
+    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    response = client.post(f"{NEW}?adult={adult.pk}", log_form(received_on=tomorrow))
+    assert response.status_code == 200
+    assert "A request cannot be received in the future." in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_a_request_made_for_someone_else_needs_their_authority(client, staff, adult):
+    client.force_login(staff)
+    data = log_form(requester_name="Fictional Solicitors LLP")
+    del data["made_by_subject"]
+    response = client.post(f"{NEW}?adult={adult.pk}", data)
+    assert "Say what shows they may act for the person" in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_a_link_to_someone_who_does_not_exist_is_404(client, staff):
+    client.force_login(staff)
+    assert client.get(f"{NEW}?adult=999999").status_code == 404
+    assert client.get(f"{NEW}?adult=not-a-number").status_code == 404
+
+
+# The clock: pauses and extensions
+
+
+def test_waiting_for_identification_stops_the_clock_and_moves_the_deadline(today, adult, staff):
+    request = log(adult, received_on=D(2026, 11, 10))  # due Thursday 10 December
+    assert request.due_on == D(2026, 12, 10)
+    services.privacy_request_await(
+        privacy_request=request, asked_on=D(2026, 12, 7), asked_for="Photo ID", actor=staff
+    )
+    today.move_to(datetime.datetime(2026, 12, 9, 10, tzinfo=LONDON))
+    paused = fresh(request)
+    assert paused.status == PrivacyRequest.Status.AWAITING
+    assert paused.current_due_on() == D(2026, 12, 14)  # two days later is a Saturday
+    services.privacy_request_resume(privacy_request=paused, received_on=D(2026, 12, 9), actor=staff)
+    resumed = fresh(request)
+    assert resumed.status == PrivacyRequest.Status.IN_PROGRESS
+    assert resumed.paused_days == 2
+    assert resumed.paused_since is None
+    assert resumed.due_on == D(2026, 12, 14)
+
+
+def test_a_pause_of_one_day_moves_the_deadline_one_day(adult, staff):
+    request = log(adult, received_on=D(2026, 11, 10))
+    services.privacy_request_await(privacy_request=request, asked_on=D(2026, 12, 1), actor=staff)
+    services.privacy_request_resume(
+        privacy_request=request, received_on=D(2026, 12, 2), actor=staff
+    )
+    assert fresh(request).due_on == D(2026, 12, 11)
+
+
+def test_what_was_asked_for_cannot_arrive_before_it_was_asked_for(adult, staff):
+    request = log(adult, received_on=D(2026, 11, 10))
+    services.privacy_request_await(privacy_request=request, asked_on=D(2026, 12, 3), actor=staff)
+    with pytest.raises(ValidationError, match="before it was asked for"):
+        services.privacy_request_resume(
+            privacy_request=request, received_on=D(2026, 12, 2), actor=staff
+        )
+    assert fresh(request).status == PrivacyRequest.Status.AWAITING
+
+
+def test_the_manager_extends_a_complex_request_to_three_months(client, manager, adult):
+    request = log(adult, received_on=D(2026, 11, 10))
+    client.force_login(manager)
+    response = client.post(
+        url("request_extend", request),
+        {"extend-reason": "Eight years of session notes.", "extend-told_on": "2026-12-04"},
+    )
+    assert response.status_code == 302
+    extended = fresh(request)
+    assert extended.status == PrivacyRequest.Status.EXTENDED
+    assert extended.extended_on == TODAY
+    assert extended.requester_told_of_extension_on == D(2026, 12, 4)
+    assert extended.due_on == D(2027, 2, 10)
+
+
+def test_an_extension_without_a_reason_saves_nothing_and_says_why(client, manager, adult):
+    request = log(adult, received_on=D(2026, 11, 10))
+    client.force_login(manager)
+    response = client.post(url("request_extend", request), {"extend-told_on": "2026-12-04"})
+    assert response.status_code == 200
+    assert "Give the reason the request is extended." in response.content.decode()
+    assert fresh(request).status == PrivacyRequest.Status.RECEIVED
+    assert fresh(request).extended_on is None
+
+
+def test_an_extension_must_be_told_within_the_first_month(today, manager, adult):
+    # Received 10 November: the first month ends on Thursday 10 December.
+    request = log(adult, received_on=D(2026, 11, 10))
+    today.move_to(datetime.datetime(2026, 12, 11, 10, tzinfo=LONDON))
+    with pytest.raises(ValidationError, match="within the first month, by 10 December 2026"):
+        services.privacy_request_extend(
+            privacy_request=request, reason="Complex.", told_on=D(2026, 12, 11), actor=manager
+        )
+    told_on_the_last_day = services.privacy_request_extend(
+        privacy_request=fresh(request), reason="Complex.", told_on=D(2026, 12, 10), actor=manager
+    )
+    assert told_on_the_last_day.status == PrivacyRequest.Status.EXTENDED
+
+
+# Decisions
+
+
+def test_the_manager_completes_a_request_with_its_response(client, manager, adult):
+    request = log(adult)
+    client.force_login(manager)
+    response = client.post(
+        url("request_complete", request), {"complete-response": "Pack sent by post."}
+    )
+    assert response.status_code == 302
+    completed = fresh(request)
+    assert completed.status == PrivacyRequest.Status.COMPLETED
+    assert completed.closed_on == TODAY
+    assert completed.response == "Pack sent by post."
+
+
+def test_completion_without_a_response_saves_nothing_and_says_why(client, manager, adult):
+    request = log(adult)
+    client.force_login(manager)
+    response = client.post(url("request_complete", request), {"complete-response": "  "})
+    assert response.status_code == 200
+    assert "Record the response before completing the request." in response.content.decode()
+    assert fresh(request).status == PrivacyRequest.Status.RECEIVED
+
+
+def test_a_refusal_needs_the_exemption_and_the_reasons(client, manager, adult):
+    request = log(adult, right=PrivacyRequest.Right.ERASURE)
+    client.force_login(manager)
+    response = client.post(url("request_refuse", request), {"refuse-reason": "Kept for court."})
+    assert "Say which exemption the refusal relies on." in response.content.decode()
+    assert fresh(request).status == PrivacyRequest.Status.RECEIVED
+    client.post(
+        url("request_refuse", request),
+        {"refuse-exemption": "legal", "refuse-reason": "A court order requires it is kept."},
+    )
+    refused = fresh(request)
+    assert refused.status == PrivacyRequest.Status.REFUSED
+    assert refused.exemption == "legal"
+    assert refused.closed_on == TODAY
+
+
+def test_a_status_move_not_allowed_is_refused_with_a_clear_message(client, manager, adult):
+    request = log(adult)
+    services.privacy_request_complete(privacy_request=request, response="Sent.", actor=manager)
+    with pytest.raises(ValidationError, match="completed, which is final"):
+        services.privacy_request_start(privacy_request=fresh(request), actor=manager)
+    client.force_login(manager)
+    response = client.post(url("request_start", request), follow=True)
+    assert "This request is completed, which is final" in response.content.decode()
+    assert fresh(request).status == PrivacyRequest.Status.COMPLETED
+
+
+def test_a_paused_request_must_restart_its_clock_before_it_is_completed(adult, manager):
+    request = log(adult)
+    services.privacy_request_await(privacy_request=request, asked_on=TODAY, actor=manager)
+    with pytest.raises(ValidationError, match="it can only become in progress or refused"):
+        services.privacy_request_complete(privacy_request=request, response="Sent.", actor=manager)
+
+
+def test_the_services_refuse_a_decision_by_anyone_but_the_manager(adult, staff):
+    request = log(adult)
+    with pytest.raises(PermissionDenied):
+        services.privacy_request_complete(privacy_request=request, response="Sent.", actor=staff)
+
+
+# Who may do what
+
+
+@pytest.mark.parametrize("action", ["complete", "refuse", "extend"])
+def test_staff_cannot_decide_a_request(client, staff, adult, action):
+    request = log(adult)
+    client.force_login(staff)
+    data = {
+        "complete-response": "Sent.",
+        "refuse-exemption": "other",
+        "refuse-reason": "No.",
+        "extend-reason": "Complex.",
+        "extend-told_on": TODAY.isoformat(),
+    }
+    assert client.post(url(f"request_{action}", request), data).status_code == 403
+    assert fresh(request).status == PrivacyRequest.Status.RECEIVED
+
+
+def test_staff_prepare_a_request(client, staff, adult):
+    request = log(adult)
+    client.force_login(staff)
+    client.post(
+        url("request_verify", request),
+        {"verify-evidence": "Passport, seen in person", "verify-verified_on": TODAY.isoformat()},
+    )
+    client.post(url("request_start", request))
+    prepared = fresh(request)
+    assert prepared.identity_evidence == "Passport, seen in person"
+    assert prepared.identity_verified_by == staff
+    assert prepared.identity_verified_on == TODAY
+    assert prepared.status == PrivacyRequest.Status.IN_PROGRESS
+
+
+def test_staff_see_no_decision_forms_and_the_manager_does(client, staff, manager, adult):
+    request = log(adult)
+    client.force_login(staff)
+    page = client.get(url("request_detail", request)).content.decode()
+    assert "Record the identity check" in page
+    assert "Complete the request" not in page
+    client.force_login(manager)
+    page = client.get(url("request_detail", request)).content.decode()
+    assert "Complete the request" in page and "Extend a complex request" in page
+
+
+def test_volunteers_may_not_open_the_register(client, volunteer, adult):
+    request = log(adult)
+    client.force_login(volunteer)
+    assert client.get(REGISTER).status_code == 403
+    assert client.get(NEW).status_code == 403
+    assert client.get(url("request_detail", request)).status_code == 403
+    assert client.post(url("request_start", request)).status_code == 403
+
+
+def test_actions_are_posted_never_fetched(client, staff, adult):
+    request = log(adult)
+    client.force_login(staff)
+    assert client.get(url("request_start", request)).status_code == 405
+    assert fresh(request).status == PrivacyRequest.Status.RECEIVED
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, adult):
+    assert client.get(REGISTER)["Location"].startswith(reverse("login"))
+
+
+def test_the_navigation_offers_the_register_to_staff_not_volunteers(client, staff, volunteer):
+    client.force_login(staff)
+    assert f'href="{REGISTER}"' in client.get(reverse("home")).content.decode()
+    client.force_login(volunteer)
+    assert f'href="{REGISTER}"' not in client.get(reverse("home")).content.decode()
+
+
+# The register
+
+
+def test_the_register_sorts_open_requests_by_deadline_then_the_closed(
+    client, staff, adult, manager
+):
+    later = log(adult, received_on=D(2026, 12, 1))
+    sooner = log(adult, received_on=D(2026, 11, 20))
+    closed = log(adult, received_on=D(2026, 11, 2))
+    services.privacy_request_complete(privacy_request=closed, response="Sent.", actor=manager)
+    client.force_login(staff)
+    page = client.get(REGISTER).content.decode()
+    positions = [page.index(r.reference) for r in (sooner, later, closed)]
+    assert positions == sorted(positions)
+
+
+def test_the_register_names_people_by_reference_only(client, staff, adult):
+    log(adult)
+    client.force_login(staff)
+    page = client.get(REGISTER).content.decode()
+    assert f"AD-{adult.pk:04d} of {adult.case.display_reference}" in page
+    assert "Hollowmere" not in page and "Perpetua" not in page
+
+
+def test_the_register_shows_a_paused_clock(client, staff, adult):
+    request = log(adult, received_on=D(2026, 11, 20))
+    services.privacy_request_await(privacy_request=request, asked_on=D(2026, 12, 2), actor=staff)
+    client.force_login(staff)
+    assert "Clock paused since 2 Dec 2026" in client.get(REGISTER).content.decode()
+
+
+def test_a_request_is_due_this_week_on_its_deadline_and_overdue_the_day_after(
+    today, client, staff, adult
+):
+    request = log(adult, received_on=D(2026, 11, 10))  # due Thursday 10 December
+    client.force_login(staff)
+
+    def shown(show):
+        client.force_login(staff)  # sessions end after a while; the clock jumps days
+        return request.reference in client.get(f"{REGISTER}?show={show}").content.decode()
+
+    today.move_to(datetime.datetime(2026, 12, 3, 10, tzinfo=LONDON))
+    assert shown("week") and not shown("overdue")
+    today.move_to(datetime.datetime(2026, 12, 10, 10, tzinfo=LONDON))
+    assert shown("week") and not shown("overdue")
+    today.move_to(datetime.datetime(2026, 12, 11, 10, tzinfo=LONDON))
+    assert shown("overdue") and not shown("week")
+    assert shown("open") and not shown("closed")
+
+
+def test_a_paused_request_is_neither_due_nor_overdue_while_its_clock_stands(
+    today, client, staff, adult
+):
+    request = log(adult, received_on=D(2026, 11, 10))
+    services.privacy_request_await(privacy_request=request, asked_on=D(2026, 12, 1), actor=staff)
+    today.move_to(datetime.datetime(2026, 12, 20, 10, tzinfo=LONDON))
+    client.force_login(staff)
+    for show in ("week", "overdue"):
+        assert request.reference not in client.get(f"{REGISTER}?show={show}").content.decode()
+
+
+def test_the_register_costs_the_same_queries_however_long_it_is(
+    client, staff, adult, queries_stay_flat
+):
+    log(adult)
+    client.force_login(staff)
+
+    def add_more():
+        child = ChildFactory(case=adult.case)
+        for day in range(1, 6):
+            services.privacy_request_log(
+                privacy_request=PrivacyRequest(
+                    subject_child=child,
+                    right=PrivacyRequest.Right.RECTIFICATION,
+                    channel=PrivacyRequest.Channel.LETTER,
+                    received_on=D(2026, 11, day),
+                ),
+                actor=None,
+            )
+
+    response = queries_stay_flat(REGISTER, add_more=add_more)
+    assert response.content.decode().count("Rectification") == 5
+
+
+def test_the_detail_page_shows_the_timeline(client, staff, adult):
+    request = log(adult, actor=staff)
+    services.privacy_request_await(
+        privacy_request=request, asked_on=TODAY, asked_for="Proof of address", actor=staff
+    )
+    client.force_login(staff)
+    page = client.get(url("request_detail", request)).content.decode()
+    assert "Timeline" in page
+    assert "Logged" in page
+    assert "Proof of address" in page
+    assert "Clock paused since 7 December 2026" in page
+
+
+# The manager's home
+
+
+def test_the_managers_home_counts_what_is_due_this_week_and_overdue(client, manager, adult):
+    log(adult, received_on=D(2026, 11, 10))  # due 10 December: this week
+    log(adult, received_on=D(2026, 11, 2))  # due 2 December: overdue
+    log(adult, received_on=D(2026, 11, 5))  # due 7 December, today: this week
+    log(adult, received_on=D(2026, 12, 1))  # due 4 January: neither
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    card = response.context["due_this_week"], response.context["overdue"]
+    assert card == (2, 1)
+    page = response.content.decode()
+    assert f"{REGISTER}?show=week" in page and f"{REGISTER}?show=overdue" in page
