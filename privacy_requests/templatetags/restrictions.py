@@ -13,7 +13,9 @@ register = template.Library()
 def restriction_banner(context, case):
     """The restrictions standing on the case's people, with their reasons, in one query;
     nothing at all when none stands."""
+    user = context["user"]
     return {
         "restrictions": case_restrictions(case),
-        "can_lift": context["user"].has_perm("privacy_requests.change_restriction"),
+        "can_lift": user.has_perm("privacy_requests.change_restriction"),
+        "can_view": user.has_perm("privacy_requests.view_restriction"),
     }

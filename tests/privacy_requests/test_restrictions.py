@@ -426,3 +426,25 @@ def test_the_list_shows_standing_then_lifted_to_staff_not_volunteers(
     assert [r.subject_adult for r in response.context["standing"]] == [second]
     assert [r.subject_adult for r in response.context["lifted"]] == [first]
     assert "Accuracy checked." in response.text
+
+
+def test_a_restricted_family_cannot_be_booked_from_the_session_page_until_lifted(
+    client, staff, manager, session
+):
+    from tests.attendance.test_bookings import active_case, plan
+
+    case = active_case()
+    restriction = restrict(case.adults.get(role=Adult.Role.RESIDENT), manager)
+    client.force_login(staff)
+    address = url("attendance:booking_create", session.pk)
+
+    response = client.post(address, plan(case=case.pk))
+
+    assert response.status_code == 200
+    assert "read-only" in str(response.context["form"].non_field_errors())
+    assert not Booking.objects.exists()
+
+    lift(restriction, manager)
+
+    assert client.post(address, plan(case=case.pk)).status_code == 302
+    assert Booking.objects.get().case == case
