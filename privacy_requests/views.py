@@ -478,15 +478,17 @@ def _get_complaint(pk):
 
 def _request_page(request, privacy_request, bound=None):
     today = timezone.localdate()
+    current_due_on = privacy_request.current_due_on(today)
     return render(
         request,
         "privacy_requests/request_detail.html",
         {
             "privacy_request": privacy_request,
             "today": today,
-            "current_due_on": privacy_request.current_due_on(today),
+            "current_due_on": current_due_on,
             "first_month_ends": services.first_month_ends(privacy_request),
-            "overdue": privacy_request.is_open and privacy_request.current_due_on(today) < today,
+            "overdue": privacy_request.is_open and current_due_on < today,
+            "days_left": (current_due_on - today).days,
             "timeline": _timeline(privacy_request),
             "actions": _action_forms(request.user, privacy_request, REQUEST_ACTIONS, bound),
         },
