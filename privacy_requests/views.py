@@ -16,12 +16,12 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from centre.access import requires
+from centre.access import requires, rule_of
 from centre.models import CentreProfile
 
 from . import forms, services
@@ -476,6 +476,33 @@ def _get_complaint(pk):
     )
 
 
+# The pages the other parts of the register keep for a request (finding the person, the
+# response pack), linked by name and shown only to those their own rules admit.
+REQUEST_PAGES = [
+    ("privacy_requests:person_find", "Find everything held about the person", None),
+    (
+        "privacy_requests:pack",
+        "The response pack",
+        {PrivacyRequest.Right.ACCESS, PrivacyRequest.Right.PORTABILITY},
+    ),
+]
+
+
+def _request_pages(user, privacy_request):
+    links = []
+    for name, label, rights in REQUEST_PAGES:
+        if rights and privacy_request.right not in rights:
+            continue
+        try:
+            url = reverse(name, args=[privacy_request.pk])
+        except NoReverseMatch:
+            continue
+        rule = rule_of(resolve(url).func)
+        if rule is not None and rule.allows(user):
+            links.append({"label": label, "url": url})
+    return links
+
+
 def _request_page(request, privacy_request, bound=None):
     today = timezone.localdate()
     current_due_on = privacy_request.current_due_on(today)
@@ -491,6 +518,7 @@ def _request_page(request, privacy_request, bound=None):
             "days_left": (current_due_on - today).days,
             "timeline": _timeline(privacy_request),
             "actions": _action_forms(request.user, privacy_request, REQUEST_ACTIONS, bound),
+            "pages": _request_pages(request.user, privacy_request),
         },
     )
 

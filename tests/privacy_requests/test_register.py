@@ -452,3 +452,13 @@ def test_the_managers_home_counts_what_is_due_this_week_and_overdue(client, mana
     assert card == (2, 1)
     page = response.content.decode()
     assert f"{REGISTER}?show=week" in page and f"{REGISTER}?show=overdue" in page
+
+
+def test_an_access_request_links_to_finding_the_person_and_its_response_pack(
+    client, manager, adult
+):
+    request = log(adult)
+    client.force_login(manager)
+    page = client.get(url("request_detail", request)).content.decode()
+    assert url("person_find", request) in page
+    assert url("pack", request) in page
