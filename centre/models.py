@@ -535,10 +535,6 @@ class Disclosure(models.Model):
     def __str__(self):
         return f"{self.what} to {self.recipient}"
 
-    @property
-    def recipient_description(self):
-        return self.recipient_kind or self.get_recipient_type_display()
-
     def clean(self):
         super().clean()
         errors = {}
