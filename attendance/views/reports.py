@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centre.access import requires
 from centre.models import CentreProfile, Disclosure
-from referrals.views.common import add_service_errors
+from referrals.views.common import add_service_errors, refuse_while_restricted
 
 from .. import report_services, services
 from ..models import Booking, ContactSession, ReportRecipient, SupervisedReport
@@ -237,6 +237,8 @@ def report_create(request, pk):
     if existing is not None:
         messages.info(request, "This session already has a report: here it is.")
         return redirect(_report_url(existing))
+    if refused := refuse_while_restricted(request, booking.case):
+        return refused
     refusal = _booking_refusal(booking)
     if refusal:
         messages.error(request, refusal)
@@ -281,6 +283,8 @@ def report_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
     report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
     if report.status != Status.DRAFT:
         messages.error(
             request,
@@ -341,6 +345,8 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_recipient_add(request, pk):
     report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
     if report.status == Status.SENT:
         messages.error(request, "This report has been sent: its distribution list is closed.")
         return redirect(_report_url(report))
@@ -370,6 +376,8 @@ def report_recipient_add(request, pk):
 @require_POST
 def report_recipient_remove(request, pk, recipient_pk):
     report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
     recipient = get_object_or_404(ReportRecipient, pk=recipient_pk, report=report)
     try:
         report_services.report_recipient_remove(recipient=recipient, actor=request.user)
@@ -388,6 +396,8 @@ def report_recipient_remove(request, pk, recipient_pk):
 @require_POST
 def report_check(request, pk):
     report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
     try:
         services.report_check(report=report, actor=request.user)
     except ValidationError as error:
@@ -403,6 +413,8 @@ def report_check(request, pk):
 def report_send(request, pk):
     """On a refusal the report page comes back with the basis as it was typed."""
     report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
     form = SendForm(request.POST)
     if form.is_valid():
         try:

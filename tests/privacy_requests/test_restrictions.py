@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.models import Booking, Tap
+from attendance.models import Booking, SupervisedReport, Tap
 from privacy_requests.models import Restriction
 from privacy_requests.restrictions import (
     case_write_refusal,
@@ -247,6 +247,21 @@ def test_a_restricted_booking_cannot_be_changed_from_the_session_page(
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.BOOKED
+
+
+def test_no_supervised_report_is_written_for_a_restricted_case(
+    client, staff, manager, family, session
+):
+    case, resident = family
+    booking = BookingFactory(session=session, case=case)
+    restrict(resident, manager)
+    client.force_login(staff)
+
+    response = client.post(url("attendance:report_create", booking.pk), {})
+
+    assert response.status_code == 302
+    assert "restrict" in text_of_messages(response).lower()
+    assert not SupervisedReport.objects.exists()
 
 
 def test_the_guard_answers_only_for_standing_restrictions(manager, family):
