@@ -286,7 +286,9 @@ def _disclosures(builder, case):
         builder.item(section, "Disclosed on", disclosure.disclosed_at)
         builder.item(section, "To", disclosure.recipient, free_text=True)
         builder.item(section, "What", disclosure.what, free_text=True)
-        builder.item(section, "Basis", disclosure.basis)
+        builder.item(section, "Lawful basis", disclosure.get_basis_kind_display())
+        builder.item(section, "Details of the basis", disclosure.basis)
+        builder.item(section, "You were told", disclosure.get_person_told_display())
 
 
 def _adult(builder, declaration, adult):
@@ -484,12 +486,29 @@ def _case_reference(request):
 
 
 def _disclosure(request, *, actor, what, basis):
+    # The answer to the person's own request: they are told, by definition. The lawful
+    # basis is the law itself (the right of access or portability).
+    person = (
+        (Disclosure.PersonKind.ADULT, request.subject_adult_id)
+        if request.subject_adult_id
+        else (Disclosure.PersonKind.CHILD, request.subject_child_id)
+        if request.subject_child_id
+        else ("", None)
+    )
     disclosure = Disclosure(
         disclosed_by=actor,
         recipient=recipient_of(request)[:200],
         recipient_kind="person" if request.made_by_subject else "other",
+        recipient_type=Disclosure.RecipientType.PERSON
+        if request.made_by_subject
+        else Disclosure.RecipientType.OTHER,
         what=what,
         basis=basis,
+        basis_kind=Disclosure.Basis.LEGAL_OBLIGATION,
+        person_told=Disclosure.PersonTold.YES,
+        person_kind=person[0],
+        person_id=person[1],
+        person_label=request.subject_label,
         case_reference=_case_reference(request),
         record_label="privacy-request",
         record_id=request.pk,
