@@ -88,11 +88,19 @@ def test_the_navigation_offers_each_role_only_what_it_may_open(client, manager, 
         "Accident book",
         "Holds",
         "Retention",
+        "Privacy requests",
         "Staff register",
         "Finance records",
         "Centre details",
     ]
-    assert labels_for(staff) == ["Home", "Today's register", "Cases", "Sessions", "Reports"]
+    assert labels_for(staff) == [
+        "Home",
+        "Today's register",
+        "Cases",
+        "Sessions",
+        "Reports",
+        "Privacy requests",
+    ]
     staff.is_safeguarding_lead = True
     staff.save()
     assert {"Safeguarding concerns", "Incidents", "Accident book"} <= set(labels_for(staff))
