@@ -380,7 +380,36 @@ def pack_sections(request: PrivacyRequest) -> list:
             _own_details(
                 builder, declaration, record, f"{declaration.kind} {declaration.describe(record)}"
             )
+    _erasure_outcomes(builder, request)
     return builder.sections
+
+
+def _erasure_outcomes(builder, request):
+    """Where the person asked for erasure: what was erased, and what the centre keeps
+    and why (the exemption relied on)."""
+    from retention.models import ErasureDecision
+
+    from .erasure_views import SUBJECTS, erasure_subject
+
+    subject = erasure_subject(request)
+    if subject is None:
+        return
+    column = dict(SUBJECTS)[subject[0]]
+    erasures = PrivacyRequest.objects.filter(
+        right=PrivacyRequest.Right.ERASURE, **{column: subject[1]}
+    )
+    references = [erasure.reference for erasure in erasures]
+    decisions = ErasureDecision.objects.filter(request_reference__in=references)
+    if not decisions:
+        return
+    section = builder.section("Your requests for erasure")
+    for decision in decisions:
+        builder.item(
+            section,
+            f"{decision.kind.capitalize()} {decision.ref} ({decision.request_reference})",
+            decision.get_outcome_display()
+            + (f". Kept because: {decision.exemption}" if decision.exemption else ""),
+        )
 
 
 def _staff_of_case(case):

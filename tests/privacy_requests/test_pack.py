@@ -195,3 +195,28 @@ def test_the_portability_export_validates_and_holds_no_confidential_details_of_t
     assert validate(json.loads(text)) == []
     disclosure = Disclosure.objects.get()
     assert "export" in disclosure.what.lower()
+
+
+def test_the_access_pack_says_what_an_earlier_erasure_request_kept_and_why(
+    access_request, parents, manager, staff
+):
+    from retention.erasure import erasure_queue
+
+    asker, _ = parents  # their case is open: the record is kept
+    erasure = record_save(
+        record=PrivacyRequest(
+            subject_adult=asker,
+            right=PrivacyRequest.Right.ERASURE,
+            channel=PrivacyRequest.Channel.LETTER,
+            received_on=datetime.date(2026, 10, 1),
+        )
+    )
+    erasure_queue(
+        request_reference=erasure.reference, subject="adult", subject_id=asker.pk, actor=manager
+    )
+
+    sections = pack_build(request=access_request, actor=staff).sections
+
+    [section] = [s for s in sections if s["title"] == "Your requests for erasure"]
+    [item] = section["items"]
+    assert "Kept because: The case is open" in " ".join(p["text"] for p in item["parts"])
