@@ -36,9 +36,17 @@ def erasure_decide(request, pk):
     subject = erasure_subject(privacy_request)
     if privacy_request.right != PrivacyRequest.Right.ERASURE or not privacy_request.is_open:
         raise PermissionDenied("Only an open erasure request puts records in the queue.")
+    back = redirect(reverse("privacy_requests:request_detail", args=[pk]))
     if subject is None:
         messages.error(request, "The person's records are no longer held: nothing to erase.")
-        return redirect(reverse("privacy_requests:request_detail", args=[pk]))
+        return back
+    if privacy_request.identity_verified_on is None:
+        # Erasing at the word of someone whose identity is unchecked could destroy the
+        # records of a person who never asked.
+        messages.error(
+            request, "Record the identity check first: nothing is erased until it is done."
+        )
+        return back
     decisions = erasure_queue(
         request_reference=privacy_request.reference,
         subject=subject[0],
@@ -52,7 +60,7 @@ def erasure_decide(request, pk):
         f"{queued} record{'' if queued == 1 else 's'} put in the disposal queue for your "
         f"approval; {kept} kept, with the exemption recorded below.",
     )
-    return redirect(reverse("privacy_requests:request_detail", args=[pk]))
+    return back
 
 
 urlpatterns = [path("<int:pk>/erasure/", erasure_decide, name="erasure_decide")]

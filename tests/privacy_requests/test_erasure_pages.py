@@ -25,6 +25,8 @@ def _request(adult, right=PrivacyRequest.Right.ERASURE):
             channel=PrivacyRequest.Channel.LETTER,
             received_on=timezone.localdate() - datetime.timedelta(days=1),
             details="Fictional: please delete my details.",
+            identity_evidence="Fictional passport",
+            identity_verified_on=timezone.localdate(),
         )
     )
 
@@ -84,3 +86,18 @@ def test_only_an_erasure_request_erases(client, manager):
 
     assert response.status_code == 403
     assert not QueueItem.objects.exists()
+
+
+def test_nothing_is_erased_before_the_requesters_identity_is_checked(client, manager):
+    adult = closed_case(LONG_AGO, rule="contact-self").adults.first()
+    privacy_request = _request(adult)
+    privacy_request.identity_verified_on = None
+    privacy_request.save()
+
+    response = _signed_in(client, manager).post(
+        reverse("privacy_requests:erasure_decide", args=[privacy_request.pk]), follow=True
+    )
+
+    assert "Record the identity check first" in response.text
+    assert not QueueItem.objects.exists()
+    assert not ErasureDecision.objects.exists()
