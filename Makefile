@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench bench-search bench-retention venv install install-test clean
+.PHONY: run test lint pytest smoke bench bench-search bench-retention venv install install-test clean backup restore
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -68,6 +68,16 @@ bench-search: install-test
 
 bench-retention: install-test
 	$(BIN)/python bench/retention.py
+
+# The database, the uploaded files and the proofs of disposal, into BACKUP_DIR
+# (default var/backups/<timestamp>/). See "Backup and restore" in the README.
+backup: venv
+	$(BIN)/python scripts/backup.py
+
+# Stop web, worker and beat first. Restores BACKUP, then disposes again of what was
+# disposed of since it was made (retention_replay).
+restore: venv
+	$(BIN)/python scripts/restore.py "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
