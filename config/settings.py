@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "centre.middleware.NoStoreForSignedInMiddleware",
+    "centre.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
