@@ -97,10 +97,12 @@ def _proof_restore(proof) -> bool:
     return True
 
 
-def _held(queryset, held):
-    """Whether any hold (of any kind) reaches the one record in ``queryset``."""
+def _held(queryset, held, kinds=None):
+    """Whether a hold (of one of ``kinds``, or any) reaches the one record in ``queryset``."""
     return any(
-        queryset.filter(held(subjects)).exists() for subjects in registry.held_subjects().values()
+        queryset.filter(held(subjects)).exists()
+        for kind, subjects in registry.held_subjects().items()
+        if kinds is None or kind in kinds
     )
 
 
@@ -114,7 +116,10 @@ def _record_back(proof, *, lock):
         record = (records.select_for_update(of=("self",)) if lock else records).first()
         if record is None:
             return None
-        return record, erasable.ref(record), erasable.dispose, _held(records, erasable.held)
+        # As at the erasure itself, the holds that stop one are safeguarding and legal
+        # holds: the request that asked for it may be open again in the restored data.
+        held = _held(records, erasable.held, kinds=erasure.HOLD_NAMES)
+        return record, erasable.ref(record), erasable.dispose, held
     retainable = registry.for_record_type(proof["record_type"], proof["rule"])
     # A strip is done again only if what it stripped is back (the retainable's records
     # are those that still have it); a disposal, if the record is there at all.

@@ -174,3 +174,59 @@ def test_it_puts_back_a_proof_the_restored_database_lacks(db, tmp_path):
     assert DisposalRecord.objects.filter(object_id=case_id, ref=ref).count() == 1
     replay(proofs)
     assert DisposalRecord.objects.count() == 1
+
+
+def write_proofs(tmp_path, **proof):
+    proof = {
+        "approved_by_id_copy": None,
+        "approved_by_name": "Alice Mercer",
+        "approved_at": timezone.now().isoformat(),
+        "executed_at": timezone.now().isoformat(),
+        "reason": "retention",
+        **proof,
+    }
+    path = tmp_path / "proofs.json"
+    path.write_text(json.dumps({"format": "handover-disposal-proofs/1", "proofs": [proof]}))
+    return path
+
+
+def test_it_erases_again_an_adult_that_came_back(db, tmp_path):
+    case = closed_case()
+    adult = Adult.objects.get(case=case)
+    proofs = write_proofs(
+        tmp_path,
+        rule="contact-self",
+        kind="adult",
+        action="dispose",
+        record_type="referrals.adult",
+        object_id=adult.pk,
+        ref=f"AD-{adult.pk:04d} of {case.display_reference}",
+        due_on=NOW.date().isoformat(),
+        reason="erasure",
+    )
+    assert "disposed again: adult AD-" in replay(proofs)
+    assert not Adult.objects.filter(pk=adult.pk).exists()
+    assert not Adult.history.filter(id=adult.pk).exists()
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert DisposalRecord.objects.get().reason == "erasure"
+
+
+def test_it_strips_a_dbs_certificate_again_only_if_the_copy_is_back(db, tmp_path):
+    from tests.retention.factories import dbs_check
+
+    check = dbs_check(datetime.date(2027, 1, 4))
+    proofs = write_proofs(
+        tmp_path,
+        rule="dbs-certificate",
+        kind="dbs-check",
+        action="strip",
+        record_type="centre.dbscheck",
+        object_id=check.pk,
+        ref=check.staff_member.former_reference or f"ST-{check.staff_member.pk:04d}",
+        due_on="2027-07-04",
+    )
+    assert "disposed again: dbs-check" in replay(proofs)
+    check.refresh_from_db()
+    assert not check.certificate_copy
+    assert check.certificate_number  # the rest is kept
+    assert "disposed again: " not in replay(proofs)
