@@ -33,3 +33,30 @@ class NoStoreMiddleware:
         match = getattr(request, "resolver_match", None)
         rule = rule_of(match.func) if match is not None else None
         return rule is not None and rule.is_public
+
+
+class AuditRefusalsMiddleware:
+    """Every refusal (a 403, whether a view raised ``PermissionDenied`` or the CSRF check
+    refused the request) goes into the audit trail: the view's name as the kind, the id
+    in the URL if any, and the path without its query string (URLs carry no personal
+    data). Django has already turned ``PermissionDenied`` into a 403 response by the time
+    it reaches a middleware's ``__call__``, so the status is all there is to look at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            from centre import audit
+
+            match = getattr(request, "resolver_match", None)
+            object_id = match.kwargs.get("pk") if match is not None else None
+            audit.record(
+                request,
+                audit.Action.REFUSED,
+                kind=match.view_name if match is not None else "",
+                object_id=object_id if isinstance(object_id, int) else None,
+                detail=f"{request.method} {request.path}",
+            )
+        return response

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "centre.middleware.NoStoreMiddleware",
+    "centre.middleware.AuditRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from centre import audit as audit_trail
 from centre.access import requires
 from centre.models import CentreProfile
 
@@ -120,6 +121,9 @@ def pack_detail(request, pk):
     privacy_request = _privacy_request(pk)
     pack = _pack_of(privacy_request)
     template = "privacy_requests/pack_released.html" if pack and pack.is_released else None
+    audit_trail.record(
+        request, audit_trail.Action.READ, kind="response pack", object_id=privacy_request.pk
+    )
     return render(
         request,
         template or "privacy_requests/pack_review.html",
@@ -189,6 +193,9 @@ def pack_print(request, pk):
     pack = _pack_of(privacy_request)
     if pack is None:
         return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    audit_trail.record(
+        request, audit_trail.Action.READ, kind="response pack", object_id=privacy_request.pk
+    )
     return render(
         request,
         "privacy_requests/pack_print.html",
@@ -204,6 +211,9 @@ def pack_pdf_view(request, pk):
     if pack is None:
         return redirect("privacy_requests:pack", pk=privacy_request.pk)
     centre = CentreProfile.objects.first()
+    audit_trail.record(
+        request, audit_trail.Action.READ, kind="response pack pdf", object_id=privacy_request.pk
+    )
     response = HttpResponse(
         pack_pdf(pack, centre_name=centre.name if centre else ""), content_type="application/pdf"
     )
@@ -222,6 +232,9 @@ def portability_export_view(request, pk):
     except ValidationError as error:
         _errors(request, error)
         return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    audit_trail.record(
+        request, audit_trail.Action.EXPORT, kind="portability", object_id=privacy_request.pk
+    )
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="records-{privacy_request.reference}.json"'

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from centre import audit
 from centre.models import User
 from centre.roles import Role
 from centre.services import record_save
@@ -147,6 +148,7 @@ def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int
         chosen = chosen.filter(rule=rule)
     approved = _decide(chosen.select_for_update(), actor=actor)
     if approved:
+        audit.record(None, audit.Action.APPROVAL, user=actor, detail=f"{approved} disposal(s)")
         transaction.on_commit(_queue_disposal)
     return approved
 
@@ -258,6 +260,7 @@ def _prove(item, reason="retention"):
         approved_at=item.decided_at,
         reason=reason,
     )
+    audit.record(None, audit.Action.DISPOSAL, kind=item.record_type, object_id=item.object_id)
     item.delete()
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from centre import audit
 from referrals.interchange import export_json
 from referrals.models import Case
 
@@ -43,6 +44,14 @@ class Command(BaseCommand):
                 raise CommandError(f"No case has the reference {', '.join(missing)}.")
             cases = [case for matches in found.values() for case in matches]
         text = export_json(cases)
+        audit.record(
+            None,
+            audit.Action.EXPORT,
+            kind="cases",
+            detail=f"export_records: {len(cases)} case(s)"
+            if cases
+            else "export_records: every case",
+        )
         if output is None:
             self.stdout.write(text, ending="")
             return
