@@ -17,6 +17,11 @@ RUN groupadd --system --gid 10001 handover \
     && chown handover:handover /data/uploads \
     && chmod 700 /data/uploads
 
+# libmagic: uploads are checked by their content with python-magic, which needs it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from django.http import FileResponse, Http404
 
 from . import audit as audit_trail
+from .uploads import CONTENT_TYPES
 
 audit = logging.getLogger("handover.audit")
 
@@ -19,9 +20,17 @@ def file_download(request, record, field_name, label):
     # Sensitive read: logged by ids only, never by name.
     audit.info("file-download kind=%s id=%s user=%s", label, record.pk, request.user.pk)
     audit_trail.record(request, audit_trail.Action.READ, kind=label, object_id=record.pk)
-    extension = PurePosixPath(file.name).suffix
+    # The type comes from the extension the content earned when it was checked on upload,
+    # never from anything the uploader said; a name we did not generate is served as bytes.
+    extension = PurePosixPath(file.name).suffix.lower()
+    if extension not in CONTENT_TYPES:
+        extension = ""
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=f"{label}-{record.pk}{extension}"
+        file.open("rb"),
+        as_attachment=True,
+        filename=f"{label}-{record.pk}{extension}",
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
+    # Browsers must take the declared type, never guess one from the content.
     response["X-Content-Type-Options"] = "nosniff"
     return response
