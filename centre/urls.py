@@ -34,4 +34,5 @@ urlpatterns = [
     path("finance/<int:pk>/edit/", views.finance_edit, name="finance_edit"),
     path("finance/<int:pk>/file/", views.finance_download, name="finance_download"),
     path("", include("centre.disclosure_views")),
+    path("", include("centre.audit_views")),
 ]
