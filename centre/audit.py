@@ -8,15 +8,11 @@ no one); never the content read or the words typed. Rows are never changed or de
 records they mention.
 """
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import QuerySet
 
 from .models import AuditEvent
-
-logger = logging.getLogger("handover.audit")
 
 Action = AuditEvent.Action
 
@@ -66,7 +62,6 @@ def record(
         object_id=int(object_id) if object_id is not None else None,
         detail=detail[:DETAIL_LENGTH],
     )
-    logger.info("audit action=%s kind=%s id=%s user=%s", action, kind, object_id, event.user_id)
     return event
 
 
