@@ -13,7 +13,12 @@ from centre.models import (
 )
 
 PDF_BYTES = b"%PDF-1.4\n%fictional test document\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# A real 1 by 1 pixel PNG: uploads are checked by libmagic, which wants the image header,
+# not only the first eight bytes.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+    b"\x00\x00\x00\nIDATx\x9cc\xf8\x0f\x00\x01\x01\x01\x00\xb18\xf6\x14\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 

@@ -91,18 +91,34 @@ def test_it_accepts_a_dbs_check_dated_today(client, manager, person):
     assert DBSCheck.objects.get().checked_on == datetime.date(2026, 11, 29)
 
 
+NOT_ACCEPTED = (
+    "This file is not a PDF, JPEG or PNG. Please upload a scan or photo in one of those formats."
+)
+SCRIPTS = "can carry scripts, so we do not take them: please upload a PDF, JPEG or PNG."
+
+
 @pytest.mark.parametrize(
-    ("content", "name", "content_type"),
+    ("content", "name", "content_type", "message"),
     [
-        (b"<html><script>alert(1)</script></html>", "certificate.pdf", "application/pdf"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "photo.svg", "image/svg+xml"),
-        (b"MZ\x90\x00 not a document", "scan.png", "image/png"),
-        (b"PK\x03\x04 a word document", "letter.docx", "application/octet-stream"),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "certificate.pdf",
+            "application/pdf",
+            f"Its name says it is a PDF, but this file is a web page (HTML). Web pages {SCRIPTS}",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+            "photo.svg",
+            "image/svg+xml",
+            f"This file is an SVG picture. SVG pictures {SCRIPTS}",
+        ),
+        (b"MZ\x90\x00 not a document", "scan.png", "image/png", NOT_ACCEPTED),
+        (b"PK\x03\x04 a word document", "letter.docx", "application/octet-stream", NOT_ACCEPTED),
     ],
     ids=["html-called-pdf", "svg", "program-called-png", "docx"],
 )
 def test_it_refuses_an_upload_that_is_not_a_pdf_jpeg_or_png_and_stores_nothing(
-    client, manager, person, settings, content, name, content_type
+    client, manager, person, settings, content, name, content_type, message
 ):
     client.force_login(manager)
     response = client.post(
@@ -110,10 +126,7 @@ def test_it_refuses_an_upload_that_is_not_a_pdf_jpeg_or_png_and_stores_nothing(
         dbs_form(certificate_copy=upload(content, name=name, content_type=content_type)),
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["certificate_copy"] == [
-        "This file is not a PDF, JPEG or PNG. "
-        "Please upload a scan or photo in one of those formats."
-    ]
+    assert response.context["form"].errors["certificate_copy"] == [message]
     assert not DBSCheck.objects.exists()
     assert not stored_files(settings)
 
