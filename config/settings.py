@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Serves collected static files in production; runserver and the tests' live server
     # serve them themselves in development.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # PostgreSQL unreachable: a plain 503, no stack trace. Outside the session,
+    # authentication and audit middleware, which all use the database (centre/faults.py).
+    "centre.faults.DatabaseDownMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +206,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, Redis hands a task that is not acknowledged within the visibility timeout
+# to another worker. The longest tasks are the nightly sweep and disposal (minutes, even
+# on 20,000 cases); six hours is far beyond them, so a slow night is never run twice at
+# once, and a task lost with a killed worker comes back the same morning (the next beat
+# run would pick its work up anyway: the database holds what is pending).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 60 * 60,
+    # Redis down must not hang a request that queues a task: give up connecting quickly
+    # (the callers log and carry on; the database holds the pending work).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing retries twice, briefly, then raises to the caller (which logs and carries
+# on), rather than Celery's default of retrying for several seconds inside a request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Every periodic task lives here, with a comment saying when it runs.
 CELERY_BEAT_SCHEDULE = {
     # 01:30 every night: switch off the accounts of people whose last day has passed.

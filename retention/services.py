@@ -159,7 +159,9 @@ def _queue_disposal():
     from .tasks import dispose_approved
 
     try:
-        dispose_approved.delay()
+        # No one waits for the result: without ignore_result, a down Redis result store
+        # would be retried for some twenty seconds inside the manager's request.
+        dispose_approved.apply_async(ignore_result=True)
     except Exception:  # the broker is down: the nightly run picks the approvals up
         logger.exception("retention-dispose-not-queued")
 
