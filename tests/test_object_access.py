@@ -262,3 +262,35 @@ def test_a_child_id_from_another_parent_is_not_found(name, world, client, manage
             status = getattr(client, method)(url).status_code
             assert status in (403, 404, 405), f"{method.upper()} {url}: {status}"
         assert type(child).objects.filter(pk=child.pk).exists(), f"{url} touched {child}"
+
+
+# An id in a form's fields: a record of another family is not a choice.
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "saved"),
+    [
+        (
+            "referrals:consent_create",
+            lambda adult: {"given_by": adult.pk, "scope": "Photographs", "given_on": "2026-11-10"},
+            lambda adult: adult.consents_given.exists(),
+        ),
+        (
+            "attendance:report_recipient_add",
+            lambda adult: {"kind": "parent", "adult": adult.pk, "named_in_order": "on"},
+            lambda adult: ReportRecipient.objects.filter(adult=adult).exists(),
+        ),
+    ],
+    ids=["consent-given-by", "report-recipient"],
+)
+def test_a_form_refuses_an_adult_of_another_family(name, data, saved, world, client, manager):
+    client.force_login(manager)
+    url = url_of(next(route for route in ROUTES if route.name == name), world)
+    other_family = family_case().adults.first()
+    response = client.post(url, data(other_family))
+    assert response.status_code in (200, 403, 404)
+    assert not saved(other_family)
+    # The same form with this family's own adult is saved: the refusal above was the id.
+    response = client.post(url, data(world.visiting))
+    assert response.status_code == 302
+    assert saved(world.visiting)
