@@ -110,16 +110,16 @@ def broker_down():
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
     }
-    saved_pool = app._pool
-    app._pool = None
+    # The app caches its connection pools: start afresh on the closed port, and put the
+    # real ones back afterwards (nothing was ever connected, so nothing needs closing).
+    saved_pools = (app._pool, app.amqp._producer_pool)
+    app._pool = app.amqp._producer_pool = None
     app.conf.broker_url = CLOSED_BROKER
     app.conf.task_always_eager = False
     try:
         yield
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = saved_pool
+        app._pool, app.amqp._producer_pool = saved_pools
         app.conf.update(saved)
 
 
