@@ -56,7 +56,10 @@ class AuditRefusalsMiddleware:
                 request,
                 audit.Action.REFUSED,
                 kind=match.view_name if match is not None else "",
-                object_id=object_id if isinstance(object_id, int) else None,
+                # An id no record can have (beyond a bigint) is noted by its path alone.
+                object_id=object_id
+                if isinstance(object_id, int) and 0 <= object_id < 2**63
+                else None,
                 detail=f"{request.method} {request.path}",
             )
         return response
