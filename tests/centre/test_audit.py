@@ -180,3 +180,17 @@ def test_the_trail_is_paginated_and_its_queries_stay_flat(
     client.force_login(manager)
     response = queries_stay_flat(AUDIT, add_more=add_more)
     assert len(response.context["page"].object_list) == EVENTS_PER_PAGE
+
+
+def test_nonsense_filters_are_refused_plainly_not_a_server_error(client, manager):
+    client.force_login(manager)
+
+    for params in (
+        {"since": "not-a-date"},
+        {"until": "2026-02-30"},
+        {"user": "abc"},
+        {"object_id": "-1"},
+        {"object_id": "99999999999999999999999"},
+    ):
+        response = client.get(AUDIT, params)
+        assert response.status_code in (200, 400), params

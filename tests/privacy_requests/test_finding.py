@@ -181,3 +181,24 @@ def test_volunteers_cannot_search(client, volunteer, privacy_request):
     url = reverse("privacy_requests:person_find", args=[privacy_request.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "Peregrine"}).status_code == 403
+
+
+EMPTY_SEARCH = {"name": "", "date_of_birth": "", "email": "", "phone": "", "postcode": ""}
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [EMPTY_SEARCH, {**EMPTY_SEARCH, "date_of_birth": "31/02/1990"}],
+    ids=["no terms", "impossible date"],
+)
+def test_a_search_with_nothing_usable_says_so_and_links_nothing(
+    client, staff, privacy_request, people, posted
+):
+    client.force_login(staff)
+    url = reverse("privacy_requests:person_find", args=[privacy_request.pk])
+
+    response = client.post(url, posted)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not privacy_request.records.exists()
