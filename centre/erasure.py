@@ -6,8 +6,9 @@ reason recorded; holds keep it too (``retention.erasure``)."""
 from django.utils import timezone
 
 from centre.dates import add_months
-from retention.erasure import Erasable, held_ids_in, register_erasable
+from retention.erasure import Erasable, register_erasable
 from retention.models import Rule
+from retention.registry import ids_in
 
 from .models import StaffMember
 from .retention import staff_file_dispose
@@ -35,7 +36,7 @@ register_erasable(
         rule=lambda member: "hr-file",
         ref=lambda member: member.reference,
         summary="A staff member's HR file",
-        held=lambda subjects: held_ids_in(subjects, "staff-member", "pk"),
+        held=lambda subjects: ids_in(subjects, "staff-member", "pk"),
         exemptions=_exemptions,
         dispose=staff_file_dispose,
     )

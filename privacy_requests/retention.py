@@ -9,7 +9,14 @@
 from django.db.models import Q
 
 from retention.purge import purge
-from retention.registry import HoldProvider, Retainable, own_reference, register, register_hold
+from retention.registry import (
+    HoldProvider,
+    Retainable,
+    ids_in,
+    own_reference,
+    register,
+    register_hold,
+)
 
 from .models import Complaint, PrivacyRequest
 
@@ -37,8 +44,7 @@ register_hold(HoldProvider("privacy-request", _open_subjects, 3))
 def _complaint_held(subjects):
     held = Q(pk__in=[])
     for subject, column in SUBJECTS.items():
-        if subjects.get(subject) is not None:
-            held |= Q(**{f"{column}__in": subjects[subject]})
+        held |= ids_in(subjects, subject, column)
     return held
 
 

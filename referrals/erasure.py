@@ -7,8 +7,9 @@ contact service needs it), and while records of contact under a court order or w
 Cafcass involvement are in their three years (they may be needed for legal
 proceedings). Holds (safeguarding, legal) keep it too (``retention.erasure``)."""
 
-from retention.erasure import Erasable, held_ids_in, register_erasable
+from retention.erasure import Erasable, register_erasable
 from retention.purge import purge
+from retention.registry import ids_in
 
 from .models import Adult, Child, RetentionRule
 
@@ -46,9 +47,7 @@ register_erasable(
         rule=lambda adult: adult.case.retention_rule,
         ref=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
         summary="An adult's own record in a case",
-        held=lambda subjects: (
-            held_ids_in(subjects, "case", "case_id") | held_ids_in(subjects, "adult", "pk")
-        ),
+        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "adult", "pk"),
         exemptions=_exemptions,
         dispose=adult_erase,
     )
@@ -61,9 +60,7 @@ register_erasable(
         rule=lambda child: child.case.retention_rule,
         ref=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
         summary="A child's own record in a case",
-        held=lambda subjects: (
-            held_ids_in(subjects, "case", "case_id") | held_ids_in(subjects, "child", "pk")
-        ),
+        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "child", "pk"),
         exemptions=_exemptions,
         dispose=child_erase,
     )

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import ErasureDecision, QueueItem
@@ -135,8 +134,3 @@ def erasure_queue(*, request_reference: str, subject: str, subject_id: int, acto
             )
         )
     return decisions
-
-
-def held_ids_in(subjects, subject, column):
-    ids = subjects.get(subject)
-    return Q(**{f"{column}__in": ids}) if ids is not None else Q(pk__in=[])
