@@ -42,5 +42,8 @@ USER 10001:10001
 
 EXPOSE 8000
 
-# Access logs carry request lines (URLs), which hold no personal data in this application.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Gunicorn's settings are in config/gunicorn.py: 2 workers of 4 threads for a 2-core machine,
+# access log on stdout (URLs hold no personal data in this application). Unless
+# DB_POOL_SIZE says otherwise, it gives each worker a psycopg pool of one connection per
+# thread.
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.py"]

@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench bench-search bench-retention venv install install-test clean backup restore
+.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-load venv install install-test clean backup restore
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -68,6 +68,13 @@ bench-search: install-test
 
 bench-retention: install-test
 	$(BIN)/python bench/retention.py
+
+# The load test (bench/load/run.py): gunicorn, PostgreSQL, 30 Locust users for two minutes.
+# Not part of `make bench` or `make test`: it takes minutes and wants a quiet machine.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover REDIS_URL=redis://127.0.0.1:6379/0 make bench-load
+bench-load: venv
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/load/run.py
 
 # The database, the uploaded files and the proofs of disposal, into BACKUP_DIR
 # (default var/backups/<timestamp>/). See "Backup and restore" in the README.
