@@ -302,6 +302,28 @@ def warm_up(port, plan, rounds=4):
                 pass
 
 
+def cpu_seconds(server, database):
+    """CPU time used so far by gunicorn (its master and workers) and by the PostgreSQL
+    backends serving the load database, to tell the server's own use of the cores from
+    that of anything else on the machine."""
+    import psutil  # installed with Locust
+
+    gunicorn = psutil.Process(server.pid)
+    used = {"gunicorn": 0.0, "PostgreSQL": 0.0}
+    for process in [gunicorn, *gunicorn.children(recursive=True)]:
+        times = process.cpu_times()
+        used["gunicorn"] += times.user + times.system
+    for process in psutil.process_iter(["cmdline"]):
+        title = " ".join(process.info["cmdline"] or [])
+        if title.startswith("postgres:") and f" {database} " in title:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            used["PostgreSQL"] += times.user + times.system
+    return used
+
+
 def run_locust(host, sessions_file):
     prefix = OUT / "locust"
     with open(OUT / "locust.log", "w") as log:
@@ -408,7 +430,11 @@ def main():
         with open(OUT / "gunicorn.log", "w") as log:
             server = start_gunicorn(env, port, log)
             warm_up(port, plan)
+            load_before = os.getloadavg()[0]
+            cpu_before, clock_before = cpu_seconds(server, load_name), time.monotonic()
             stats = run_locust(f"http://127.0.0.1:{port}", sessions_file)
+            cpu_after, clock_after = cpu_seconds(server, load_name), time.monotonic()
+            load_after = os.getloadavg()[0]
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
             server = None
@@ -425,6 +451,15 @@ def main():
             f"({sizing['worker_class']}), a pool of {POOL_SIZE or sizing['threads']} database "
             f"connections in each; Locust: {USERS} users "
             f"for {DURATION}, 1 to 3 s between requests"
+        )
+        # Anything else running on the machine shares its cores with the server.
+        print(
+            f"load average (1 min) before the run {load_before:.1f}, at its end {load_after:.1f}; "
+            "cores used by "
+            + ", ".join(
+                f"{name} {(cpu_after[name] - cpu_before[name]) / (clock_after - clock_before):.2f}"
+                for name in cpu_after
+            )
         )
         failures = report(stats, queries)
     finally:
