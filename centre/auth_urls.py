@@ -1,8 +1,9 @@
 """Signing in and out and managing one's own password, each with its access declared."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
+from . import auth_views as second_step
 from .access import public, signed_in
 from .forms import SignInForm
 
@@ -17,9 +18,18 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("two-factor/", second_step.second_factor, name="two_factor"),
+    path("two-factor/set-up/", second_step.second_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        second_step.recovery_codes_new,
+        name="recovery_codes_new",
+    ),
+    path("", second_step.account, name="account"),
+    path("sessions/end-others/", second_step.other_sessions_end, name="other_sessions_end"),
     path(
         "password/change/",
-        signed_in(auth_views.PasswordChangeView.as_view()),
+        signed_in(second_step.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
@@ -44,11 +54,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        public(
-            auth_views.PasswordResetConfirmView.as_view(
-                success_url=reverse_lazy("password_reset_complete")
-            )
-        ),
+        public(second_step.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

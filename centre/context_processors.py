@@ -1,5 +1,6 @@
 from django.urls import resolve, reverse
 
+from . import two_factor
 from .access import rule_of
 
 # The main navigation, in order. Each entry shows only to users its view's own access
@@ -26,6 +27,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
+    if two_factor.is_pending(request):  # nothing is open to them until the second factor
+        return {"navigation": [], "second_factor_pending": True}
     items = []
     current = request.path
     for label, name in NAVIGATION:

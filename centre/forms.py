@@ -56,6 +56,27 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        strip=True,
+        help_text=(
+            "The six digits your authenticator app shows for Handover, or one of your "
+            "recovery codes."
+        ),
+        error_messages={"required": "Type the code your authenticator app shows."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
 class CentreProfileForm(CentreModelForm):
     class Meta:
         model = CentreProfile
@@ -70,6 +91,7 @@ class CentreProfileForm(CentreModelForm):
             "ico_registration_number",
             "financial_year_end_day",
             "financial_year_end_month",
+            "volunteers_use_two_factor",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 

@@ -138,6 +138,16 @@ class CentreProfile(models.Model):
         default=3,
         help_text="A family that misses this many sessions in a row is flagged for review.",
     )
+    volunteers_use_two_factor = models.BooleanField(
+        "volunteers sign in with a second factor too",
+        default=False,
+        help_text=(
+            "Staff and the manager always give a code from an authenticator app as well as "
+            "their password. Tick this to ask volunteers for one too; leave it unticked "
+            "where volunteers share the centre's tablets and have no phone of their own "
+            "to hand."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -610,6 +620,10 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Export"
         APPROVAL = "approval", "Approval"
         DISPOSAL = "disposal", "Disposal"
+        SECOND_FACTOR = "second_factor", "Passed the second factor"
+        SECOND_FACTOR_FAILED = "second_factor_failed", "Wrong second-factor code"
+        SESSIONS_ENDED = "sessions_ended", "Sessions ended"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -634,3 +648,20 @@ class AuditEvent(models.Model):
     def __str__(self):
         target = f" {self.kind} {self.object_id or ''}".rstrip() if self.kind else ""
         return f"{self.get_action_display()}{target} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignedInSession(models.Model):
+    """One session someone signed in with, so that all of a person's sessions can be
+    found and ended: when they change their password, when their account is switched
+    off, or when the manager ends them. Holds no address or browser details; the row
+    goes when the session ends (signing out, or ending it) or its account is deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self):
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from .models import StaffMember, User
 from .roles import Role
+from .sessions import sessions_end
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def user_deactivate(*, user: User, actor=None) -> User:
     if user.is_active:
         user.is_active = False
         record_save(record=user, actor=actor)
-    _end_sessions_of(user)
+    sessions_end(user=user)
     return user
 
 
@@ -134,12 +135,3 @@ def _send_set_password_link(*, user, request):
     subject = render_to_string("registration/account_created_subject.txt", context)
     body = render_to_string("registration/account_created_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
-
-
-def _end_sessions_of(user):
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()

@@ -11,6 +11,12 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/access/", views.staff_access, name="staff_access"),
+    path("staff/<int:pk>/sessions/end/", views.staff_sessions_end, name="staff_sessions_end"),
+    path(
+        "staff/<int:pk>/two-factor/reset/",
+        views.staff_two_factor_reset,
+        name="staff_two_factor_reset",
+    ),
     path("staff/<int:pk>/dbs-checks/new/", views.dbs_check_create, name="dbs_check_create"),
     path("dbs-checks/<int:pk>/edit/", views.dbs_check_edit, name="dbs_check_edit"),
     path(

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from retention.models import Rule
 
+from . import audit, two_factor
 from .access import public, requires, signed_in
 from .downloads import file_download
 from .forms import (
@@ -31,6 +32,7 @@ from .models import (
 )
 from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
+from .sessions import open_sessions_of, sessions_end
 
 
 def _form_page(request, *, form, title, on_valid, back_url, intro=""):
@@ -104,7 +106,9 @@ def home(request):
 @public
 def health(request):
     """For the load balancer and docker-compose: can we reach the database and the cache?
-    Says nothing about any person or record."""
+    Says nothing about any person or record. Only the database is vital: without Redis
+    every page still works and every write is kept (the database holds what is pending),
+    so that answers 200 and "degraded", and the server stays in service."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -117,8 +121,11 @@ def health(request):
         checks["cache"] = "ok" if cache.get("health-check") == "ok" else "unavailable"
     except Exception:  # any failure of the cache means it is unavailable
         checks["cache"] = "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)
+    if checks["database"] != "ok":
+        return JsonResponse(checks, status=503)
+    if checks["cache"] != "ok":
+        return JsonResponse({**checks, "status": "degraded"})
+    return JsonResponse(checks)
 
 
 @public
@@ -198,6 +205,8 @@ def staff_detail(request, pk):
             "dbs_checks": person.dbs_checks.all(),
             "documents": person.documents.all(),
             "parental_leave": person.parental_leave.all(),
+            "open_sessions": open_sessions_of(person.user).count() if person.user else 0,
+            "has_two_factor": person.user is not None and two_factor.has_app_device(person.user),
         },
     )
 
@@ -260,6 +269,47 @@ def staff_access(request, pk):
         on_valid=on_valid,
         back_url=back_url,
     )
+
+
+@requires("centre.change_user")
+@require_POST
+def staff_sessions_end(request, pk):
+    """The manager signs a person out everywhere at once (a tablet left signed in, a
+    password that may have leaked)."""
+    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
+    if person.user is None:
+        raise Http404("This person has no account.")
+    ended = sessions_end(user=person.user)
+    audit.record(request, audit.Action.SESSIONS_ENDED, kind="centre.user", object_id=person.user.pk)
+    messages.success(
+        request,
+        f"{person.full_name} is signed out of {ended} session{'s' if ended != 1 else ''}."
+        if ended
+        else f"{person.full_name} was not signed in anywhere.",
+    )
+    return redirect("centre:staff_detail", pk=person.pk)
+
+
+@requires("centre.change_user")
+@require_POST
+def staff_two_factor_reset(request, pk):
+    """A lost phone: the manager forgets the person's authenticator app and recovery
+    codes and signs them out; they set the app up again when they next sign in."""
+    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
+    if person.user is None:
+        raise Http404("This person has no account.")
+    with transaction.atomic():
+        two_factor.two_factor_reset(user=person.user)
+        sessions_end(user=person.user)
+        audit.record(
+            request, audit.Action.TWO_FACTOR_RESET, kind="centre.user", object_id=person.user.pk
+        )
+    messages.success(
+        request,
+        f"{person.full_name}'s two-factor sign-in is reset. They set up their authenticator "
+        "app again when they next sign in.",
+    )
+    return redirect("centre:staff_detail", pk=person.pk)
 
 
 def _staff_record_views(model, form_class, *, noun, label, file_field, perm_name):

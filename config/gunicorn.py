@@ -40,9 +40,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # the same number). Read by config/settings.py in each worker, which inherits this.
 os.environ.setdefault("DB_POOL_SIZE", str(threads))
 
-# A worker silent for this long is killed and replaced. The slowest pages (a response
-# pack, a PDF report) take a few seconds; 30 s stops a stuck process without cutting
-# those short.
+# A worker silent for this long is killed and replaced: far beyond any page the load test
+# measures (README, "Load test"), soon enough to stop a stuck process.
 timeout = 30
 # On a restart or a deploy, requests under way get this long to finish.
 graceful_timeout = 30

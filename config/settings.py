@@ -6,6 +6,7 @@ and must then give ``SECRET_KEY`` and ``ALLOWED_HOSTS``; every variable is liste
 README's configuration table.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -90,10 +91,14 @@ MIDDLEWARE = [
     # Marks request.user verified when the session passed the second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session 12 hours after the password was given (centre/sessions.py).
+    "centre.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "centre.middleware.NoStoreMiddleware",
     "centre.middleware.AuditRefusalsMiddleware",
+    # Turns a sign-in refused for a lockout into the locked-out page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,9 +161,45 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {
+        "NAME": "centre.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes watches every password given (AxesStandaloneBackend, first) and refuses one
+# for a locked-out name and address before Django checks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one name from one address lock that pair, not the whole
+# address (a centre's tablets share one) nor the name everywhere (which would let anyone
+# lock the manager out), for 15 minutes; a right password clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A wrong password during the lockout does not start the 15 minutes again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "centre.auth_views.lockout_name"
+AXES_LOCKOUT_CALLABLE = "centre.auth_views.locked_out"
+# The address is the connection's own (REMOTE_ADDR), never a header a client could set,
+# unless a reverse proxy in front says how many hops to trust (TRUSTED_PROXY_COUNT).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The audit trail records sign-ins; axes keeps only the failure counts it needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Two-factor codes (django-otp): the issuer names the entry in the authenticator app.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Handover")
+# However busy, a session ends 12 hours after the password was given (centre/sessions.py).
+SESSION_MAX_AGE_SECONDS = env.int("SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
 # A tablet left on a hall table must not stay signed in: 30 minutes idle ends the session.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -311,5 +352,8 @@ LOGGING = {
         # One handler for Django's own messages too, so nothing prints twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # Sign-ins, failures and lockouts go to the audit trail; axes' own lines add nothing
+        # but the words "successful login" for every request of the tests.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import OperationalError, connection
-from django.test import Client
 from django.urls import reverse
 
 from config.celery import app
@@ -21,6 +20,7 @@ from retention import tasks
 from retention.models import DisposalRecord, QueueItem
 from retention.services import retention_sweep
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
+from tests.conftest import Client
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
 ROOT = Path(__file__).resolve().parent.parent

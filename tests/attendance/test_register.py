@@ -607,7 +607,7 @@ def test_a_photograph_kept_as_a_pdf_is_not_served_as_an_image(signed_in, session
 
 
 def test_two_tablets_tapping_the_same_family_both_record(client, volunteer, staff, booking):
-    from django.test import Client
+    from tests.conftest import Client
 
     first, second = client, Client()
     first.force_login(volunteer)

@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from attendance.models import Tap
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
+from tests.conftest import Client
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite has one writer"

@@ -6,12 +6,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from centre.models import User
 from centre.roles import ROLE_PERMISSIONS, Role, permissions_of
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Client
 from tests.factories import StaffMemberFactory
 
 

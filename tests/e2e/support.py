@@ -15,7 +15,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from centre import two_factor
 from tests.conftest import PASSWORD
+from tests.two_factor import app_device_for, unused_code
 
 # The sizes the centre's devices have: the office computer and a tablet either way round.
 VIEWPORTS = {
@@ -158,18 +160,30 @@ def safe_file_name(name: str) -> str:
 
 
 def sign_in(page: Page, user, password: str = PASSWORD) -> None:
-    """Sign in through the real form, as a person would, and wait for the home page."""
+    """Sign in through the real form, as a person would, and wait for the home page. Where
+    the person's role needs a second factor, their authenticator app (set up beforehand)
+    gives the code, as their phone would; the journey of setting it up is a test of its
+    own (test_sign_in_journey.py)."""
+    device = app_device_for(user) if two_factor.is_required_for(user) else None
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    if device is not None:
+        _wait_for(page, "/accounts/two-factor/**", user)
+        page.get_by_label("Code").fill(unused_code(device))
+        page.get_by_role("button", name="Continue", exact=True).click()
+    _wait_for(page, "/", user)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def _wait_for(page: Page, url: str, user) -> None:
     try:
-        page.wait_for_url("/")
+        page.wait_for_url(url)
     except PlaywrightTimeoutError:
         alert = page.get_by_role("alert")
         said = " ".join(alert.inner_text().split()) if alert.count() else "no error shown"
         pytest.fail(
-            f"Signing in as {user.email} did not reach the home page; still at {page.url} ({said})",
+            f"Signing in as {user.email} did not reach {url}; still at {page.url} ({said})",
             pytrace=False,
         )
-    expect(page.get_by_role("heading", level=1)).to_be_visible()

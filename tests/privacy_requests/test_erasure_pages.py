@@ -10,7 +10,6 @@ from django.utils import timezone
 from centre.services import record_save
 from privacy_requests.models import PrivacyRequest
 from retention.models import ErasureDecision, QueueItem
-from tests.conftest import PASSWORD
 from tests.retention.factories import closed_case
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def _request(adult, right=PrivacyRequest.Right.ERASURE):
 
 
 def _signed_in(client, user):
-    client.login(username=user.email, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -25,6 +25,8 @@ SAMPLES = {
     "centre:staff_detail": lambda world: {"pk": world.staff_member.pk},
     "centre:staff_edit": lambda world: {"pk": world.staff_member.pk},
     "centre:staff_access": lambda world: {"pk": world.staff_member.pk},
+    "centre:staff_sessions_end": lambda world: {"pk": world.staff_member.pk},
+    "centre:staff_two_factor_reset": lambda world: {"pk": world.staff_member.pk},
     "centre:dbs_check_create": lambda world: {"pk": world.staff_member.pk},
     "centre:dbs_check_edit": lambda world: {"pk": world.dbs_check.pk},
     "centre:dbs_certificate_download": lambda world: {"pk": world.dbs_check.pk},

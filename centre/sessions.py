@@ -1,0 +1,94 @@
+"""How long a signed-in session lasts, and ending a person's sessions.
+
+A session ends after 30 minutes without a request (``SESSION_COOKIE_AGE``, renewed on
+every request) and, however busy, 12 hours after the password was given
+(``SESSION_MAX_AGE_SECONDS``, checked by ``SessionLifetimeMiddleware``). Signing out
+deletes the session on the server. Each session signed in with is noted in
+``SignedInSession`` so that all of a person's sessions can be ended at once: when they
+change their password (their other sessions), when their account is switched off, and when
+the manager ends them.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from .models import SignedInSession
+
+SIGNED_IN_AT_KEY = "signed_in_at"
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    """Note when the password was given, and the session it was given in (Django has
+    already given the session a new key). Sessions of this person that have ended on their
+    own are forgotten here, so the notes never outgrow the sessions that exist."""
+    session = request.session
+    session[SIGNED_IN_AT_KEY] = timezone.now().timestamp()
+    if session.session_key is None:
+        session.save()
+    SignedInSession.objects.filter(user=user).exclude(
+        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    ).delete()
+    SignedInSession.objects.update_or_create(
+        session_key=session.session_key, defaults={"user": user}
+    )
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    if request is not None and request.session.session_key:
+        SignedInSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+def open_sessions_of(user):
+    """The sessions ``user`` is signed in with now, newest first."""
+    return SignedInSession.objects.filter(
+        user=user,
+        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values(
+            "session_key"
+        ),
+    )
+
+
+@transaction.atomic
+def sessions_end(*, user, keep_session_key: str | None = None) -> int:
+    """End every session ``user`` is signed in with, except ``keep_session_key`` (the one
+    a person changing their own password is using). Returns how many were open."""
+    notes = SignedInSession.objects.filter(user=user)
+    if keep_session_key:
+        notes = notes.exclude(session_key=keep_session_key)
+    keys = list(notes.values_list("session_key", flat=True))
+    ended, _ = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).delete()
+    notes.delete()
+    return ended
+
+
+class SessionLifetimeMiddleware:
+    """Twelve hours after the password was given the session ends, however busy it has
+    been: the person signs in again (and gives their second factor again)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and self._has_outlived_its_day(request.session):
+            logout(request)
+            messages.info(
+                request,
+                "You have been signed in for 12 hours, so Handover signed you out. "
+                "Please sign in again.",
+            )
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_outlived_its_day(session):
+        signed_in_at = session.get(SIGNED_IN_AT_KEY)
+        if signed_in_at is None:  # signed in before lifetimes were noted: start it now
+            session[SIGNED_IN_AT_KEY] = timezone.now().timestamp()
+            return False
+        age = timezone.now().timestamp() - signed_in_at
+        return age > settings.SESSION_MAX_AGE_SECONDS
