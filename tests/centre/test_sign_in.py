@@ -14,8 +14,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centre.models import AuditEvent, CentreProfile
+from centre.models import AuditEvent
 from tests.conftest import PASSWORD, Client
+from tests.factories import CentreProfileFactory
 from tests.two_factor import app_device_for, code_now, unused_code
 
 LOGIN = "/accounts/login/"
@@ -145,15 +146,7 @@ def test_volunteers_need_no_second_factor_unless_the_centre_asks_for_one(db, vol
     give_password(client, volunteer)
     assert client.get("/").status_code == 200
 
-    CentreProfile.objects.create(
-        name="Fictional Centre",
-        address="1 Example Street",
-        postcode="ZZ1 1ZZ",
-        phone="000",
-        email="centre@example.test",
-        controller_name="Alice Mercer",
-        volunteers_use_two_factor=True,
-    )
+    CentreProfileFactory(volunteers_use_two_factor=True)
     client = Client()
     give_password(client, volunteer)
     assert client.get("/")["Location"].startswith(TWO_FACTOR)
