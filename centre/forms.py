@@ -58,7 +58,7 @@ class SignInForm(AuthenticationForm):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label="Your code",
         max_length=40,
         strip=True,
         help_text=(

@@ -50,3 +50,23 @@ def test_with_if_empty_it_leaves_a_database_with_users_alone(db, settings, manag
     call_command("seed_demo", "--if-empty")
     assert "no demo data was added" in capsys.readouterr().out
     assert not CentreProfile.objects.exists()
+
+
+def test_the_demo_manager_signs_in_with_the_code_of_the_key_it_prints(db, settings, capsys):
+    import base64
+    import re
+
+    from django_otp.oath import TOTP
+
+    from tests.conftest import Client
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    key = re.search(r"manager@example.org\s+([A-Z2-7]{32})", capsys.readouterr().out).group(1)
+    client = Client()
+    client.post(
+        "/accounts/login/", {"username": "manager@example.org", "password": "demo-manager-pass"}
+    )
+    code = f"{TOTP(base64.b32decode(key)).token():06d}"
+    assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/"
+    assert client.get("/retention/").status_code == 200

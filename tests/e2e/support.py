@@ -171,7 +171,7 @@ def sign_in(page: Page, user, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in", exact=True).click()
     if device is not None:
         _wait_for(page, "/accounts/two-factor/**", user)
-        page.get_by_label("Code").fill(unused_code(device))
+        page.get_by_label("Your code").fill(unused_code(device))
         page.get_by_role("button", name="Continue", exact=True).click()
     _wait_for(page, "/", user)
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -5,6 +5,7 @@ e-mail addresses, fictional streets). Later issues extend this command with thei
 records.
 """
 
+import base64
 import datetime
 import io
 from importlib import import_module
@@ -16,7 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from centre import two_factor
 from centre.models import (
     CentreProfile,
     DBSCheck,
@@ -36,6 +39,14 @@ DEMO_USERS = [
     ("staff@example.org", "demo-staff-pass", "Tom Lindqvist", Role.STAFF, True),
     ("volunteer@example.org", "demo-volunteer-pass", "Ruth Abbey", Role.VOLUNTEER, False),
 ]
+
+# The demo manager's and staff member's authenticator apps, set up already with these
+# public keys (base32, as an app takes them) so the demo opens without a phone: add the key
+# to any authenticator app, or run `oathtool --totp -b KEY`, for the six-digit code.
+DEMO_AUTHENTICATOR_KEYS = {
+    "manager@example.org": "HANDOVERDEMOMANAGERKEY2345ABCDEF",
+    "staff@example.org": "HANDOVERDEMOSTAFFKEY234567ABCDEF",
+}
 
 # A one-page PDF, so the demo's uploaded files open in a viewer.
 DEMO_PDF = (
@@ -82,6 +93,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (on a database seed_demo filled):")
         for email, password, name, role, _ in DEMO_USERS:
             self.stdout.write(f"  {role.value:<10} {email:<24} {password:<20} ({name})")
+        self.stdout.write("Their authenticator-app keys (the second factor; see the README):")
+        for email, key in DEMO_AUTHENTICATOR_KEYS.items():
+            self.stdout.write(f"  {email:<24} {key}   oathtool --totp -b {key}")
 
     def seed(self):
         today = timezone.localdate()
@@ -109,6 +123,12 @@ class Command(BaseCommand):
                 is_safeguarding_lead=lead,
             )
         manager = users[Role.MANAGER]
+        for user in users.values():
+            if user.email in DEMO_AUTHENTICATOR_KEYS:
+                key = base64.b32decode(DEMO_AUTHENTICATOR_KEYS[user.email])
+                TOTPDevice.objects.create(
+                    user=user, name=two_factor.APP_DEVICE_NAME, key=key.hex(), confirmed=True
+                )
 
         def years_ago(years, month=1, day=15):
             return datetime.date(today.year - years, month, day)
