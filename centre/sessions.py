@@ -66,6 +66,25 @@ def sessions_end(*, user, keep_session_key: str | None = None) -> int:
     return ended
 
 
+@transaction.atomic
+def expired_sign_in_records_forget(*, now=None) -> dict[str, int]:
+    """Nightly: delete what signing in left behind once it no longer serves: sessions
+    past their end, the notes of sessions that no longer exist, and django-axes' counts
+    of failed sign-ins (a typed e-mail address, a network address and a browser name)
+    older than the 15-minute lockout they exist for."""
+    from axes.models import AccessAttempt
+
+    now = now or timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lte=now).delete()
+    notes, _ = SignedInSession.objects.exclude(
+        session_key__in=Session.objects.values("session_key")
+    ).delete()
+    failures, _ = AccessAttempt.objects.filter(
+        attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+    ).delete()
+    return {"sessions": sessions, "session_notes": notes, "failed_sign_ins": failures}
+
+
 class SessionLifetimeMiddleware:
     """Twelve hours after the password was given the session ends, however busy it has
     been: the person signs in again (and gives their second factor again)."""

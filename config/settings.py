@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centre.tasks.close_accounts_of_leavers",
         "schedule": crontab(hour=1, minute=30),
     },
+    # 01:45 every night: delete ended sessions and failed sign-ins past their lockout.
+    "forget-expired-sign-in-records": {
+        "task": "centre.tasks.forget_expired_sign_in_records",
+        "schedule": crontab(hour=1, minute=45),
+    },
     # 02:00 every night (Europe/London): flag what the retention schedule says is due
     # into the manager's disposal queue. It never deletes anything itself.
     "retention-sweep": {

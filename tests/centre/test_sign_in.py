@@ -336,3 +336,45 @@ def test_switching_an_account_off_ends_its_sessions(db, staff):
     client = sign_in_fully(staff)
     user_deactivate(user=staff)
     assert client.get("/")["Location"].startswith(reverse("login"))
+
+
+# What signing in leaves behind.
+
+
+def test_the_nightly_job_forgets_ended_sessions_and_failed_sign_ins_past_their_lockout(
+    db, staff, volunteer
+):
+    from axes.models import AccessAttempt
+
+    from centre.models import SignedInSession
+    from centre.sessions import expired_sign_in_records_forget
+
+    with time_machine.travel(START, tick=False) as clock:
+        ended = sign_in_fully(staff)
+        give_password(Client(), volunteer, password="not-the-password")
+        clock.shift(datetime.timedelta(minutes=15))
+        # Exactly 15 minutes on: the failure has just served its lockout; the session,
+        # idle for 15 minutes, has 15 to go.
+        assert expired_sign_in_records_forget() == {
+            "sessions": 0,
+            "session_notes": 0,
+            "failed_sign_ins": 1,
+        }
+        clock.shift(datetime.timedelta(minutes=14, seconds=59))
+        assert expired_sign_in_records_forget()["sessions"] == 0
+        clock.shift(datetime.timedelta(seconds=1))  # 30 minutes idle: the session is over
+        assert expired_sign_in_records_forget() == {
+            "sessions": 1,
+            "session_notes": 1,
+            "failed_sign_ins": 0,
+        }
+    assert not AccessAttempt.objects.exists()
+    assert not SignedInSession.objects.exists()
+    assert ended.get("/")["Location"].startswith(reverse("login"))
+
+
+def test_a_real_worker_runs_the_nightly_forgetting_through_redis(celery_worker_queue, staff):
+    from centre.tasks import forget_expired_sign_in_records
+
+    result = forget_expired_sign_in_records.apply_async(queue=celery_worker_queue)
+    assert result.get(timeout=60) == {"sessions": 0, "session_notes": 0, "failed_sign_ins": 0}
