@@ -403,6 +403,9 @@ def main():
     started = time.perf_counter()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = None
+    # The signed-in sessions of the run's accounts: readable by this user only, and gone
+    # at the end with the database that holds them.
+    sessions_file = OUT / "sessions.json"
     try:
         adults, _ = build(CASES)
         booked = seed_sessions_today()
@@ -419,8 +422,8 @@ def main():
             "search_terms": search_terms(adults),
             "first_session": ContactSession.objects.order_by("pk").first().pk,
         }
-        sessions_file = OUT / "sessions.json"
-        sessions_file.touch(mode=0o600)
+        sessions_file.touch()
+        sessions_file.chmod(0o600)
         sessions_file.write_text(json.dumps(plan))
         queries = count_queries(plan)
         seeded = time.perf_counter() - started
@@ -438,7 +441,6 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
             server = None
-        sessions_file.unlink()
 
         # What the server was sized with: config/gunicorn.py read as gunicorn read it.
         sizing = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
@@ -463,9 +465,11 @@ def main():
         )
         failures = report(stats, queries)
     finally:
+        sessions_file.unlink(missing_ok=True)
         if server is not None:
-            server.kill()
-            server.wait()
+            # The master stops its workers on SIGTERM; a kill would leave them behind.
+            server.terminate()
+            server.wait(timeout=60)
         if keep:
             print(f"Kept the database {load_name}.")
         else:
