@@ -106,6 +106,8 @@ class Case(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "-created_at"]),
+            # The case list, newest first: without it every page sorts every case.
+            models.Index(fields=["-created_at", "-id"], name="case_newest_first"),
             models.Index(fields=["retention_rule"]),
             models.Index(Upper("former_reference"), name="case_former_ref_upper"),
         ]
