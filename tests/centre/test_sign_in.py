@@ -378,3 +378,30 @@ def test_a_real_worker_runs_the_nightly_forgetting_through_redis(celery_worker_q
 
     result = forget_expired_sign_in_records.apply_async(queue=celery_worker_queue)
     assert result.get(timeout=60) == {"sessions": 0, "session_notes": 0, "failed_sign_ins": 0}
+
+
+def test_the_sign_in_steps_pass_the_page_audit(db, staff):
+    """The pages only a half-signed-in person sees, which the URL-matrix audit cannot
+    reach with a fully signed-in client."""
+    from tests.test_pages import PageAudit
+
+    def audited(response):
+        assert response.status_code in (200, 429)
+        audit = PageAudit()
+        audit.feed(response.content.decode())
+        return audit.finish()
+
+    client = Client()
+    give_password(client, staff)
+    pages = {"set-up": client.get(SET_UP)}
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    pages["recovery codes"] = client.post(SET_UP, {"code": code_now(device)})
+    again = Client()
+    give_password(again, staff)
+    pages["code"] = again.get(TWO_FACTOR)
+    for _ in range(5):
+        give_password(Client(), staff, password="not-the-password", address=ANOTHER_PLACE)
+    pages["locked out"] = give_password(Client(), staff, address=ANOTHER_PLACE)
+    pages["your sign-in"] = client.get(reverse("account"))
+    problems = {name: audited(response) for name, response in pages.items()}
+    assert problems == {name: [] for name in pages}
