@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Cases", "referrals:case_list"),
     ("Sessions", "attendance:session_list"),
     ("Reports", "attendance:report_list"),
+    ("Quarterly return", "attendance:quarterly_return"),
     ("Safeguarding concerns", "safeguarding:concern_list"),
     ("Incidents", "safeguarding:incident_list"),
     ("Accident book", "safeguarding:accident_list"),
