@@ -3,7 +3,12 @@ never fail would let the Content Security Policy quietly stop working."""
 
 import pytest
 
-from .support import assert_no_csp_violations_or_js_errors, log_of
+from .support import (
+    assert_accessible,
+    assert_no_csp_violations_or_js_errors,
+    axe_violations,
+    log_of,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,19 +29,24 @@ def wait_until(page, condition, timeout_ms=3_000):
     raise AssertionError("the browser did not report it in time")
 
 
-def test_the_page_check_catches_csp_violations_and_javascript_errors(desktop_page):
-    page = desktop_page
-    # The application's real policy, on a page made to break it.
+def serve_under_the_real_policy(page, path, body):
+    """Answer ``path`` with ``body`` and the application's own Content Security Policy."""
     policy = page.request.get("/accounts/login/").headers["content-security-policy"]
     page.route(
-        "**/harness-check/",
+        f"**{path}",
         lambda route: route.fulfill(
             status=200,
             content_type="text/html",
             headers={"Content-Security-Policy": policy},
-            body=BAD_PAGE,
+            body=body,
         ),
     )
+
+
+def test_the_page_check_catches_csp_violations_and_javascript_errors(desktop_page):
+    page = desktop_page
+    # The application's real policy, on a page made to break it.
+    serve_under_the_real_policy(page, "/harness-check/", BAD_PAGE)
     log = log_of(page)
 
     page.goto("/harness-check/")
@@ -53,3 +63,40 @@ def test_the_page_check_catches_csp_violations_and_javascript_errors(desktop_pag
     assert "deliberate failure" in report
 
     log.clear()  # the page was broken on purpose; do not fail this test at teardown
+
+
+# A page with three WCAG 2.2 AA failures: an image with no text alternative, a field with
+# no label, and two links of 12 by 12 px side by side (target size, 2.5.8).
+INACCESSIBLE_PAGE = """<!doctype html>
+<html lang="en-GB"><head><title>Inaccessible</title><link rel="stylesheet" href="/a.css"></head>
+<body><main>
+  <h1>Inaccessible</h1>
+  <img src="/static/none.png">
+  <input type="text" name="unlabelled">
+  <p class="tiny"><a href="/one/">1</a><a href="/two/">2</a></p>
+</main></body></html>"""
+TINY_LINKS = "a { display: inline-block; width: 12px; height: 12px; overflow: hidden; }"
+
+
+def test_axe_runs_under_the_strict_policy_and_reports_what_a_page_gets_wrong(desktop_page):
+    page = desktop_page
+    serve_under_the_real_policy(page, "/axe-check/", INACCESSIBLE_PAGE)
+    page.route(
+        "**/a.css",
+        lambda route: route.fulfill(status=200, content_type="text/css", body=TINY_LINKS),
+    )
+    page.route("**/none.png", lambda route: route.fulfill(status=204))
+    page.goto("/axe-check/")
+
+    # axe goes in through DevTools (page.evaluate), which the policy does not govern.
+    rules = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "label", "target-size"} <= rules
+
+    with pytest.raises(AssertionError) as caught:
+        assert_accessible(page, "a page made to fail")
+    report = str(caught.value)
+    assert "image-alt (critical)" in report
+    assert "target-size (serious)" in report
+    assert "at img" in report
+
+    log_of(page).clear()  # the page broke the policy on purpose
