@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-load venv install install-test clean backup restore
+.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-pages bench-load venv install install-test clean backup restore
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -60,14 +60,18 @@ test: lint pytest smoke
 
 # Speed, measured against a baseline in the same run (see bench/). Use PostgreSQL:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
-# runs both benchmarks; `make bench-search` or `make bench-retention` runs one.
-bench: bench-search bench-retention
+# runs the three benchmarks; `make bench-search`, `make bench-retention` or
+# `make bench-pages` runs one.
+bench: bench-search bench-retention bench-pages
 
 bench-search: install-test
 	$(BIN)/python bench/case_search.py
 
 bench-retention: install-test
 	$(BIN)/python bench/retention.py
+
+bench-pages: install-test
+	$(BIN)/python bench/pages.py
 
 # The load test (bench/load/run.py): gunicorn, PostgreSQL, 30 Locust users for two minutes.
 # Not part of `make bench` or `make test`: it takes minutes and wants a quiet machine.
