@@ -77,6 +77,8 @@ def home(request):
     user = request.user
     context = {"role": user.role}
     if user.role == Role.MANAGER:
+        from .dashboard import manager_dashboard
+
         staff = StaffMember.objects.current()
         context.update(
             profile=CentreProfile.load(),
@@ -92,6 +94,7 @@ def home(request):
                 | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
             ).count(),
             finance_record_count=FinanceRecord.objects.count(),
+            dashboard=manager_dashboard(user),
         )
         template = "home/manager.html"
     elif user.role == Role.STAFF:
