@@ -287,7 +287,8 @@ def legend_swatch(chart: Chart, index: int) -> SafeString:
         defs = hatch_pattern(key)
         hatch = format_html('<rect width="14" height="14" fill="url(#{}-hatch)"/>', key)
     return format_html(
-        '<svg class="chart-swatch" viewBox="0 0 14 14" aria-hidden="true" focusable="false">'
+        '<svg class="chart-swatch" viewBox="0 0 14 14" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg">'
         '<defs>{}</defs><rect class="chart-series-{}" width="14" height="14"/>{}</svg>',
         defs,
         index % PALETTE_SIZE,
