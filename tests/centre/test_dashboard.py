@@ -324,6 +324,7 @@ def test_each_figure_is_right_for_a_dataset_with_known_answers(client, manager, 
     assert places["December 2025"] == [0, 0]
     assert_table_row(html, "November 2026", 14, 2)
 
+    assert reverse("attendance:quarterly_return") in html
     for chart in (attendance_chart, referrals_chart, d.places_chart):
         assert f'aria-labelledby="{chart.key}-title {chart.key}-desc"' in html
 
