@@ -7,8 +7,8 @@ PATH. Without it these tests are skipped, unless ``E2E_REQUIRED=1``, which makes
 Fixtures for later tests:
 
 * ``browser``: one headless Chromium for the whole run.
-* ``page_at("desktop" | "tablet" | "tablet-landscape" | {"width": .., "height": ..})``: a
-  fresh page in a fresh context (no cookies) on the live server, so ``page.goto("/")``
+* ``page_at("desktop" | "tablet" | "tablet-landscape" | {"width": .., "height": ..},
+  zoom=1)``: a fresh page in a fresh context (no cookies) on the live server, so ``page.goto("/")``
   works; ``desktop_page``, ``tablet_page`` and ``tablet_landscape_page`` are shortcuts.
   Every page is watched (``support.log_of(page)``), and a test whose pages broke the
   Content Security Policy or threw a JavaScript error fails at teardown even if it never
@@ -141,10 +141,14 @@ def page_at(request, browser, live_server):
     contexts = []
     pages = []
 
-    def open_page(viewport="desktop"):
+    def open_page(viewport="desktop", *, zoom=1):
         size = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
+        # Zoomed in, as the browser's own zoom does it: fewer CSS pixels across the same
+        # screen, each drawn with more device pixels.
+        size = {"width": round(size["width"] / zoom), "height": round(size["height"] / zoom)}
         context = browser.new_context(
             viewport=size,
+            device_scale_factor=zoom,
             base_url=live_server.url,
             locale="en-GB",
             timezone_id="Europe/London",

@@ -163,22 +163,53 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     )
 
 
+# Every control a person can act on. A checkbox or radio button counts with its label,
+# which takes the tap too.
+_SMALL_TARGETS = """([within, least]) => {
+  const area = document.querySelector(within);
+  if (!area) return [];
+  const controls = area.querySelectorAll(
+    "a[href], button, summary, select, textarea, input:not([type=hidden])"
+  );
+  const small = [];
+  for (const control of controls) {
+    if (!control.checkVisibility()) continue;
+    let box = control.getBoundingClientRect();
+    if (["checkbox", "radio"].includes(control.type)) {
+      for (const label of control.labels) {
+        const around = label.getBoundingClientRect();
+        const left = Math.min(box.left, around.left), top = Math.min(box.top, around.top);
+        box = new DOMRect(left, top, Math.max(box.right, around.right) - left,
+                          Math.max(box.bottom, around.bottom) - top);
+      }
+    }
+    if (box.width < least || box.height < least) {
+      const name = (control.innerText || control.getAttribute("aria-label") ||
+                    control.name || "").split(/\\s+/).join(" ").trim();
+      const kind = control.localName + (control.type && control.localName === "input"
+                                         ? `[${control.type}]` : "");
+      small.push(`${kind} '${name}' (${Math.round(box.width)} x ${Math.round(box.height)})`);
+    }
+  }
+  return small;
+}"""
+
+
 def small_tap_targets(page: Page, within: str = "main") -> list[str]:
-    """Every visible button and link inside ``within`` that is smaller than 44 x 44 CSS
-    pixels, described as "role 'name' (width x height)"."""
-    area = page.locator(within)
-    small = []
-    for role in ("button", "link"):
-        for target in area.get_by_role(role).all():
-            if not target.is_visible():
-                continue
-            box = target.bounding_box()
-            if box is None:
-                continue
-            if box["width"] < MIN_TAP_TARGET or box["height"] < MIN_TAP_TARGET:
-                name = " ".join(target.inner_text().split())
-                small.append(f"{role} {name!r} ({box['width']:.0f} x {box['height']:.0f})")
-    return small
+    """Every visible control inside ``within`` (link, button, summary, field) that is
+    smaller than 44 x 44 CSS pixels, described as "element 'name' (width x height)"."""
+    return page.evaluate(_SMALL_TARGETS, [within, MIN_TAP_TARGET])
+
+
+def assert_fits_a_thumb(page: Page, *areas: str) -> None:
+    """Every action in each area (``main`` and ``header`` unless told) is at least 44 by
+    44 CSS px, and the page does not scroll sideways."""
+    for area in areas or ("main", "header"):
+        small = small_tap_targets(page, within=area)
+        assert not small, f"{page.url}: targets in <{area}> under {MIN_TAP_TARGET} px:\n  " + (
+            "\n  ".join(small)
+        )
+    assert_no_horizontal_scroll(page)
 
 
 def save_screenshot(page: Page, name: str, *, folder: Path = ARTIFACTS_DIR) -> Path:
