@@ -1,73 +1,122 @@
-"""A volunteer raises a concern from a card of the tablet register, cannot open it again,
-and the safeguarding lead is told without the e-mail naming the child."""
+"""Journey 3 of issue 9: the safeguarding lead triages a concern a volunteer raised from
+the register (journey 2 raises one through the tablet): an incident is opened from it,
+triaged and decided, and the family's case shows the safeguarding hold that now stops
+its records being disposed of."""
+
+import datetime
 
 import pytest
-from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from referrals.models import Adult
-from safeguarding.models import Concern
+from safeguarding.models import Concern, Hold, Incident
+from safeguarding.services import concern_raise
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
-from .support import assert_no_csp_violations_or_js_errors, save_screenshot, sign_in
+from .support import (
+    assert_accessible,
+    assert_every_page_checked,
+    assert_no_csp_violations_or_js_errors,
+    assert_no_horizontal_scroll,
+    journey_screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def family_today(cast):
+def concern(cast):
+    """A concern the volunteer raised this morning from Juno's card on the register."""
+    volunteer = cast("volunteer")
     case = CaseFactory()
     AdultFactory(case=case, role=Adult.Role.RESIDENT, first_name="Wren", last_name="Quillfeather")
     AdultFactory(case=case, role=Adult.Role.VISITING, first_name="Idris", last_name="Ashdown")
     ChildFactory(case=case, first_name="Juno", last_name="Quillfeather")
-    return BookingFactory(session=ContactSessionFactory(), case=case)
+    booking = BookingFactory(session=ContactSessionFactory(), case=case)
+    return concern_raise(
+        concern=Concern(
+            booking=booking,
+            case=case,
+            occurred_at=timezone.now() - datetime.timedelta(hours=1),
+            where="The play room",
+            what_happened='Juno said "daddy shouted at me in the car" and started to cry.',
+        ),
+        children=case.children.all(),
+        actor=volunteer,
+    )
 
 
-def test_a_volunteer_raises_a_concern_from_the_register_and_the_lead_is_told(
-    page_at, cast, family_today
+def test_the_safeguarding_lead_triages_a_concern_and_the_case_shows_its_hold(
+    desktop_page, cast, concern
 ):
-    volunteer = cast("volunteer")
+    page = desktop_page
     lead = cast("staff")
     lead.is_safeguarding_lead = True
     lead.save()
-    mail.outbox.clear()
+    sign_in(page, lead)
 
-    tablet = page_at("tablet")
-    sign_in(tablet, volunteer)
-    tablet.goto("/sessions/today/")
-    card = tablet.locator(f"#booking-{family_today.pk}")
-    card.get_by_role("link", name="Raise a safeguarding concern").click()
-    expect(tablet.get_by_role("heading", level=1)).to_have_text("Raise a safeguarding concern")
-    tablet.get_by_text("Juno", exact=True).click()
-    tablet.get_by_label("Where?").fill("The play room")
-    tablet.get_by_label("What did you see or hear?").fill(
-        'Juno said "daddy shouted at me in the car" and started to cry.'
+    # The concern, from the list of concerns.
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Safeguarding concerns"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("concerns")
+    assert_accessible(page, "the list of concerns")
+    page.get_by_role("link", name=concern.reference).click()
+    expect(page.get_by_text("daddy shouted at me in the car")).to_be_visible()
+    assert_accessible(page, "the concern")
+    journey_screenshot(page, "3-concern")
+
+    # Triage: an incident opened from the concern, then its type, severity and decision.
+    page.get_by_role("link", name="Open an incident").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Open an incident from {concern.reference}"
     )
-    tablet.get_by_role("button", name="Send to the safeguarding lead").click()
-    expect(tablet.get_by_text("the safeguarding lead has been told")).to_be_visible()
-    assert_no_csp_violations_or_js_errors(tablet)
-    save_screenshot(tablet, "concern-raised-tablet")
+    expect(page.get_by_text("Opening an incident places a safeguarding hold")).to_be_visible()
+    assert_accessible(page, "the form opening an incident")
+    page.get_by_role("button", name="Open the incident").click()
+    expect(page.get_by_role("link", name="Triage and decision")).to_be_visible()
+    assert_accessible(page, "the new incident")
+    page.get_by_role("link", name="Triage and decision").click()
+    assert_accessible(page, "the triage form")
+    page.get_by_label("Type").select_option(label="Child protection concern")
+    page.get_by_label("Severity").select_option(label="Medium")
+    page.get_by_label("Decision", exact=True).fill(
+        "Speak with the resident parent at collection; refer to children's services if "
+        "it happens again."
+    )
+    page.get_by_label("Reasons for the decision").fill(
+        "A single remark, no injury seen; the child settled during the session."
+    )
+    journey_screenshot(page, "3-triage-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Triage and decision")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Child protection concern")
+    assert_accessible(page, "the triaged incident")
+    journey_screenshot(page, "3-incident-triaged")
 
-    concern = Concern.objects.get()
-    assert concern.case_id == family_today.case_id
-    assert [child.first_name for child in concern.children.all()] == ["Juno"]
+    incident = Incident.objects.get()
+    assert (incident.concern_id, incident.type, incident.severity) == (
+        concern.pk,
+        Incident.Type.CHILD_PROTECTION,
+        Incident.Severity.MEDIUM,
+    )
 
-    # The volunteer can never open it again.
-    tablet.goto(f"/safeguarding/concerns/{concern.pk}/")
-    expect(tablet.get_by_role("heading", level=1)).to_have_text("This page is not available to you")
+    # The case shows the hold.
+    page.locator("main").get_by_role("link", name=concern.case.display_reference).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(concern.case.display_reference)
+    holds = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Holds", level=2, exact=True)
+    )
+    expect(holds).to_contain_text("A hold stands: nothing in its scope can be disposed of.")
+    expect(holds).to_contain_text("Safeguarding hold")
+    holds.scroll_into_view_if_needed()
+    assert_accessible(page, "the case with its hold")
+    journey_screenshot(page, "3-case-with-hold")
+    assert Hold.objects.filter(lifted_at__isnull=True).count() == 1
 
-    # The lead and the manager are told, and the e-mail names nobody.
-    assert {message.to[0] for message in mail.outbox} >= {lead.email}
-    for message in mail.outbox:
-        text = f"{message.subject}\n{message.body}"
-        for secret in ("Juno", "Quillfeather", "Wren", "Idris", "Ashdown"):
-            assert secret not in text
-        assert family_today.case.reference not in text
-
-    desk = page_at("desktop")
-    sign_in(desk, lead)
-    desk.goto("/safeguarding/concerns/")
-    desk.get_by_role("link", name=concern.reference).click()
-    expect(desk.get_by_text("daddy shouted at me in the car")).to_be_visible()
-    assert_no_csp_violations_or_js_errors(desk)
+    assert_no_horizontal_scroll(page)
+    assert_no_csp_violations_or_js_errors(page)
+    assert_every_page_checked(page)
