@@ -1,0 +1,244 @@
+"""Generated input posted to every form of the application, as someone allowed to use it.
+
+Whatever is posted (blank, huge, NUL, right-to-left and emoji text, markup, impossible
+dates, numbers past any column, ids of nothing or of another family's records, fields
+missing, doubled or added), no form answers 500, no record it saves or changes fails
+its own model's validation, and a post that is refused leaves every record as it was.
+
+The forms are read from the pages themselves (``tests/forms_under_test.py``), so a field
+added to a form is generated too. Each example runs in a savepoint rolled back after it,
+so every post meets the same world. Hypothesis is derandomised and keeps no example
+database, so CI sees the same posts on every run.
+"""
+
+import os
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+
+from centre import auth_urls
+from tests.forms_under_test import (
+    RECORDS_OF_THE_REQUEST,
+    forms_on,
+    invalid_rows,
+    posts_to,
+    project_models,
+    route_name_of,
+    tables_written,
+    user_for,
+)
+from tests.urls import all_routes, url_of
+
+ROUTES = {route.name: route for route in all_routes()}
+
+# Every URL that takes a post, and the page that shows its form (None: its own page).
+# The form is read from that page; an action the world's records are not in the state to
+# offer (activating a case that is not ready, say) is posted with generated extras only.
+FORMS = {
+    "centre:profile_edit": None,
+    "centre:staff_create": None,
+    "centre:staff_edit": None,
+    "centre:staff_access": None,
+    "centre:dbs_check_create": None,
+    "centre:dbs_check_edit": None,
+    "centre:staff_document_create": None,
+    "centre:staff_document_edit": None,
+    "centre:parental_leave_create": None,
+    "centre:parental_leave_edit": None,
+    "centre:finance_create": None,
+    "centre:finance_edit": None,
+    "centre:disclosure_create": None,
+    "centre:notice_version_list": None,
+    "attendance:session_create": None,
+    "attendance:session_edit": None,
+    "attendance:booking_create": None,
+    "attendance:case_booking_create": None,
+    "attendance:booking_edit": None,
+    "attendance:booking_absence": None,
+    "attendance:register_tap": "attendance:register",
+    "attendance:register_absent": "attendance:register",
+    "attendance:register_undo_absent": "attendance:register",
+    "attendance:report_create": None,
+    "attendance:report_edit": None,
+    "attendance:report_recipient_add": None,
+    "attendance:report_recipient_remove": "attendance:report_detail",
+    "attendance:report_check": "attendance:report_detail",
+    "attendance:report_send": "attendance:report_detail",
+    "referrals:case_list": None,
+    "referrals:case_create": None,
+    "referrals:referral_edit": None,
+    "referrals:case_accept": "referrals:case_detail",
+    "referrals:case_decline": None,
+    "referrals:case_start_pre_visits": "referrals:case_detail",
+    "referrals:case_activate": "referrals:case_detail",
+    "referrals:case_close": None,
+    "referrals:case_review": None,
+    "referrals:adult_create": None,
+    "referrals:adult_edit": None,
+    "referrals:child_create": None,
+    "referrals:child_edit": None,
+    "referrals:protective_order_create": None,
+    "referrals:protective_order_edit": None,
+    "referrals:pre_visit_create": None,
+    "referrals:pre_visit_edit": None,
+    "referrals:consent_create": None,
+    "referrals:consent_withdraw": None,
+    "referrals:communication_create": None,
+    "referrals:document_create": None,
+    "safeguarding:concern_create": None,
+    "safeguarding:incident_create": None,
+    "safeguarding:incident_open_from_concern": None,
+    "safeguarding:incident_triage": None,
+    "safeguarding:incident_action_add": None,
+    "safeguarding:incident_close": None,
+    "safeguarding:accident_create": None,
+    "safeguarding:hold_place_case": None,
+    "safeguarding:hold_place_adult": None,
+    "safeguarding:hold_place_staff": None,
+    "safeguarding:hold_lift": None,
+    "retention:approve_all": "retention:queue",
+    "retention:approve_rule": "retention:queue",
+    "retention:approve_item": "retention:queue",
+    "retention:item_postpone": None,
+    "retention:rule_change": None,
+    "privacy_requests:request_create": None,
+    "privacy_requests:request_verify": "privacy_requests:request_detail",
+    "privacy_requests:request_start": "privacy_requests:request_detail",
+    "privacy_requests:request_await": "privacy_requests:request_detail",
+    "privacy_requests:request_resume": "privacy_requests:request_detail",
+    "privacy_requests:request_extend": "privacy_requests:request_detail",
+    "privacy_requests:request_complete": "privacy_requests:request_detail",
+    "privacy_requests:request_refuse": "privacy_requests:request_detail",
+    "privacy_requests:complaint_create": None,
+    "privacy_requests:complaint_acknowledge": "privacy_requests:complaint_detail",
+    "privacy_requests:complaint_investigation": "privacy_requests:complaint_detail",
+    "privacy_requests:complaint_resolve": "privacy_requests:complaint_detail",
+    "privacy_requests:person_find": None,
+    "privacy_requests:person_confirm": "privacy_requests:person_find",
+    "privacy_requests:pack_build": "privacy_requests:pack",
+    "privacy_requests:pack_review": "privacy_requests:pack",
+    "privacy_requests:pack_release": "privacy_requests:pack",
+    "privacy_requests:portability_export": "privacy_requests:pack",
+    "privacy_requests:erasure_decide": "privacy_requests:request_detail",
+    "privacy_requests:restriction_place_adult": None,
+    "privacy_requests:restriction_place_child": None,
+    "privacy_requests:restriction_lift": None,
+}
+
+# Signing in and out, passwords and two-factor (centre/auth_urls.py) are being rewritten
+# for issue 8's two-factor login; they join this test when that work has landed.
+# Ending a member of staff's sessions and resetting their second factor belong to that
+# work too.
+NOT_YET = {pattern.name for pattern in auth_urls.urlpatterns} | {
+    "centre:staff_sessions_end",
+    "centre:staff_two_factor_reset",
+}
+
+# Posts per form in CI: enough to meet each field's hostile values, few enough that the
+# whole file stays near a minute and a half on PostgreSQL. A form with no fields of its
+# own (a button) has only its generated extras to vary. FORM_INPUT_EXAMPLES asks for
+# more on a long local run.
+EXAMPLES = int(os.environ.get("FORM_INPUT_EXAMPLES", 15))
+BUTTON_EXAMPLES = max(EXAMPLES // 3, 1)
+
+
+@pytest.fixture
+def cast(manager, staff, volunteer):
+    return {"manager": manager, "staff": staff, "volunteer": volunteer}
+
+
+def test_every_form_of_the_application_is_under_test(world, client, cast):
+    """Every form on every page, and every URL that takes only a post, is in FORMS."""
+    missing = set()
+    for route in ROUTES.values():
+        if route.name in NOT_YET:
+            continue
+        client.force_login(user_for(route, cast))
+        url = url_of(route, world)
+        response = client.get(url)
+        if response.status_code == 405:
+            missing.add(route.name)
+        elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            for form in forms_on(response.content.decode(), url):
+                missing.add(route_name_of(form.action))
+    unknown = sorted(missing - set(FORMS) - NOT_YET)
+    assert not unknown, f"add these to FORMS: {unknown}"
+
+
+def _forms_for(route, world, client):
+    """The forms the world's pages show for ``route``, read from its page."""
+    page = ROUTES[FORMS[route.name] or route.name]
+    url = url_of(page, world)
+    response = client.get(url)
+    if response.status_code != 200:
+        return []
+    forms = forms_on(response.content.decode(), url)
+    return [form for form in forms if route_name_of(form.action) == route.name]
+
+
+def _is_a_page_with_an_answer(response):
+    """A post answered with a page (a form shown again with its errors, a refusal), not a
+    redirect after a change or a file."""
+    return response.status_code != 302 and "html" in response.get("Content-Type", "")
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_no_form_answers_500_or_saves_an_invalid_record(name, world, client, cast):
+    route = ROUTES[name]
+    client.force_login(user_for(route, cast))
+    forms = _forms_for(route, world, client)
+    fallback = url_of(route, world)
+    models = project_models()
+    # Rows the world itself holds that its model refuses (none expected, but a post is
+    # judged only on what it changes).
+    already = {model._meta.label: invalid_rows(model) for model in models}
+    by_label = {model._meta.label: model for model in models}
+
+    has_fields = any(set(form.fields) - {"csrfmiddlewaretoken"} for form in forms)
+
+    @settings(
+        max_examples=EXAMPLES if has_fields else BUTTON_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(post=posts_to(forms, fallback))
+    def post_generated_input(post):
+        # The query log keeps the last 9000 queries: a full one would capture nothing.
+        connection.queries_log.clear()
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as queries:
+                # The client raises any exception a view lets escape: a failure here.
+                response = client.post(post.path, post.encoded())
+            assert response.status_code < 500, response.status_code
+            if os.environ.get("FORM_INPUT_TRACE"):
+                print(name, response.status_code, response.get("Location", ""))
+            written = tables_written(queries.captured_queries)
+            if _is_a_page_with_an_answer(response):
+                changed = set(written) - RECORDS_OF_THE_REQUEST
+                assert not changed, f"a refused post ({response.status_code}) wrote {changed}"
+            for label, writes in written.items():
+                if writes == {"DELETE FROM"}:
+                    continue
+                now = invalid_rows(by_label[label])
+                new = {pk: errors for pk, errors in now.items() if already[label].get(pk) != errors}
+                assert not new, f"{label} saved invalid: {new}"
+            transaction.set_rollback(True)
+
+    post_generated_input()
+
+
+def test_the_generated_posts_reach_the_saving_code(world, client, cast):
+    """A sanity check on the generator: a form posted back as its page filled it in is
+    accepted (so the test above exercises saving, not only refusing)."""
+    client.force_login(cast["manager"])
+    url = reverse("referrals:child_edit", args=[world.child.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    (form,) = [form for form in forms_on(response.content.decode(), url) if form.action == url]
+    data = {name: field.value for name, field in form.fields.items()}
+    assert client.post(url, data).status_code == 302
