@@ -14,6 +14,14 @@ from referrals.services import activation_problems
 
 from .models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
 
+# A series is set up a year ahead at most: a mistyped year (2106 for 2026) would
+# otherwise book, or look for, thousands of sessions in one request.
+LONGEST_SERIES = datetime.timedelta(days=366)
+SERIES_TOO_LONG = (
+    "A series can run for a year at most: choose an end date within a year of the first "
+    "session, and set up the rest nearer the time."
+)
+
 Kind = Tap.Kind
 
 
@@ -69,6 +77,8 @@ def bookings_repeat(
     first = booking.session
     if until < first.date:
         raise ValidationError("The last date cannot be before the first session.")
+    if until - first.date > LONGEST_SERIES:
+        raise ValidationError({"repeat_until": SERIES_TOO_LONG})
     bookings, problems = [], []
     day = first.date
     while day <= until:

@@ -13,7 +13,7 @@ from centre.services import record_save
 from referrals.models import Adult, Case
 
 from .models import Booking, ContactSession
-from .services import booking_create, bookings_repeat
+from .services import LONGEST_SERIES, SERIES_TOO_LONG, booking_create, bookings_repeat
 
 # The centre's usual practice: the resident parent brings the child 15 minutes before the
 # session and leaves; the visiting parent leaves 15 minutes before the resident parent
@@ -124,6 +124,8 @@ def sessions_create_weekly(
     """The session, and the same session every week after it until ``until``."""
     if until < session.date:
         raise ValidationError({"repeat_until": "The last date cannot be before the first."})
+    if until - session.date > LONGEST_SERIES:
+        raise ValidationError({"repeat_until": SERIES_TOO_LONG})
     fields = [f.name for f in ContactSession._meta.concrete_fields if f.name not in ("id", "date")]
     created, day = [], session.date
     while day <= until:

@@ -261,6 +261,21 @@ def test_a_series_with_any_date_that_cannot_be_booked_books_none_and_lists_each(
     assert not case.bookings.exists()
 
 
+def test_a_series_runs_for_a_year_at_most(client, staff):
+    """A mistyped year would otherwise look for some four thousand sessions in one post
+    and list each one missing."""
+    session = saturday_session()
+    case = active_case()
+    client.force_login(staff)
+
+    response = client.post(
+        book_url(session), plan(case=case.pk, repeat="7", repeat_until="2106-12-19")
+    )
+
+    assert "A series can run for a year at most" in errors_of(response)["repeat_until"]
+    assert not Booking.objects.exists()
+
+
 def test_a_series_needs_an_end(client, staff):
     session = saturday_session()
     case = active_case()

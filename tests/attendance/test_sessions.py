@@ -209,6 +209,8 @@ def test_a_session_repeats_every_week_until_a_date(client, staff):
         ({"ends_at": "09:00"}, "ends_at", "A session must end after it starts."),
         ({"kind": "supervised"}, "capacity", "Supervised contact is one family at a time"),
         ({"repeat_until": "2026-12-01"}, "repeat_until", "cannot be before the first"),
+        # A mistyped year (2106 for 2026) would otherwise make some four thousand sessions.
+        ({"repeat_until": "2106-12-26"}, "repeat_until", "A series can run for a year at most"),
         ({"room": ""}, "room", "This field is required."),
     ],
 )
