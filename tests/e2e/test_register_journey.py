@@ -98,6 +98,8 @@ def test_a_volunteer_records_a_handover_an_absence_and_a_concern_on_the_tablet(
     volunteer, wren, oren = morning
     mail.outbox.clear()
     page = page_at(orientation)
+    page.goto("/accounts/login/")
+    check_tablet_page(page, "the sign-in page")
     sign_in(page, volunteer)
     check_tablet_page(page, "the volunteer's home")
 
@@ -197,6 +199,8 @@ def test_the_tablet_pages_work_at_200_percent_zoom(page_at, morning, orientation
     scrolls sideways, every action is still 44 px and can be reached and used."""
     volunteer, wren, oren = morning
     page = page_at(orientation, zoom=2)
+    page.goto("/accounts/login/")
+    check_tablet_page(page, "the sign-in page at 200%")
     sign_in(page, volunteer)
     check_tablet_page(page, "the volunteer's home at 200%")
 
