@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .support import (
+    assert_accessible,
     assert_assets_loaded,
     assert_no_csp_violations_or_js_errors,
     assert_no_horizontal_scroll,
@@ -85,6 +86,7 @@ def test_a_visitor_is_sent_to_sign_in_and_a_wrong_password_does_not_sign_them_in
     expect(page.get_by_text("do not match an account")).to_have_count(1)
     expect(page).to_have_url("/accounts/login/?next=/")
     expect(main_navigation(page).get_by_role("button", name="Sign out")).to_have_count(0)
+    assert_accessible(page, "the sign-in page with its error")
     assert_no_csp_violations_or_js_errors(page)
     save_screenshot(page, "sign-in-refused-desktop")
 
