@@ -235,7 +235,10 @@ def valid_values(form_field):
     kind = form_field.kind
     kept = [st.just(form_field.value)] if form_field.value.strip() else []
     if kind in ("select", "radio", "choice") and form_field.options:
-        chosen = [option for option in form_field.options if option] or form_field.options
+        # The blank "choose one" option of a required select is only ever a refusal.
+        chosen = form_field.options
+        if form_field.required:
+            chosen = [option for option in chosen if option] or chosen
         if form_field.multiple:
             return st.lists(st.sampled_from(chosen), unique=True, max_size=4)
         return st.sampled_from(chosen)
@@ -363,7 +366,8 @@ def posts_to(forms, fallback_path):
         index = draw(st.sampled_from(range(len(targets))))
         path, fields = targets[index]
         # Mostly-valid posts reach the code that saves; hostile ones the code that refuses.
-        mode = draw(st.sampled_from(["valid", "one_hostile", "any"]))
+        # "sparse" leaves fields out as a person skipping the optional ones would.
+        mode = draw(st.sampled_from(["valid", "sparse", "one_hostile", "any"]))
         spoiled = set()
         if mode == "one_hostile" and fields:
             spoiled = set(
@@ -384,6 +388,8 @@ def posts_to(forms, fallback_path):
                 how = "hostile"
             else:
                 how = "valid"
+            if mode == "sparse" and not form_field.required and draw(st.booleans()):
+                continue
             value = draw(values[index, form_field.name][how], label=form_field.name)
             if value is not OMIT:
                 data[form_field.name] = value

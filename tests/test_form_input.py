@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from centre import auth_urls
 from tests.forms_under_test import (
     RECORDS_OF_THE_REQUEST,
+    Field,
     forms_on,
     invalid_rows,
     posts_to,
@@ -168,6 +169,15 @@ def test_every_form_of_the_application_is_under_test(world, client, cast):
     assert not unknown, f"add these to FORMS: {unknown}"
 
 
+# Fields a page adds only once something is chosen (the children of the case a concern is
+# about, fetched when the case is picked): given here, from the world.
+ADDED_BY_THE_PAGE = {
+    "safeguarding:concern_create": lambda world: [
+        Field("children", "checkbox", options=[str(world.child.pk)], multiple=True)
+    ],
+}
+
+
 def _forms_for(route, world, client):
     """The forms the world's pages show for ``route``, read from its page."""
     page = ROUTES[FORMS[route.name] or route.name]
@@ -176,7 +186,11 @@ def _forms_for(route, world, client):
     if response.status_code != 200:
         return []
     forms = forms_on(response.content.decode(), url)
-    return [form for form in forms if route_name_of(form.action) == route.name]
+    forms = [form for form in forms if route_name_of(form.action) == route.name]
+    for form in forms:
+        for added in ADDED_BY_THE_PAGE.get(route.name, lambda world: [])(world):
+            form.fields.setdefault(added.name, added)
+    return forms
 
 
 def _is_a_page_with_an_answer(response):
