@@ -18,9 +18,10 @@ from .forms import SecondFactorForm, SignInForm
 
 
 def _next_url(request):
-    """Where the person was going before the sign-in steps, if it is one of ours."""
+    """Where the person was going before the sign-in steps, if it is a path of ours (never
+    a view name for ``redirect`` to look up, nor another site)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 
-from centre import auth_urls
 from tests.forms_under_test import (
     RECORDS_OF_THE_REQUEST,
     Field,
@@ -127,16 +126,27 @@ FORMS = {
     "privacy_requests:restriction_place_adult": None,
     "privacy_requests:restriction_place_child": None,
     "privacy_requests:restriction_lift": None,
+    # Signing in: a fully signed-in person's own pages (the second-factor steps send them
+    # on, so only generated extras reach those).
+    "password_change": None,
+    "password_reset": None,
+    "password_reset_confirm": None,
+    "two_factor": None,
+    "two_factor_setup": None,
+    "recovery_codes_new": "account",
+    "other_sessions_end": "account",
+    "centre:staff_sessions_end": "centre:staff_detail",
+    "centre:staff_two_factor_reset": "centre:staff_detail",
 }
 
-# Signing in and out, passwords and two-factor (centre/auth_urls.py) are being rewritten
-# for issue 8's two-factor login; they join this test when that work has landed.
-# Ending a member of staff's sessions and resetting their second factor belong to that
-# work too.
-NOT_YET = {pattern.name for pattern in auth_urls.urlpatterns} | {
-    "centre:staff_sessions_end",
-    "centre:staff_two_factor_reset",
-}
+# Signing out ends the session every later example posts with; the sign-in page answers
+# only someone signed out (a signed-in person is sent on), and tests/centre/test_sign_in.py
+# posts to it as such, wrong passwords, lockouts and all.
+NOT_YET = {"logout", "login"}
+
+# Posts whose success is answered with a page, not a redirect: new recovery codes are
+# shown once, in the answer to the post that made them, and never kept to show again.
+ANSWERED_WITH_A_PAGE = {"recovery_codes_new"}
 
 # Posts per form in CI: enough to meet each field's hostile values, few enough that the
 # whole file stays near a minute and a half on PostgreSQL. A form with no fields of its
@@ -232,7 +242,7 @@ def test_no_form_answers_500_or_saves_an_invalid_record(name, world, client, cas
             if os.environ.get("FORM_INPUT_TRACE"):
                 print(name, response.status_code, response.get("Location", ""))
             written = tables_written(queries.captured_queries)
-            if _is_a_page_with_an_answer(response):
+            if _is_a_page_with_an_answer(response) and name not in ANSWERED_WITH_A_PAGE:
                 changed = set(written) - RECORDS_OF_THE_REQUEST
                 assert not changed, f"a refused post ({response.status_code}) wrote {changed}"
             for label, writes in written.items():

@@ -405,3 +405,15 @@ def test_the_sign_in_steps_pass_the_page_audit(db, staff):
     pages["your sign-in"] = client.get(reverse("account"))
     problems = {name: audited(response) for name, response in pages.items()}
     assert problems == {name: [] for name in pages}
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example.test/", "//evil.example.test/", "home", "مرحبا"]
+)
+def test_after_the_code_a_next_that_is_not_a_path_of_ours_goes_home(db, staff, next_url):
+    client = Client()
+    give_password(client, staff)
+    response = client.post(
+        TWO_FACTOR, {"code": unused_code(app_device_for(staff)), "next": next_url}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
