@@ -6,7 +6,7 @@ run, the flagging sweep, the forecast and the disposal's last check all use ``as
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from .models import Rule
 from .registry import registry
@@ -57,29 +57,37 @@ def cutoffs_for(rules, as_of):
     return cutoffs, extended
 
 
+def _due_by(retainable, rule, cutoffs, extended_cutoffs):
+    """The condition of being due by the cutoffs (on a queryset annotated with
+    ``retention_clock``)."""
+    if retainable.extended is None or rule.key not in extended_cutoffs:
+        return Q(retention_clock__lte=cutoffs[rule.key])
+    return (~retainable.extended & Q(retention_clock__lte=cutoffs[rule.key])) | (
+        retainable.extended & Q(retention_clock__lte=extended_cutoffs[rule.key])
+    )
+
+
+def _kept_longer(retainable, cutoffs, extended_cutoffs):
+    """The condition of being kept by a longer rule, or None where no longer rule applies."""
+    if retainable.longer_rules is None:
+        return None
+    return retainable.longer_rules(
+        {**cutoffs, **{f"{key}:extended": cut for key, cut in extended_cutoffs.items()}}
+    )
+
+
 def _due_queryset(retainable, rule, cutoffs, extended_cutoffs, *, after=None):
     """The records of ``retainable`` due by the cutoffs (and, with ``after``, not due by
     those earlier cutoffs: what falls due in between)."""
     queryset = retainable.records().annotate(
         retention_clock=retainable.clock_expression(), retention_ref=retainable.ref
     )
-
-    def due_by(cut, cut_extended):
-        if retainable.extended is None or rule.key not in cut_extended:
-            return Q(retention_clock__lte=cut[rule.key])
-        return (~retainable.extended & Q(retention_clock__lte=cut[rule.key])) | (
-            retainable.extended & Q(retention_clock__lte=cut_extended[rule.key])
-        )
-
-    queryset = queryset.filter(due_by(cutoffs, extended_cutoffs))
+    queryset = queryset.filter(_due_by(retainable, rule, cutoffs, extended_cutoffs))
     if after is not None:
-        queryset = queryset.exclude(due_by(*after))
-    if retainable.longer_rules is not None:
-        queryset = queryset.exclude(
-            retainable.longer_rules(
-                {**cutoffs, **{f"{key}:extended": cut for key, cut in extended_cutoffs.items()}}
-            )
-        )
+        queryset = queryset.exclude(_due_by(retainable, rule, *after))
+    kept_longer = _kept_longer(retainable, cutoffs, extended_cutoffs)
+    if kept_longer is not None:
+        queryset = queryset.exclude(kept_longer)
     if retainable.extended is not None:
         queryset = queryset.annotate(
             retention_extended=ExpressionWrapper(retainable.extended, output_field=BooleanField())
@@ -138,19 +146,37 @@ def _findings(retainable, rule, due, held_subjects, rules_by_key):
 
 def forecast(as_of, horizons=(30, 90, 365)):
     """``{horizon: {rule key: count}}``: records not due by ``as_of`` that fall due within
-    each horizon, held or not. Counting is done in the database."""
+    each horizon, held or not. Counting is done in the database: one query per kind of
+    record, counting every horizon at once."""
     rules = load_rules()
     now_cut = cutoffs_for(rules, as_of)
-    result = {}
-    for days in horizons:
-        cut, cut_extended = cutoffs_for(rules, as_of + datetime.timedelta(days=days))
-        counts = {}
-        for retainable in registry.retainables:
-            rule = rules[retainable.rule]
-            count = _due_queryset(retainable, rule, cut, cut_extended, after=now_cut).count()
-            counts[retainable.rule] = counts.get(retainable.rule, 0) + count
-        result[days] = counts
+    cuts = {days: cutoffs_for(rules, as_of + datetime.timedelta(days=days)) for days in horizons}
+    result = {days: {} for days in horizons}
+    for retainable in registry.retainables:
+        rule = rules[retainable.rule]
+        counts = (
+            retainable.records()
+            .annotate(retention_clock=retainable.clock_expression())
+            .aggregate(
+                **{
+                    f"within_{days}": Count(
+                        "pk", filter=_falls_due(retainable, rule, cuts[days], now_cut)
+                    )
+                    for days in horizons
+                }
+            )
+        )
+        for days in horizons:
+            by_rule = result[days]
+            by_rule[retainable.rule] = by_rule.get(retainable.rule, 0) + counts[f"within_{days}"]
     return result
+
+
+def _falls_due(retainable, rule, cuts, now_cuts):
+    """Due by ``cuts``, not yet due by ``now_cuts``, and not kept by a longer rule."""
+    condition = _due_by(retainable, rule, *cuts) & ~_due_by(retainable, rule, *now_cuts)
+    kept_longer = _kept_longer(retainable, *cuts)
+    return condition if kept_longer is None else condition & ~kept_longer
 
 
 def dry_run(as_of):

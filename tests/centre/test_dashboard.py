@@ -502,7 +502,7 @@ def test_the_dashboard_costs_the_same_queries_however_much_the_centre_holds(
         for _ in range(12):  # past every list's cut-off of ten
             add_a_bit_of_everything()
 
-    response = queries_stay_flat(HOME, add_more=add_more, most=70)
+    response = queries_stay_flat(HOME, add_more=add_more, most=50)
 
     d = response.context["dashboard"]
     assert d.cases.referrals_waiting == 13 and len(d.referrals_waiting) == 10

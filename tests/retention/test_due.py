@@ -18,7 +18,7 @@ from django.utils import timezone
 from privacy_requests.models import PrivacyRequest
 from referrals import interchange
 from referrals.models import Adult
-from retention.engine import assess, dry_run
+from retention.engine import assess, dry_run, forecast
 from retention.models import Rule
 from safeguarding.holds import hold_for_incident, hold_lift, hold_place
 from safeguarding.models import Hold, Incident, IncidentChild
@@ -819,3 +819,25 @@ def test_the_dry_run_takes_few_queries(django_assert_max_num_queries):
     _due_world(3)
     with django_assert_max_num_queries(60):
         dry_run(AS_OF)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__.strip("_"))
+def test_the_forecast_counts_each_rules_record_from_exactly_30_90_and_365_days_ahead(build):
+    expected = build()
+    due_on = D.fromisoformat(expected["due_on"])
+    rule = expected["rule"]
+
+    def within(as_of):
+        counts = forecast(as_of)
+        return tuple(counts[days].get(rule, 0) for days in (30, 90, 365))
+
+    assert within(due_on - datetime.timedelta(days=366)) == (0, 0, 0)
+    assert within(due_on - datetime.timedelta(days=365)) == (0, 0, 1)
+    assert within(due_on - datetime.timedelta(days=91)) == (0, 0, 1)
+    assert within(due_on - datetime.timedelta(days=90)) == (0, 1, 1)
+    assert within(due_on - datetime.timedelta(days=31)) == (0, 1, 1)
+    assert within(due_on - datetime.timedelta(days=30)) == (1, 1, 1)
+    assert within(due_on - ONE_DAY) == (1, 1, 1)
+    # Due already: no longer ahead.
+    assert within(due_on) == (0, 0, 0)
