@@ -35,6 +35,14 @@ def navigation(request):
     for label, name in NAVIGATION:
         url = reverse(name)
         if rule_of(resolve(url).func).allows(user):
-            active = current == url if url == "/" else current.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+            items.append({"label": label, "url": url, "active": False})
+    # The entry whose address is the longest start of this page's is the one the page is
+    # under: the quarterly return (/sessions/quarterly-return/), not Sessions (/sessions/).
+    under = [
+        item
+        for item in items
+        if (current == item["url"] if item["url"] == "/" else current.startswith(item["url"]))
+    ]
+    if under:
+        max(under, key=lambda item: len(item["url"]))["active"] = True
     return {"navigation": items}

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
@@ -186,3 +187,19 @@ def test_switching_an_account_off_signs_it_out_everywhere(client, manager, volun
     volunteer.refresh_from_db()
     assert volunteer.is_active is False
     assert tablet.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [
+        ("/", "Home"),
+        ("/sessions/", "Sessions"),
+        ("/sessions/quarterly-return/", "Quarterly return"),
+        ("/sessions/today/", "Today's register"),
+        ("/cases/", "Cases"),
+    ],
+)
+def test_the_navigation_marks_only_the_entry_the_page_is_under(client, manager, path, marked):
+    client.force_login(manager)
+    navigation = client.get(path).context["navigation"]
+    assert [item["label"] for item in navigation if item["active"]] == [marked]
