@@ -22,6 +22,10 @@ from .models import SignedInSession
 SIGNED_IN_AT_KEY = "signed_in_at"
 
 
+def _live_session_keys():
+    return Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+
+
 def on_logged_in(sender, request, user, **kwargs):
     """Note when the password was given, and the session it was given in (Django has
     already given the session a new key). Sessions of this person that have ended on their
@@ -45,12 +49,7 @@ def on_logged_out(sender, request, user, **kwargs):
 
 def open_sessions_of(user):
     """The sessions ``user`` is signed in with now, newest first."""
-    return SignedInSession.objects.filter(
-        user=user,
-        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values(
-            "session_key"
-        ),
-    )
+    return SignedInSession.objects.filter(user=user, session_key__in=_live_session_keys())
 
 
 @transaction.atomic

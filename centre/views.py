@@ -274,14 +274,19 @@ def staff_access(request, pk):
     )
 
 
+def _with_an_account(pk):
+    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
+    if person.user is None:
+        raise Http404("This person has no account.")
+    return person
+
+
 @requires("centre.change_user")
 @require_POST
 def staff_sessions_end(request, pk):
     """The manager signs a person out everywhere at once (a tablet left signed in, a
     password that may have leaked)."""
-    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
-    if person.user is None:
-        raise Http404("This person has no account.")
+    person = _with_an_account(pk)
     ended = sessions_end(user=person.user)
     audit.record(request, audit.Action.SESSIONS_ENDED, kind="centre.user", object_id=person.user.pk)
     messages.success(
@@ -298,9 +303,7 @@ def staff_sessions_end(request, pk):
 def staff_two_factor_reset(request, pk):
     """A lost phone: the manager forgets the person's authenticator app and recovery
     codes and signs them out; they set the app up again when they next sign in."""
-    person = get_object_or_404(StaffMember.objects.select_related("user"), pk=pk)
-    if person.user is None:
-        raise Http404("This person has no account.")
+    person = _with_an_account(pk)
     with transaction.atomic():
         two_factor.two_factor_reset(user=person.user)
         sessions_end(user=person.user)

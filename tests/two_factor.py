@@ -17,19 +17,21 @@ def app_device_for(user) -> TOTPDevice:
     return device
 
 
-def code_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """The six digits the app shows now (or ``steps_ahead`` 30-second steps later, which
-    the device still accepts within its tolerance of one step)."""
+def _totp(device: TOTPDevice, *, steps_ahead: int = 0) -> TOTP:
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
+    return totp
+
+
+def code_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The six digits the app shows now (or ``steps_ahead`` 30-second steps later, which
+    the device still accepts within its tolerance of one step)."""
+    return f"{_totp(device, steps_ahead=steps_ahead).token():0{device.digits}d}"
 
 
 def unused_code(device: TOTPDevice) -> str:
     """A code the device has not accepted before: now's, or the next step's when now's
     was used already (signing the same person in twice within 30 seconds)."""
-    device.refresh_from_db()
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return code_now(device, steps_ahead=1 if device.last_t >= totp.t() else 0)
+    used_now = device.last_t >= _totp(device).t()
+    return code_now(device, steps_ahead=1 if used_now else 0)
