@@ -21,14 +21,16 @@ from . import deadlines
 SUBJECT_FIELDS = ("subject_adult", "subject_child", "subject_staff_member")
 
 
-def _has_a_subject_while(statuses, name):
-    return models.CheckConstraint(
-        condition=~models.Q(status__in=statuses)
+def _has_a_subject_while(statuses, name, *, named=False):
+    condition = (
+        ~models.Q(status__in=statuses)
         | models.Q(subject_adult__isnull=False)
         | models.Q(subject_child__isnull=False)
-        | models.Q(subject_staff_member__isnull=False),
-        name=name,
+        | models.Q(subject_staff_member__isnull=False)
     )
+    if named:
+        condition |= ~models.Q(subject_name="")
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class AboutAPerson(models.Model):
@@ -128,6 +130,16 @@ class PrivacyRequest(AboutAPerson):
         LEGAL_OBLIGATION = "obligation", "A legal obligation to keep the data"
         OTHER = "other", "Another exemption (say which)"
 
+    class LawfulBasis(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        CONTRACT = "contract", "A contract with the person"
+        LEGITIMATE_INTERESTS = "legitimate", "The centre's legitimate interests"
+        LEGAL_OBLIGATION = "obligation", "A legal obligation"
+        VITAL_INTERESTS = "vital", "Vital interests"
+        PUBLIC_TASK = "public_task", "A public task"
+
+    PORTABLE_BASES = (LawfulBasis.CONSENT, LawfulBasis.CONTRACT)
+
     OPEN_STATUSES = (Status.RECEIVED, Status.AWAITING, Status.IN_PROGRESS, Status.EXTENDED)
 
     right = models.CharField("right exercised", max_length=20, choices=Right.choices)
@@ -149,7 +161,52 @@ class PrivacyRequest(AboutAPerson):
         blank=True,
         help_text="What was seen: a signed authority, a court order, parental responsibility.",
     )
+    # Who the request is about, when the centre holds them only in free text or not at
+    # all (a referrer, a grandparent who collects, a former child whose case has gone):
+    # as the requester gave them. Personal data, used to find records and never shown
+    # in a list, a URL or a log.
+    subject_name = models.CharField(
+        "name of the person it is about, as given",
+        max_length=200,
+        blank=True,
+        help_text="Only where the centre does not hold them as a person of a case or a staff member.",
+    )
+    subject_date_of_birth = models.DateField(
+        "their date of birth, as given", null=True, blank=True
+    )
+    subject_details = models.TextField(
+        "other details given to find them",
+        blank=True,
+        help_text="Addresses, phone numbers, how they knew the centre, the years they came.",
+    )
+    # A request made for a child by someone with parental responsibility.
+    child_age = models.PositiveSmallIntegerField(
+        "the child's age when the request was made", null=True, blank=True
+    )
+    child_competent = models.BooleanField(
+        "the child is competent to decide for themselves",
+        null=True,
+        blank=True,
+        help_text="The ICO presumes a child of 12 or over is, unless there is reason to doubt it.",
+    )
+    child_agreed = models.BooleanField(
+        "the child agreed to the request being made for them", null=True, blank=True
+    )
+    best_interests = models.TextField(
+        "the best-interests decision",
+        blank=True,
+        help_text="Why answering the parent is, or is not, in the child's best interests.",
+    )
     identity_evidence = models.CharField("identity: what was seen", max_length=300, blank=True)
+    identity_requested_on = models.DateField(
+        "identity evidence asked for on", null=True, blank=True
+    )
+    identity_received_on = models.DateField(
+        "identity evidence received on",
+        null=True,
+        blank=True,
+        help_text="Where the centre asked for it, the month starts again from this day.",
+    )
     identity_verified_on = models.DateField("identity checked on", null=True, blank=True)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -174,6 +231,21 @@ class PrivacyRequest(AboutAPerson):
         blank=True,
         help_text="What was done and sent (for an objection: its outcome and the reasons).",
     )
+    lawful_basis = models.CharField(
+        "lawful basis of the processing the request is about",
+        max_length=20,
+        choices=LawfulBasis.choices,
+        blank=True,
+        help_text="Portability (Article 20) applies only to data processed by consent or contract.",
+    )
+    disposal_proof = models.ForeignKey(
+        "retention.DisposalRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where the person's records were disposed of: the proof cited in the answer.",
+    )
     exemption = models.CharField(max_length=20, choices=Exemption.choices, blank=True)
     refusal_reason = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -194,6 +266,7 @@ class PrivacyRequest(AboutAPerson):
             _has_a_subject_while(
                 ["received", "awaiting", "in_progress", "extended"],
                 "open_privacy_request_has_a_subject",
+                named=True,
             )
         ]
 
@@ -381,6 +454,37 @@ class Restriction(AboutAPerson):
             errors["lift_reason"] = "Give the reason the restriction is lifted."
         if errors:
             raise ValidationError(errors)
+
+
+class ClarificationPause(models.Model):
+    """The centre asked the requester to clarify their request (Article 12A(3)): the days
+    from asking to the answer, both included, do not count towards the deadline."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="pauses")
+    asked_on = models.DateField("clarification asked for on")
+    asked_for = models.CharField("what was asked", max_length=200, blank=True)
+    answered_on = models.DateField("answer received on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_on", "pk"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_on__isnull=True)
+                | models.Q(answered_on__gte=models.F("asked_on")),
+                name="pause_answered_after_asked",
+            )
+        ]
+
+    def __str__(self):
+        return f"Clarification asked on {self.asked_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.asked_on and self.answered_on and self.answered_on < self.asked_on:
+            raise ValidationError(
+                {"answered_on": "The answer cannot have arrived before it was asked for."}
+            )
 
 
 class RequestRecord(models.Model):

@@ -314,6 +314,14 @@ class Adult(models.Model):
             "on anything the other party may receive."
         ),
     )
+    never_disclose = models.TextField(
+        "never to reach the other party",
+        blank=True,
+        help_text=(
+            "For a confidential adult: other words that must never reach the other party, "
+            "one per line (a new partner's name, a school, a workplace, a town)."
+        ),
+    )
 
     history = HistoricalRecords()
 
