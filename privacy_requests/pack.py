@@ -14,19 +14,18 @@ adult or a child their case, pre-visits, sessions, communications, reports and t
 disclosure log; for a staff member their DBS checks and documents.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from centre.identifiers import Matcher
 from centre.models import Disclosure
+from referrals.identifiers import CONFIDENTIAL_ADULT, OTHER_ADULT
 
 from .finding import record_key, records_by_key
 from .models import PrivacyRequest, ResponsePack
+from .redaction import STAFF_NAME, matcher_for
 
-OTHER_ADULT = "Another adult of the case"
-STAFF_NAME = "A staff member's name"
 ADDED = "Added by the reviewer"
 ACCESS_BASIS = "The person's right of access (UK GDPR Article 15)"
 PORTABILITY_BASIS = "The person's right to data portability (UK GDPR Article 20)"
@@ -56,81 +55,71 @@ def _is_free_text(record, name):
 
 
 class Builder:
-    """Sections of items of parts, with ids unique in the pack."""
+    """Sections of items of parts, with ids unique in the pack. Every value put in the pack
+    goes through ``matcher`` (``privacy_requests.redaction``), whatever its field: each
+    identifier of another person found in it becomes a part of its own, marked redacted
+    with the reason, and flagged ``confidential`` where it is a confidential adult's."""
 
-    def __init__(self, phrases=()):
+    def __init__(self, matcher=None):
         self.sections = []
         self._next = 0
-        self.phrases = {}  # lowercased phrase -> reason
-        for phrase, reason in phrases:
-            self.know(phrase, reason)
+        self.matcher = matcher if matcher is not None else Matcher()
 
-    def know(self, phrase, reason):
-        phrase = (phrase or "").strip()
-        if len(phrase) >= 2:
-            self.phrases.setdefault(phrase.lower(), reason)
+    def know(self, phrase, reason, confidential=False):
+        self.matcher.add_phrase(phrase, reason, confidential)
 
     def _id(self):
         self._next += 1
         return self._next
 
-    def part(self, text, redact=False, reason=""):
-        return {"id": self._id(), "text": text, "redact": redact, "reason": reason}
+    def part(self, text, redact=False, reason="", confidential=False):
+        return {
+            "id": self._id(),
+            "text": text,
+            "redact": redact,
+            "reason": reason,
+            "confidential": confidential,
+        }
 
     def section(self, title):
         section = {"title": title, "items": []}
         self.sections.append(section)
         return section
 
-    def item(self, section, label, text, *, redact=False, reason="", free_text=False):
+    def item(
+        self, section, label, text, *, redact=False, reason="", confidential=False, free_text=True
+    ):
+        """An item of the pack. Its text is always searched for other people's details
+        (``free_text`` is kept for callers, and no longer narrows the search)."""
         text = _show(text) if not isinstance(text, str) else text
-        parts = self.split(text) if free_text else [self.part(text)]
+        parts = self.split(text)
+        confidential = confidential or any(part["confidential"] for part in parts)
         section["items"].append(
-            {"id": self._id(), "label": label, "redact": redact, "reason": reason, "parts": parts}
+            {
+                "id": self._id(),
+                "label": label,
+                "redact": redact,
+                "reason": reason,
+                "confidential": confidential and redact,
+                "parts": parts,
+            }
         )
 
-    def split(self, text, phrases=None):
-        """``text`` in parts, each known phrase in it a part of its own marked redacted."""
-        phrases = self.phrases if phrases is None else phrases
-        if not text or not phrases:
+    def split(self, text, matcher=None):
+        """``text`` in parts, each identifier of another person in it a part of its own
+        marked redacted."""
+        matcher = self.matcher if matcher is None else matcher
+        if not text or not matcher:
             return [self.part(text)]
-        pattern = _pattern(phrases)
-        parts, at = [], 0
-        for match in pattern.finditer(text):
-            if match.start() > at:
-                parts.append(self.part(text[at : match.start()]))
-            parts.append(self.part(match.group(0), True, phrases[match.group(0).lower()]))
-            at = match.end()
-        if at < len(text):
-            parts.append(self.part(text[at:]))
-        return parts or [self.part(text)]
-
-
-def _pattern(phrases):
-    alternatives = sorted(phrases, key=len, reverse=True)
-    joined = "|".join(re.escape(phrase) for phrase in alternatives)
-    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
+        return [
+            self.part(piece)
+            if span is None
+            else self.part(piece, True, span.reason, span.confidential)
+            for piece, span in matcher.split(text)
+        ]
 
 
 # What the system knows of other people -------------------------------------------------
-
-
-def _others_phrases(others, own_names):
-    """The names and contact details of other adults, as phrases to find in free text. A
-    surname they share with the person (a married couple) is not on its own redacted."""
-    phrases = []
-    own = {name.lower() for name in own_names if name}
-    for adult in others:
-        phrases.append((adult.full_name, OTHER_ADULT))
-        for name in (adult.first_name, adult.last_name):
-            if name and name.lower() not in own:
-                phrases.append((name, OTHER_ADULT))
-        for detail in (adult.email, adult.phone, adult.phone_other, adult.postcode):
-            phrases.append((detail, OTHER_ADULT))
-        for line in (adult.address or "").splitlines():
-            if len(line.strip()) >= 4:
-                phrases.append((line.strip().rstrip(","), OTHER_ADULT))
-    return phrases
 
 
 def _staff_name(user):
@@ -152,8 +141,12 @@ def _other_adults(builder, others):
         return
     section = builder.section("Other adults of the case")
     for adult in others:
+        confidential = adult.contact_details_confidential
+        reason = CONFIDENTIAL_ADULT if confidential else OTHER_ADULT
         builder.item(section, "Role in the case", adult.get_role_display())
-        builder.item(section, "Name", adult.full_name, redact=True, reason=OTHER_ADULT)
+        builder.item(
+            section, "Name", adult.full_name, redact=True, reason=reason, confidential=confidential
+        )
         for name, label in (
             ("email", "E-mail"),
             ("phone", "Phone"),
@@ -163,7 +156,9 @@ def _other_adults(builder, others):
         ):
             value = getattr(adult, name)
             if value:
-                builder.item(section, label, value, redact=True, reason=OTHER_ADULT)
+                builder.item(
+                    section, label, value, redact=True, reason=reason, confidential=confidential
+                )
 
 
 def _case(builder, case):
@@ -225,7 +220,6 @@ def _communications(builder, case):
     if not communications:
         return
     section = builder.section("Communications")
-    pattern = _pattern(builder.phrases) if builder.phrases else None
     for communication in communications:
         heading = (
             f"{communication.occurred_on:%d/%m/%Y}: {communication.get_kind_display()}, "
@@ -233,7 +227,7 @@ def _communications(builder, case):
         )
         builder.item(section, "Communication", heading)
         # A communication with someone else is about them: all of it is marked.
-        with_other = pattern is not None and pattern.search(communication.with_whom)
+        with_other = builder.matcher.finds(communication.with_whom)
         builder.item(
             section,
             "With",
@@ -342,22 +336,6 @@ BUILDERS = {
 }
 
 
-def _phrases_for(records):
-    """What is known of other people around these records."""
-    phrases, own_names = [], set()
-    others = {}
-    for declaration, record in records:
-        if declaration.record_type in ("referrals.adult", "referrals.child"):
-            own_names.update((record.first_name, record.last_name))
-            for adult in record.case.adults.all():
-                others[adult.pk] = adult
-    for declaration, record in records:
-        if declaration.record_type == "referrals.adult":
-            others.pop(record.pk, None)
-    phrases += _others_phrases(others.values(), own_names)
-    return phrases
-
-
 def pack_sections(request: PrivacyRequest) -> list:
     links = list(request.records.all())
     found = records_by_key(record_key(link.record_type, link.object_id) for link in links)
@@ -366,12 +344,7 @@ def pack_sections(request: PrivacyRequest) -> list:
         for key in (record_key(link.record_type, link.object_id) for link in links)
         if key in found
     ]
-    builder = Builder(_phrases_for(records))
-    for declaration, record in records:
-        if declaration.record_type in ("referrals.adult", "referrals.child"):
-            # Staff who worked with the family, wherever their names appear.
-            for user in _staff_of_case(record.case):
-                builder.know(user.full_name, STAFF_NAME)
+    builder = Builder(matcher_for(request, records))
     for declaration, record in records:
         build = BUILDERS.get(declaration.record_type)
         if build is not None:
@@ -410,16 +383,6 @@ def _erasure_outcomes(builder, request):
             decision.get_outcome_display()
             + (f". Kept because: {decision.exemption}" if decision.exemption else ""),
         )
-
-
-def _staff_of_case(case):
-    from centre.models import User
-
-    return User.objects.filter(
-        models.Q(pk__in=case.pre_visits.values("conducted_by"))
-        | models.Q(pk__in=case.communications.values("recorded_by"))
-        | models.Q(reports_written__booking__case=case)
-    ).distinct()
 
 
 # Services ---------------------------------------------------------------------------------
@@ -482,7 +445,8 @@ def pack_redact_phrase(*, pack: ResponsePack, phrase: str, actor) -> int:
     builder = Builder()
     ids = [item["id"] for section in pack.sections for item in section["items"]]
     builder._next = max([0, *ids, *(part["id"] for part in pack.parts())])
-    phrases = {phrase.lower(): ADDED}
+    matcher = Matcher()
+    matcher.add_phrase(phrase, ADDED)
     count = 0
     for section in pack.sections:
         for item in section["items"]:
@@ -491,7 +455,7 @@ def pack_redact_phrase(*, pack: ResponsePack, phrase: str, actor) -> int:
                 if part["redact"]:
                     new_parts.append(part)
                     continue
-                split = builder.split(part["text"], phrases)
+                split = builder.split(part["text"], matcher)
                 if len(split) == 1 and not split[0]["redact"]:
                     new_parts.append(part)
                     continue
