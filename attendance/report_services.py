@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from centre.identifiers import Matcher
 from centre.services import record_save
+from referrals.identifiers import never_disclose_phrases
 
 from .models import Booking, ContactSession, ReportRecipient, SupervisedReport
 
@@ -82,6 +84,10 @@ def contact_details_problems(*, texts: dict[str, str], case) -> dict[str, str]:
     address, postcode or phone number of an adult of ``case``. The problem names the kind
     of detail, never the detail itself."""
     lines, postcodes, phones = _family_details(case)
+    never = Matcher()
+    for adult in case.adults.all():
+        for phrase in never_disclose_phrases(adult):
+            never.add_phrase(phrase, "never to reach the other party")
     problems = {}
     for field, text in texts.items():
         if not text:
@@ -98,6 +104,11 @@ def contact_details_problems(*, texts: dict[str, str], case) -> dict[str, str]:
             problems[field] = (
                 f"This seems to contain {' and '.join(found)}. A report never holds "
                 "addresses, postcodes, phone numbers or e-mail addresses: take it out."
+            )
+        elif never.finds(text):
+            problems[field] = (
+                "This contains words a parent asked the centre never to let reach the other "
+                "party (see 'Never to reach the other party' on the case): take them out."
             )
     return problems
 

@@ -13,6 +13,7 @@ from referrals.models import Adult
 from referrals.services import activation_problems
 
 from .models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
+from .report_services import contact_details_problems
 
 # A series is set up a year ahead at most: a mistyped year (2106 for 2026) would
 # otherwise book, or look for, thousands of sessions in one request.
@@ -222,6 +223,24 @@ def missed_in_a_row(bookings) -> int:
 # Supervised contact reports.
 
 
+def _refuse_what_must_not_go(report: SupervisedReport):
+    """Checked again when the report is checked and when it is sent: a parent may have
+    asked since it was written that words never reach the other party."""
+    problems = contact_details_problems(
+        texts={
+            name: getattr(report, name) for name in ("who_attended", "observations", "concerns")
+        },
+        case=report.booking.case,
+    )
+    if problems:
+        raise ValidationError(
+            [
+                f"{SupervisedReport._meta.get_field(field).verbose_name.capitalize()}: {problem}"
+                for field, problem in problems.items()
+            ]
+        )
+
+
 @transaction.atomic
 def report_check(*, report: SupervisedReport, actor) -> SupervisedReport:
     """Someone other than the author checks the report before it can go out."""
@@ -230,6 +249,7 @@ def report_check(*, report: SupervisedReport, actor) -> SupervisedReport:
         raise ValidationError(f"This report is {report.get_status_display().lower()} already.")
     if report.author_id == actor.pk:
         raise ValidationError("A report must be checked by someone other than its author.")
+    _refuse_what_must_not_go(report)
     report.status = SupervisedReport.Status.CHECKED
     report.checked_by = actor
     report.checked_at = timezone.now()
@@ -255,6 +275,7 @@ def report_send(*, report: SupervisedReport, basis: str, actor) -> SupervisedRep
             )
     if not basis.strip():
         raise ValidationError("Say on what basis the report is shared.")
+    _refuse_what_must_not_go(report)
     report.status = SupervisedReport.Status.SENT
     report.sent_by = actor
     report.sent_at = timezone.now()

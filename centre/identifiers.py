@@ -113,7 +113,7 @@ def name_patterns(first: str = "", last: str = "", full: str = "") -> list[str]:
     for name in (first, last, *_words(full)):
         if len(name) >= _MIN_NAME:
             patterns.append(_flexible(name))
-    return patterns
+    return [_bounded(pattern) for pattern in patterns]
 
 
 def phone_pattern(phone: str) -> str | None:
@@ -122,7 +122,7 @@ def phone_pattern(phone: str) -> str | None:
         return None
     if number.startswith("0"):
         national = number[1:]
-        prefix = rf"(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\))?{_SEP}|0{_SEP})"
+        prefix = rf"(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\))?{_SEP}|\(?0{_SEP})"
     else:
         national, prefix = number, ""
     body = _SEP.join(national)

@@ -145,8 +145,9 @@ class AdultForm(CentreModelForm):
             "postcode",
             "has_parental_responsibility",
             "contact_details_confidential",
+            "never_disclose",
         ]
-        widgets = {"address": _rows(3)}
+        widgets = {"address": _rows(3), "never_disclose": _rows(3)}
 
 
 class ChildForm(CentreModelForm):

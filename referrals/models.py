@@ -349,6 +349,17 @@ class Adult(models.Model):
     def clean(self):
         super().clean()
         errors = future_date_errors(self, {"date_of_birth": "A date of birth"})
+        short = [
+            line.strip()
+            for line in (self.never_disclose or "").splitlines()
+            if 0 < len(line.strip()) < 3
+        ]
+        if short:
+            errors["never_disclose"] = (
+                "Each line needs at least three letters, or it would hide too much: "
+                + ", ".join(f"'{line}'" for line in short)
+                + "."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -829,3 +829,71 @@ def test_the_report_pages_pass_the_page_audit(client, staff, checker, full_repor
         audit.feed(response.text)
         problems += [f"{address}: {problem}" for problem in audit.finish()]
     assert not problems, "\n".join(problems)
+
+
+# A confidential parent's words never to reach the other party (a new partner's name, a
+# school, a workplace) are refused in a report: when it is written, and again when it is
+# checked and sent, in case she asked after it was written.
+
+NEVER = "Kestrel Marsh\nSt Aidan's Primary"
+
+
+@pytest.fixture
+def hiding(family):
+    family.resident.never_disclose = NEVER
+    family.resident.save()
+    return family
+
+
+@pytest.mark.parametrize(
+    "field,text",
+    [
+        ("observations", "Juno talked about her friends at st aidan's  primary."),
+        ("who_attended", "Juno, her mother's partner Kestrel Marsh, the supervisor."),
+        ("concerns", "Father asked about KESTREL MARSH twice."),
+    ],
+)
+def test_a_report_naming_a_phrase_never_to_disclose_is_refused(staff, hiding, field, text):
+    with pytest.raises(ValidationError) as refused:
+        draft(staff, hiding, **{field: text})
+    assert field in refused.value.message_dict
+    assert "never to let reach the other party" in refused.value.message_dict[field][0]
+    assert "Kestrel" not in refused.value.message_dict[field][0]
+
+
+def test_a_draft_changed_to_name_a_phrase_is_refused_and_keeps_its_text(staff, hiding):
+    report = draft(staff, hiding)
+    report.observations = "They spoke about St Aidan's Primary."
+    with pytest.raises(ValidationError):
+        report_update(report=report, actor=staff)
+    report.refresh_from_db()
+    assert "Aidan" not in report.observations
+
+
+def test_a_phrase_asked_for_after_writing_stops_the_check_and_the_sending(staff, checker, family):
+    report = draft(staff, family, observations="Juno mentioned Kestrel Marsh picks her up.")
+    family.resident.never_disclose = NEVER
+    family.resident.save()
+    with pytest.raises(ValidationError, match="never to let reach the other party"):
+        report_check(report=report, actor=checker)
+    report.refresh_from_db()
+    assert report.status == report.Status.DRAFT
+
+
+def test_a_checked_report_is_not_sent_once_a_phrase_is_asked_for(staff, checker, family):
+    report = checked(draft(staff, family, observations="Juno drew Kestrel Marsh."), checker)
+    add_recipient(report, staff, name="Cafcass officer")
+    family.resident.never_disclose = NEVER
+    family.resident.save()
+    with pytest.raises(ValidationError, match="never to let reach the other party"):
+        report_send(report=report, basis="Court order of 1 November 2026", actor=staff)
+    report.refresh_from_db()
+    assert report.status == report.Status.CHECKED
+    assert not report.recipients.filter(report__sent_at__isnull=False).exists()
+
+
+def test_a_report_without_the_phrases_goes_out(staff, checker, hiding):
+    report = checked(draft(staff, hiding), checker)
+    add_recipient(report, staff, name="Cafcass officer")
+    sent = report_send(report=report, basis="Court order of 1 November 2026", actor=staff)
+    assert sent.status == sent.Status.SENT
