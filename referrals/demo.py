@@ -184,6 +184,9 @@ def seed(*, actor, today):
                         has_parental_responsibility=True if role == "visiting" else None,
                         contact_details_confidential=role == "resident"
                         and extras.get("confidential", False),
+                        never_disclose="Maple Grove Primary\nElmfield Library (her workplace)"
+                        if role == "resident" and extras.get("confidential", False)
+                        else "",
                     ),
                     actor=actor,
                 )
