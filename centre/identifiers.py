@@ -129,11 +129,17 @@ def phone_pattern(phone: str) -> str | None:
     return rf"(?<!\d){prefix}{body}(?!\d)"
 
 
-def email_pattern(email: str) -> str | None:
+def email_patterns(email: str) -> list[str]:
+    """The address, and its part before the @ where that is telling on its own
+    ("wren.private", not "info")."""
     email = (email or "").strip()
     if "@" not in email:
-        return None
-    return _bounded(re.escape(email))
+        return []
+    local = email.split("@", 1)[0]
+    patterns = [_bounded(re.escape(email))]
+    if len(local) >= 6 and re.search(r"[^a-zA-Z]", local):
+        patterns.append(_bounded(re.escape(local)))
+    return patterns
 
 
 def postcode_pattern(postcode: str) -> str | None:
@@ -141,7 +147,7 @@ def postcode_pattern(postcode: str) -> str | None:
     if len(compact) < 5:
         return None
     outward, inward = compact[:-3], compact[-3:]
-    return rf"(?<![A-Za-z0-9]){re.escape(outward)}\s*{re.escape(inward)}(?![A-Za-z0-9])"
+    return rf"(?<![A-Za-z0-9]){re.escape(outward)}[\s\-]*{re.escape(inward)}(?![A-Za-z0-9])"
 
 
 def _street_variants(street):
@@ -240,7 +246,8 @@ class Identifiers:
                 else:
                     patterns += name_patterns(full=name)
         patterns += [p for p in map(phone_pattern, self.phones) if p]
-        patterns += [p for p in map(email_pattern, self.emails) if p]
+        for email in self.emails:
+            patterns += email_patterns(email)
         patterns += [p for p in map(postcode_pattern, self.postcodes) if p]
         for address in self.addresses:
             patterns += address_patterns(address, with_town=self.confidential)

@@ -55,7 +55,15 @@ def test_an_e_mail_address_is_found_in_any_case(written):
     assert redacted(f"Write to {written} please") == [written]
 
 
-@pytest.mark.parametrize("written", ["MB4 7QX", "MB47QX", "mb4 7qx", "mb47qx", "MB4  7QX"])
+def test_the_telling_part_of_an_e_mail_address_is_found_on_its_own():
+    assert redacted("her username is Wren.Private now") == ["Wren.Private"]
+    info = Identifiers("Another adult", emails=["info@example.test"])
+    assert redacted("ask the info desk", people=[info]) == []
+
+
+@pytest.mark.parametrize(
+    "written", ["MB4 7QX", "MB47QX", "mb4 7qx", "mb47qx", "MB4  7QX", "MB4-7QX"]
+)
 def test_a_postcode_is_found_with_or_without_its_space_in_any_case(written):
     assert redacted(f"postcode {written}.") == [written]
 
