@@ -29,10 +29,89 @@ CASE_DISPOSAL_EXTRAS.append(_case_extras)
 
 # Personal data, for privacy requests ---------------------------------------------------
 
+from referrals.retention import CONTACT_BASIS, CONTACT_PURPOSE, CONTACT_RULES  # noqa: E402
 from retention.registry import PersonalData, register_personal_data  # noqa: E402
 
-from .models import ReportRecipient  # noqa: E402
+from .models import ReportRecipient, Tap  # noqa: E402
 
+register_personal_data(
+    PersonalData(
+        kind="Session booking",
+        records=lambda: Booking.objects.select_related("session", "case"),
+        describe=lambda booking: (
+            f"Session of {booking.session.date:%d/%m/%Y} for {booking.case.display_reference}"
+        ),
+        # The handover plan's times and entrances keep the parents apart: they are
+        # the centre's, and each parent's are the other's business, so they stay out.
+        pack_fields=(
+            ("session__date", "Session on"),
+            ("status", "Attendance"),
+            ("absence_reason", "Why the family did not come"),
+            ("absence_note", "Absence note"),
+            ("who_may_collect", "Who may collect the child"),
+            ("not_to_collect", "Who must not collect the child"),
+            ("notes", "Notes"),
+        ),
+        links={"case": "case"},
+        category="Your family's sessions and attendance",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="Centre staff and volunteers, on the register",
+        retention=CONTACT_RULES,
+        portable_fields=("session__date", "status", "absence_reason"),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Arrival or departure",
+        records=lambda: Tap.objects.select_related("booking__case", "booking__session"),
+        describe=lambda tap: (
+            f"Register entry of {tap.booking.session.date:%d/%m/%Y} "
+            f"for {tap.booking.case.display_reference}"
+        ),
+        pack_fields=(
+            ("kind", "What happened"),
+            ("recorded_at", "When"),
+            ("collected_by", "Collected by"),
+            ("warning", "Warning shown"),
+        ),
+        links={"case": "booking__case"},
+        category="Arrivals and departures on the register",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="Centre staff and volunteers, on the register",
+        retention=CONTACT_RULES,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Supervised contact report",
+        records=lambda: SupervisedReport.objects.select_related(
+            "booking__session", "booking__case"
+        ),
+        describe=lambda report: (
+            f"Report of the session of {report.booking.session.date:%d/%m/%Y} "
+            f"for {report.booking.case.display_reference}"
+        ),
+        pack_fields=(
+            ("booking__session__date", "Session on"),
+            ("status", "Status"),
+            ("who_attended", "Who attended"),
+            ("started_at", "Contact began"),
+            ("ended_at", "Contact ended"),
+            ("observations", "What was observed"),
+            ("concerns", "Concerns"),
+            ("court_ordered", "Ordered by a court"),
+            ("sent_at", "Sent on"),
+        ),
+        links={"case": "booking__case"},
+        category="Reports of supervised sessions",
+        purpose="To report what happened at supervised contact to those entitled to it",
+        lawful_basis=CONTACT_BASIS + "; where a court ordered the report, a legal obligation",
+        source="The staff member who supervised the session",
+        retention=CONTACT_RULES,
+    )
+)
 register_personal_data(
     PersonalData(
         kind="Report recipient",
@@ -45,9 +124,16 @@ register_personal_data(
         ),
         name_fields=("name",),
         pack_fields=(
+            ("report__booking__session__date", "Report of the session on"),
             ("name", "Name"),
             ("kind", "Who they are"),
             ("named_in_order", "Named in the court order"),
         ),
+        links={"adult": "adult"},
+        category="The reports sent to you",
+        purpose="To send supervised contact reports to those entitled to them",
+        lawful_basis=CONTACT_BASIS,
+        source="Centre staff",
+        retention=CONTACT_RULES,
     )
 )

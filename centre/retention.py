@@ -221,7 +221,15 @@ from django.urls import reverse  # noqa: E402
 
 from retention.registry import PersonalData, register_personal_data  # noqa: E402
 
-from .models import User  # noqa: E402
+from .models import Disclosure, User  # noqa: E402
+
+STAFF_PURPOSE = "To employ you or have you volunteer, and to keep children safe in doing so"
+STAFF_BASIS = (
+    "Your contract of employment or volunteering, and legal obligations (UK GDPR Article "
+    "6(1)(b) and (c)); for criminal records, safer recruitment (DPA 2018 Schedule 1 "
+    "paragraph 1, 10 and 18)"
+)
+STAFF_SOURCE = "You, your referees, the Disclosure and Barring Service and the centre"
 
 register_personal_data(
     PersonalData(
@@ -250,6 +258,88 @@ register_personal_data(
             ("confidentiality_agreement_signed_on", "Confidentiality agreement signed on"),
         ),
         subject="staff-member",
+        links={"staff-member": "pk"},
+        category="Your staff record: contact details, role and dates",
+        purpose=STAFF_PURPOSE,
+        lawful_basis=STAFF_BASIS,
+        source=STAFF_SOURCE,
+        retention=("hr-file",),
+        portable_fields=(
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+        ),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="DBS check",
+        records=lambda: DBSCheck.objects.select_related("staff_member"),
+        describe=lambda check: (
+            f"DBS check of {check.checked_on:%d/%m/%Y} for {check.staff_member.reference}"
+        ),
+        pack_fields=(
+            ("checked_on", "Checked on"),
+            ("certificate_number", "Certificate number"),
+            ("level", "Level"),
+            ("decision", "Decision"),
+            ("outcome", "Outcome"),
+            ("certificate_destroyed_on", "Certificate copy destroyed on"),
+        ),
+        links={"staff-member": "staff_member"},
+        category="Your DBS checks",
+        purpose="Safer recruitment: to check you may work with children",
+        lawful_basis=STAFF_BASIS,
+        source="The Disclosure and Barring Service and you",
+        retention=("dbs-certificate", "hr-file"),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Staff document",
+        records=lambda: StaffDocument.objects.select_related("staff_member"),
+        describe=lambda document: (
+            f"Document {document.pk} on the file of {document.staff_member.reference}"
+        ),
+        # The stored file's title and category, never its bytes.
+        pack_fields=(
+            ("category", "Kind"),
+            ("title", "Title"),
+            ("last_used_on", "Last used on"),
+            ("notes", "Notes"),
+        ),
+        links={"staff-member": "staff_member"},
+        category="Documents on your staff file",
+        purpose=STAFF_PURPOSE,
+        lawful_basis=STAFF_BASIS,
+        source=STAFF_SOURCE,
+        retention=("hr-file", "staff-other"),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Parental leave",
+        records=lambda: ParentalLeave.objects.select_related("staff_member"),
+        describe=lambda leave: (
+            f"Parental leave from {leave.starts_on:%d/%m/%Y} for {leave.staff_member.reference}"
+        ),
+        pack_fields=(
+            ("starts_on", "Starts on"),
+            ("ends_on", "Ends on"),
+            ("child_born_on", "Child born on"),
+            ("adopted_on", "Adopted on"),
+            ("disability_allowance", "The child receives a disability allowance"),
+        ),
+        links={"staff-member": "staff_member"},
+        category="Your parental leave",
+        purpose="To give you the leave and pay the law provides",
+        lawful_basis=STAFF_BASIS,
+        source="You",
+        retention=("parental-leave",),
     )
 )
 register_personal_data(
@@ -265,5 +355,50 @@ register_personal_data(
             ("is_active", "Can sign in"),
             ("date_joined", "Created on"),
         ),
+        links={"staff-member": "staff_record"},
+        category="Your account for signing in to Handover",
+        purpose="To let you use Handover, and to keep a record of who did what in it",
+        lawful_basis=STAFF_BASIS,
+        source="The centre",
+        retention=("hr-file",),
+    )
+)
+
+
+def _disclosures_about(kind):
+    """Disclosures about these adults or children, and those about their case as a
+    whole (none about another person of it)."""
+
+    def link(people):
+        cases = [person.case.display_reference for person in people]
+        return Q(person_kind=kind, person_id__in=[person.pk for person in people]) | Q(
+            person_kind="", case_reference__in=cases
+        )
+
+    return link
+
+
+register_personal_data(
+    PersonalData(
+        kind="Disclosure",
+        records=lambda: Disclosure.objects.all(),
+        describe=lambda disclosure: (
+            f"Disclosure of {timezone.localtime(disclosure.disclosed_at):%d/%m/%Y}"
+        ),
+        pack_fields=(
+            ("disclosed_at", "Disclosed on"),
+            ("recipient_type", "Kind of recipient"),
+            ("recipient", "To"),
+            ("what", "What"),
+            ("basis_kind", "Lawful basis"),
+            ("basis", "Details of the basis"),
+            ("person_told", "You were told"),
+        ),
+        links={"adult": _disclosures_about("adult"), "child": _disclosures_about("child")},
+        category="The disclosure log: who your records were shared with, when and why",
+        purpose="To account for every disclosure of personal data outside the centre",
+        lawful_basis="A legal obligation (UK GDPR Article 5(2), accountability)",
+        source="Centre staff",
+        retention=("contact-court", "contact-self"),
     )
 )

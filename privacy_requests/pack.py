@@ -14,21 +14,29 @@ adult or a child their case, pre-visits, sessions, communications, reports and t
 disclosure log; for a staff member their DBS checks and documents.
 """
 
-from django.core.exceptions import ValidationError
+import json
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from centre import audit
 from centre.identifiers import Matcher
 from centre.models import Disclosure
-from referrals.identifiers import CONFIDENTIAL_ADULT, OTHER_ADULT
+from retention.registry import EXEMPTIONS, LINK_SUBJECTS, registry
 
 from .finding import record_key, records_by_key
 from .models import PrivacyRequest, ResponsePack
-from .redaction import STAFF_NAME, matcher_for
+from .redaction import matcher_for
 
 ADDED = "Added by the reviewer"
 ACCESS_BASIS = "The person's right of access (UK GDPR Article 15)"
 PORTABILITY_BASIS = "The person's right to data portability (UK GDPR Article 20)"
+PORTABILITY_FORMAT = "handover-portability"
+PORTABILITY_VERSION = 1
+CASE = "referrals.case"
+DISCLOSURE = "centre.disclosure"
+DECIDE = "privacy_requests.decide_privacyrequest"
 
 
 def _show(value):
@@ -41,17 +49,6 @@ def _show(value):
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)
-
-
-def _field_value(record, name):
-    field = record._meta.get_field(name)
-    if getattr(field, "choices", None):
-        return getattr(record, f"get_{name}_display")()
-    return _show(getattr(record, name))
-
-
-def _is_free_text(record, name):
-    return isinstance(record._meta.get_field(name), models.TextField)
 
 
 class Builder:
@@ -119,240 +116,275 @@ class Builder:
         ]
 
 
-# What the system knows of other people -------------------------------------------------
-
-
-def _staff_name(user):
-    return user.full_name if user is not None else ""
-
-
 # The sections ---------------------------------------------------------------------------
+#
+# Every section but the first and the last comes from the declarations
+# (``retention.registry.PersonalData``): the records staff confirmed are the person's, and
+# every record of every declared kind linked to them (their case, their pre-visits, their
+# consents, the disclosures about them...), each field a declaration names an item.
+
+INFORMATION = "About this response: how we use your information, and your rights"
+RIGHTS = (
+    (
+        "Your right to have it corrected",
+        "You may ask us to correct anything that is wrong or incomplete (UK GDPR Article 16).",
+    ),
+    (
+        "Your right to have it erased",
+        "You may ask us to erase your information where we no longer need it or have no "
+        "lawful basis to keep it (Article 17).",
+    ),
+    (
+        "Your right to restrict its use",
+        "You may ask us to stop using your information, except to store it, while a "
+        "question about it is settled (Article 18).",
+    ),
+    (
+        "Your right to object",
+        "You may object to our using your information on the basis of our legitimate "
+        "interests (Article 21).",
+    ),
+    (
+        "Your right to data portability",
+        "Where we use information you gave us with your consent or under a contract with "
+        "you, you may have it in a machine-readable form (Article 20).",
+    ),
+)
+COMPLAINT = (
+    "You may complain to the Information Commissioner's Office, Wycliffe House, Water "
+    "Lane, Wilmslow SK9 5AF (ico.org.uk/make-a-complaint, 0303 123 1113). We would "
+    "welcome the chance to put things right first."
+)
+AUTOMATED = "No decision about you is made by automated means, and you are not profiled."
+NOTHING_DISCLOSED = "We have not disclosed your information to anyone outside the centre."
 
 
-def _own_details(builder, declaration, record, title):
-    section = builder.section(title)
-    for name, label in declaration.pack_fields:
-        value = _field_value(record, name)
-        builder.item(section, label, value, free_text=_is_free_text(record, name))
+def _value(record, path):
+    """The value at ``path`` ("notes", "session__date", "children") as the pack shows it:
+    a choice by its label, a list of related people by their names."""
+    value = record
+    names = path.split("__")
+    for position, name in enumerate(names):
+        if value is None:
+            return ""
+        if position == len(names) - 1:
+            try:
+                field = value._meta.get_field(name)
+            except (FieldDoesNotExist, AttributeError):
+                field = None
+            if field is not None and field.concrete and not field.is_relation and field.choices:
+                return getattr(value, f"get_{name}_display")()
+        try:
+            value = getattr(value, name, None)
+        except ObjectDoesNotExist:  # a reverse one-to-one that is not there
+            return ""
+    if hasattr(value, "all") and callable(value.all):
+        return ", ".join(getattr(each, "full_name", None) or str(each) for each in value.all())
+    return _show(value)
 
 
-def _other_adults(builder, others):
-    if not others:
-        return
-    section = builder.section("Other adults of the case")
-    for adult in others:
-        confidential = adult.contact_details_confidential
-        reason = CONFIDENTIAL_ADULT if confidential else OTHER_ADULT
-        builder.item(section, "Role in the case", adult.get_role_display())
-        builder.item(
-            section, "Name", adult.full_name, redact=True, reason=reason, confidential=confidential
-        )
-        for name, label in (
-            ("email", "E-mail"),
-            ("phone", "Phone"),
-            ("phone_other", "Other phone"),
-            ("address", "Address"),
-            ("postcode", "Postcode"),
-        ):
-            value = getattr(adult, name)
-            if value:
-                builder.item(
-                    section, label, value, redact=True, reason=reason, confidential=confidential
-                )
+def _is_text(model, path):
+    """Whether ``path`` ends in words someone wrote (not a date, a choice or a flag)."""
+    names = path.split("__")
+    for position, name in enumerate(names):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if position < len(names) - 1:
+            if not field.is_relation:
+                return False
+            model = field.related_model
+            continue
+        return isinstance(field, (models.CharField, models.TextField)) and not field.choices
+    return False
 
 
-def _case(builder, case):
-    section = builder.section(f"The case {case.display_reference}")
-    builder.item(section, "Reference", case.display_reference)
-    builder.item(section, "Status", case.get_status_display())
-    referral = getattr(case, "referral", None)
-    if referral is not None:
-        builder.item(section, "Referral received on", referral.received_on)
-        builder.item(section, "Referred by", referral.get_source_display())
-        builder.item(section, "Service", referral.get_service_display())
-    builder.item(section, "Contact began on", case.activated_on)
-    builder.item(section, "Closed on", case.closed_on)
-    children = list(case.children.all())
-    if children:
-        builder.item(section, "Children", ", ".join(child.full_name for child in children))
+def _is_marked(item):
+    return any(part["reason"] for part in item["parts"])
 
 
-def _pre_visits(builder, pre_visits):
-    pre_visits = list(pre_visits)
-    if not pre_visits:
-        return
-    section = builder.section("Pre-visits")
-    for visit in pre_visits:
-        builder.item(section, "Pre-visit on", visit.visited_on)
-        if visit.conducted_by:
-            builder.item(
-                section,
-                "Conducted by",
-                _staff_name(visit.conducted_by),
-                redact=True,
-                reason=STAFF_NAME,
+def _withhold(item, exemption):
+    item["redact"] = True
+    item["withheld"] = exemption
+    item["reason"] = EXEMPTIONS[exemption]
+    item["confidential"] = item["confidential"] or any(p["confidential"] for p in item["parts"])
+
+
+class _Record:
+    def __init__(self, declaration, record, own):
+        self.declaration, self.record, self.own = declaration, record, own
+
+    @property
+    def key(self):
+        return record_key(self.declaration.record_type, self.record.pk)
+
+
+def _subjects(records):
+    """``{subject: [instances]}`` of the confirmed records that are a person (an adult, a
+    child, a staff member), with the cases of the adults and children."""
+    subjects = {subject: [] for subject in LINK_SUBJECTS}
+    for declaration, record in records:
+        if declaration.subject in subjects:
+            subjects[declaration.subject].append(record)
+    for person in subjects["adult"] + subjects["child"]:
+        if all(case.pk != person.case_id for case in subjects["case"]):
+            subjects["case"].append(person.case)
+    return subjects
+
+
+def requester_records(records) -> list:
+    """The confirmed ``records`` and every record of every declared kind linked to them,
+    once each, the people themselves first, then in the order the kinds were declared.
+    One query per declared kind."""
+    subjects = _subjects(records)
+    found = {}
+    for declaration, record in records:
+        own = _Record(declaration, record, own=declaration.subject in subjects)
+        found.setdefault(own.key, own)
+    for declaration in registry.personal_data:
+        linked = declaration.linked_to(subjects)
+        if linked is None:
+            continue
+        for record in declaration.records().filter(linked).distinct().order_by("pk"):
+            found.setdefault(
+                record_key(declaration.record_type, record.pk),
+                _Record(declaration, record, own=False),
             )
-        builder.item(section, "Ground rules agreed on", visit.ground_rules_agreed_on)
-        for name in ("arrangements", "who_may_collect", "risks_disclosed", "notes"):
-            text = getattr(visit, name)
-            if text:
-                label = visit._meta.get_field(name).verbose_name.capitalize()
-                builder.item(section, label, text, free_text=True)
-        builder.item(section, "Privacy notice given", visit.privacy_notice_version)
-
-
-def _sessions(builder, case):
-    bookings = list(case.bookings.select_related("session").order_by("session__date"))
-    if not bookings:
-        return
-    section = builder.section("Sessions")
-    for booking in bookings:
-        line = f"{booking.session.date:%d/%m/%Y}: {booking.get_status_display()}"
-        if booking.absence_reason:
-            line += f" ({booking.get_absence_reason_display()})"
-        builder.item(section, "Session", line)
-        if booking.absence_note:
-            builder.item(section, "Absence note", booking.absence_note, free_text=True)
-
-
-def _communications(builder, case):
-    communications = list(case.communications.order_by("occurred_on", "pk"))
-    if not communications:
-        return
-    section = builder.section("Communications")
-    for communication in communications:
-        heading = (
-            f"{communication.occurred_on:%d/%m/%Y}: {communication.get_kind_display()}, "
-            f"{communication.get_direction_display().lower()}"
-        )
-        builder.item(section, "Communication", heading)
-        # A communication with someone else is about them: all of it is marked.
-        with_other = builder.matcher.finds(communication.with_whom)
-        builder.item(
-            section,
-            "With",
-            communication.with_whom,
-            free_text=True,
-        )
-        builder.item(
-            section,
-            "Summary",
-            communication.summary,
-            free_text=not with_other,
-            redact=bool(with_other),
-            reason="A communication with another adult" if with_other else "",
-        )
-
-
-def _reports(builder, case):
-    from attendance.models import SupervisedReport
-
-    reports = list(
-        SupervisedReport.objects.filter(booking__case=case)
-        .select_related("booking__session", "author")
-        .order_by("booking__session__date")
+    order = {declaration.kind: index for index, declaration in enumerate(registry.personal_data)}
+    return sorted(
+        found.values(),
+        key=lambda each: (not each.own, order.get(each.declaration.kind, 0), each.record.pk),
     )
-    if not reports:
-        return
-    section = builder.section("Supervised contact reports")
-    for report in reports:
-        builder.item(
-            section,
-            "Report of the session on",
-            f"{report.booking.session.date:%d/%m/%Y} ({report.get_status_display().lower()})",
+
+
+def _title(found):
+    subject = found.declaration.subject
+    if found.own and subject == "child":
+        return "The child's details"
+    if found.own and subject == "staff-member":
+        return "Your staff record"
+    if found.own and subject:
+        return "Your details"
+    return f"{found.declaration.kind}: {found.declaration.describe(found.record)}"
+
+
+def _exemption_for(declaration, request):
+    if declaration.child_abuse_data and request.subject_child_id and not request.made_by_subject:
+        return "child-abuse"
+    return declaration.exemption
+
+
+def _record_section(builder, request, found):
+    declaration, record = found.declaration, found.record
+    section = builder.section(_title(found))
+    section["kind"] = declaration.kind
+    withheld = declaration.withheld_fields(record)
+    exemption = _exemption_for(declaration, request)
+    about_others = False
+    for name, label in declaration.pack_fields:
+        value = _value(record, name)
+        if value == "":
+            continue
+        builder.item(section, label, value)
+        item = section["items"][-1]
+        item.update(field=name, withheld="", portable=False)
+        if name in withheld:
+            _withhold(item, withheld[name])
+        elif exemption and not declaration.about_fields and _is_marked(item):
+            _withhold(item, exemption)
+        if name in declaration.about_fields and _is_marked(item):
+            about_others = True
+        item["portable"] = (
+            name in declaration.portable_fields and not item["redact"] and not _is_marked(item)
         )
-        builder.item(section, "Written by", report.author.full_name, redact=True, reason=STAFF_NAME)
-        builder.item(section, "Who attended", report.who_attended, free_text=True)
-        builder.item(section, "What was observed", report.observations, free_text=True)
-        if report.concerns:
-            builder.item(section, "Concerns", report.concerns, free_text=True)
+    if about_others and exemption:
+        # A record with someone else (a communication with the other parent) is about
+        # them: every word of it is withheld, not only where it names them.
+        for item in section["items"]:
+            if _is_text(declaration.model, item["field"]) and not item["withheld"]:
+                _withhold(item, exemption)
+                item["portable"] = False
+    if not section["items"]:
+        builder.item(section, "Recorded", "Nothing further is recorded on it.")
+        section["items"][-1].update(field="", withheld="", portable=False)
+    return section
 
 
-def _disclosures(builder, case):
-    disclosures = list(
-        Disclosure.objects.filter(case_reference=case.display_reference).order_by("disclosed_at")
+def _rule_text(rule):
+    keeping = rule.keeping.replace("{period}", rule.period).replace(
+        "{extended_period}", rule.extended_period
     )
-    section = builder.section("Disclosures of the case's records")
-    if not disclosures:
-        builder.item(section, "Disclosures", "None recorded")
-        return
-    for disclosure in disclosures:
-        builder.item(section, "Disclosed on", disclosure.disclosed_at)
-        builder.item(section, "To", disclosure.recipient, free_text=True)
-        builder.item(section, "What", disclosure.what, free_text=True)
-        builder.item(section, "Lawful basis", disclosure.get_basis_kind_display())
-        builder.item(section, "Details of the basis", disclosure.basis)
-        builder.item(section, "You were told", disclosure.get_person_told_display())
+    return f"{rule.records}: {keeping}"
 
 
-def _adult(builder, declaration, adult):
-    case = adult.case
-    _own_details(builder, declaration, adult, "Your details")
-    _case(builder, case)
-    _other_adults(builder, [a for a in case.adults.all() if a.pk != adult.pk])
-    _pre_visits(builder, adult.pre_visits.select_related("conducted_by").order_by("visited_on"))
-    _sessions(builder, case)
-    _communications(builder, case)
-    _reports(builder, case)
-    _disclosures(builder, case)
+def _information(builder, request, found):
+    """The Article 15(1) information, from what is held now: the purposes and lawful
+    bases and the categories of the kinds in the pack, the recipients in the disclosure
+    log, the periods of the live retention rules, the sources, the rights."""
+    from retention.models import Rule
 
+    section = builder.section(INFORMATION)
+    section["information"] = True
 
-def _child(builder, declaration, child):
-    case = child.case
-    _own_details(builder, declaration, child, "The child's details")
-    _case(builder, case)
-    _other_adults(builder, list(case.adults.all()))
-    _pre_visits(builder, child.pre_visits.select_related("conducted_by").order_by("visited_on"))
-    _sessions(builder, case)
-    _communications(builder, case)
-    _reports(builder, case)
-    _disclosures(builder, case)
+    def item(label, text):
+        builder.item(section, label, text)
+        section["items"][-1].update(field="", withheld="", portable=False)
 
-
-def _staff_member(builder, declaration, member):
-    _own_details(builder, declaration, member, "Your staff record")
-    checks = list(member.dbs_checks.order_by("checked_on"))
-    if checks:
-        section = builder.section("DBS checks")
-        for check in checks:
-            builder.item(section, "Checked on", check.checked_on)
-            builder.item(section, "Certificate number", check.certificate_number)
-            builder.item(section, "Decision", _field_value(check, "decision"))
-            builder.item(section, "Outcome", _field_value(check, "outcome"), free_text=True)
-    documents = list(member.documents.order_by("pk"))
-    if documents:
-        section = builder.section("Documents on your file")
-        for document in documents:
-            line = f"{document.get_category_display()}: {document.title}"
-            if document.last_used_on:
-                line += f" (last used {document.last_used_on:%d/%m/%Y})"
-            builder.item(section, "Document", line)
-
-
-BUILDERS = {
-    "referrals.adult": _adult,
-    "referrals.child": _child,
-    "centre.staffmember": _staff_member,
-}
+    declarations = list({each.declaration.kind: each.declaration for each in found}.values())
+    for declaration in declarations:
+        if declaration.category:
+            item("What we hold about you", declaration.category)
+    purposes = {}
+    for declaration in declarations:
+        if declaration.purpose:
+            purposes.setdefault((declaration.purpose, declaration.lawful_basis), []).append(
+                declaration.category or declaration.kind
+            )
+    for (purpose, basis), categories in purposes.items():
+        item("Why we hold it", f"{purpose} ({'; '.join(categories)}).")
+        if basis:
+            item("On what lawful basis", f"{basis}.")
+    disclosures = [each.record for each in found if each.declaration.record_type == DISCLOSURE]
+    recipients = list(
+        dict.fromkeys(
+            f"{disclosure.get_recipient_type_display()}: {disclosure.recipient}"
+            for disclosure in disclosures
+        )
+    )
+    for recipient in recipients or [NOTHING_DISCLOSED]:
+        item("Who it has been disclosed to", recipient)
+    keys = {key for declaration in declarations for key in declaration.retention}
+    for rule in Rule.objects.filter(key__in=keys).order_by("position"):
+        item("How long we keep it", _rule_text(rule))
+    sources = [
+        f"Referred to us by: {each.record.referral.get_source_display()}"
+        for each in found
+        if each.declaration.record_type == CASE and getattr(each.record, "referral", None)
+    ]
+    sources += [d.source for d in declarations if d.source]
+    for source in dict.fromkeys(sources):
+        item("Where it came from", source)
+    for right, text in RIGHTS:
+        item(right, text)
+    item("Your right to complain", COMPLAINT)
+    item("Automated decisions", AUTOMATED)
 
 
 def pack_sections(request: PrivacyRequest) -> list:
     links = list(request.records.all())
-    found = records_by_key(record_key(link.record_type, link.object_id) for link in links)
-    records = [
-        found[key]
+    found_by_key = records_by_key(record_key(link.record_type, link.object_id) for link in links)
+    confirmed = [
+        found_by_key[key]
         for key in (record_key(link.record_type, link.object_id) for link in links)
-        if key in found
+        if key in found_by_key
     ]
+    found = requester_records(confirmed)
+    records = [(each.declaration, each.record) for each in found]
     builder = Builder(matcher_for(request, records))
-    for declaration, record in records:
-        build = BUILDERS.get(declaration.record_type)
-        if build is not None:
-            build(builder, declaration, record)
-        else:
-            _own_details(
-                builder, declaration, record, f"{declaration.kind} {declaration.describe(record)}"
-            )
+    _information(builder, request, found)
+    for each in found:
+        _record_section(builder, request, each)
     _erasure_outcomes(builder, request)
     return builder.sections
 
@@ -416,22 +448,115 @@ def _locked(pack):
     return pack
 
 
+def _locked_by_confidentiality(entry):
+    """A confidential adult's details stay redacted until the manager lifts them, with a
+    reason (``pack_unredact``): the reviewer's form cannot."""
+    return entry["confidential"] and not entry.get("unredacted")
+
+
 @transaction.atomic
 def pack_review(*, pack: ResponsePack, items, parts, actor) -> ResponsePack:
-    """Set the redactions: ``items`` are the ids of whole items to redact, ``parts`` the
-    ids of marked parts to redact (a part never marked keeps its text)."""
+    """Set the redactions: ``items`` are the ids of whole items to redact (or keep
+    withheld), ``parts`` the ids of marked parts to redact (a part never marked keeps its
+    text). A confidential adult's details stay redacted whatever is sent."""
     pack = _locked(pack)
     items, parts = {int(i) for i in items}, {int(p) for p in parts}
     for section in pack.sections:
         for item in section["items"]:
-            item["redact"] = item["id"] in items
-            if item["redact"] and not item["reason"]:
-                item["reason"] = "Redacted by the reviewer"
+            if _locked_by_confidentiality(item) and item["redact"]:
+                pass
+            else:
+                item["redact"] = item["id"] in items
+                if not item["redact"] and item.get("withheld"):
+                    item["withheld"], item["reason"] = "", ""
+                if item["redact"] and not item["reason"]:
+                    item["reason"] = "Redacted by the reviewer"
             for part in item["parts"]:
-                if part["reason"]:
-                    part["redact"] = part["id"] in parts
+                if not part["reason"]:
+                    continue
+                if _locked_by_confidentiality(part) and part["redact"]:
+                    continue
+                part["redact"] = part["id"] in parts
     pack.reviewed_at, pack.reviewed_by = timezone.now(), actor
     pack.save()
+    return pack
+
+
+def _find_entry(pack, entry_id):
+    """The item or part of ``pack`` with id ``entry_id`` (ids are unique in a pack)."""
+    for section in pack.sections:
+        for item in section["items"]:
+            if item["id"] == entry_id:
+                return item
+            for part in item["parts"]:
+                if part["id"] == entry_id:
+                    return part
+    return None
+
+
+def _entry_id(value, message):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(message) from None
+
+
+@transaction.atomic
+def pack_withhold(*, pack: ResponsePack, item_id, exemption: str, actor) -> ResponsePack:
+    """Withhold a whole item from the person under ``exemption`` (an ``EXEMPTIONS`` key):
+    the pack lists it as withheld and says under which exemption."""
+    if exemption not in EXEMPTIONS:
+        raise ValidationError("Choose the exemption the centre relies on to withhold it.")
+    item_id = _entry_id(item_id, "Choose the item to withhold.")
+    pack = _locked(pack)
+    item = _find_entry(pack, item_id)
+    if item is None or "parts" not in item:
+        raise ValidationError("Choose the item to withhold.")
+    _withhold(item, exemption)
+    item["portable"] = False
+    pack.reviewed_at, pack.reviewed_by = timezone.now(), actor
+    pack.save()
+    return pack
+
+
+@transaction.atomic
+def pack_unredact(*, pack: ResponsePack, entry_id, reason: str, actor) -> ResponsePack:
+    """The manager releases one of a confidential adult's details (a part, or a whole
+    item) to the person, for a reason: who, when and why are kept with it in the pack,
+    and the audit trail records who lifted which, and when (never the detail or the
+    reason's words, which may name people)."""
+    reason = (reason or "").strip()
+    if actor is None or not actor.has_perm(DECIDE):
+        raise ValidationError("Only the manager can release a confidential adult's details.")
+    if len(reason) < 10:
+        raise ValidationError(
+            "Say why this confidential detail may reach the person (at least a sentence): "
+            "the reason is recorded with it."
+        )
+    entry_id = _entry_id(entry_id, "Choose the confidential detail to release.")
+    pack = _locked(pack)
+    entry = _find_entry(pack, entry_id)
+    if entry is None or not entry.get("confidential") or not entry["redact"]:
+        raise ValidationError("Choose one of the confidential details still redacted.")
+    entry["redact"] = False
+    if entry.get("withheld"):
+        entry["withheld"] = ""
+    entry["unredacted"] = {
+        "by": actor.pk,
+        "by_name": actor.full_name,
+        "at": timezone.now().isoformat(),
+        "reason": reason,
+    }
+    pack.reviewed_at, pack.reviewed_by = timezone.now(), actor
+    pack.save()
+    audit.record(
+        None,
+        audit.Action.APPROVAL,
+        kind="response pack unredaction",
+        object_id=pack.request_id,
+        detail=f"Confidential detail {entry_id} released; the reason is kept in the pack",
+        user=actor,
+    )
     return pack
 
 
@@ -534,21 +659,93 @@ def pack_release(*, pack: ResponsePack, actor) -> ResponsePack:
     return pack
 
 
+def portability_unavailable(request: PrivacyRequest) -> str:
+    """Why no portability export may be made for ``request`` (Article 20 applies only to
+    processing by consent or under a contract), or "" where one may."""
+    if request.lawful_basis in PrivacyRequest.PORTABLE_BASES:
+        return ""
+    if not request.lawful_basis:
+        return (
+            "Data portability (UK GDPR Article 20) applies only to information processed "
+            "with the person's consent or under a contract with them: record the lawful "
+            "basis of the processing the request is about first."
+        )
+    basis = PrivacyRequest.LawfulBasis(request.lawful_basis).label.lower()
+    return (
+        "Data portability (UK GDPR Article 20) applies only to information processed with "
+        "the person's consent or under a contract with them; this request is about "
+        f"processing on another basis ({basis}), so no export is offered. The person "
+        "receives their information through the response pack."
+    )
+
+
+def portability_document(pack: ResponsePack) -> dict:
+    """The export's content: the reviewed pack's items tagged ``portable`` (the person's
+    own details, what they told the centre, their consents and attendance), each only
+    where nothing in it is redacted, withheld or was ever marked as someone else's.
+
+    Shape, version 1::
+
+        {"format": "handover-portability", "version": 1, "request": "PR-2026-0001",
+         "made_at": "<ISO 8601>",
+         "sections": [{"title": "Your details", "kind": "Adult of a case",
+                       "items": [{"label": "First name", "value": "..."}]}]}
+    """
+    sections = []
+    for section in pack.sections:
+        if section.get("information"):
+            continue
+        items = [
+            {"label": item["label"], "value": "".join(part["text"] for part in item["parts"])}
+            for item in section["items"]
+            if item.get("portable")
+            and not item["redact"]
+            and not item.get("withheld")
+            and not any(part["redact"] or part["reason"] for part in item["parts"])
+        ]
+        if items:
+            sections.append(
+                {"title": section["title"], "kind": section.get("kind", ""), "items": items}
+            )
+    return {
+        "format": PORTABILITY_FORMAT,
+        "version": PORTABILITY_VERSION,
+        "request": pack.request.reference,
+        "made_at": timezone.now().isoformat(),
+        "sections": sections,
+    }
+
+
 @transaction.atomic
 def portability_export(*, request: PrivacyRequest, actor) -> str:
-    """The person's records in the interchange format, for their right to portability;
-    recorded as a disclosure. Only for an adult of a case: what the format carries."""
-    from referrals.interchange import export_json
-
-    adult = request.subject_adult
-    if adult is None:
-        raise ValidationError("A machine-readable export is made for an adult of a case.")
+    """The person's own information from the reviewed response pack, as JSON, for their
+    right to portability; recorded as a disclosure. Refused before the pack is reviewed
+    (no download can bypass the review) and where the lawful basis does not allow it."""
+    pack = ResponsePack.objects.select_for_update().filter(request=request).first()
+    if pack is None:
+        raise ValidationError(
+            "Build and review the response pack first: the export is made from the reviewed "
+            "pack only."
+        )
+    if pack.reviewed_at is None:
+        raise ValidationError(
+            "Review the response pack first (save its redactions): the export is made from "
+            "the reviewed pack only."
+        )
+    unavailable = portability_unavailable(request)
+    if unavailable:
+        raise ValidationError(unavailable)
     _ready_to_disclose(request)
-    text = export_json(for_adult=adult)
+    document = portability_document(pack)
+    if not document["sections"]:
+        raise ValidationError(
+            "The reviewed pack holds nothing the person gave the centre themselves that can "
+            "be exported."
+        )
     _disclosure(
         request,
         actor=actor,
         what=f"Machine-readable export for privacy request {request.reference}",
         basis=PORTABILITY_BASIS,
     )
-    return text
+    return json.dumps(document, indent=2, ensure_ascii=False)

@@ -1,6 +1,7 @@
 """A response pack as a PDF on A4, with fpdf2.
 
-Each redaction is a black rectangle drawn where the text would have been; the redacted
+Each redaction is a black rectangle drawn where the text would have been (an item withheld
+says so, and under which exemption, never what it held); the redacted
 text itself is never written into the file (a rectangle drawn over text would leave the
 text in the file, selectable and searchable). Every bar has the same width, so its size
 says nothing of what was removed.
@@ -58,7 +59,10 @@ def pack_pdf(pack, *, centre_name="", compress=True) -> bytes:
         lines.append(f"Released on {released:%d/%m/%Y}.")
     else:
         lines.append("DRAFT: not released.")
-    lines.append("Black bars mark information about other people, which the law protects.")
+    lines.append(
+        "Black bars mark information about other people, which the law protects; an item "
+        "withheld says under which exemption."
+    )
     for line in lines:
         pdf.multi_cell(0, LINE, _fit(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for section in pack.sections:
@@ -69,7 +73,11 @@ def pack_pdf(pack, *, centre_name="", compress=True) -> bytes:
             pdf.set_font(FONT, style="B", size=10)
             pdf.write(LINE, _fit(f"{item['label']}: "))
             pdf.set_font(FONT, size=10)
-            if item["redact"]:
+            if item["redact"] and item.get("withheld"):
+                pdf.set_font(FONT, style="I", size=10)
+                pdf.write(LINE, _fit(f"Withheld: {item['reason']}"))
+                pdf.set_font(FONT, size=10)
+            elif item["redact"]:
                 _bar(pdf)
             else:
                 for part in item["parts"]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from centre import audit as audit_trail
 from centre.access import requires
 from centre.models import CentreProfile
+from retention.registry import EXEMPTIONS
 
 from . import finding
 from .models import PrivacyRequest, ResponsePack
@@ -28,6 +29,8 @@ from .pack import (
     pack_redact_phrase,
     pack_release,
     pack_review,
+    pack_unredact,
+    pack_withhold,
     portability_export,
 )
 from .pack_pdf import pack_pdf
@@ -76,7 +79,8 @@ def _errors(request, error):
 @require_http_methods(["GET", "POST"])
 def person_find(request, pk):
     privacy_request = _privacy_request(pk)
-    form = FindForm(request.POST or None)
+    # About a named person: the search starts from what the requester gave.
+    form = FindForm(request.POST or None, initial=finding.terms_given(privacy_request))
     results = None
     if request.method == "POST" and form.is_valid():
         results = finding.person_find(form.terms())
@@ -132,8 +136,35 @@ def pack_detail(request, pk):
             "pack": pack,
             "has_records": privacy_request.records.exists(),
             "can_release": request.user.has_perm("privacy_requests.decide_privacyrequest"),
+            **_review_choices(pack),
         },
     )
+
+
+def _review_choices(pack):
+    """The items the reviewer may withhold, and the confidential details still redacted
+    (which only the manager may release, with a reason)."""
+    if pack is None or pack.is_released:
+        return {}
+    withholdable, confidential = [], []
+    for section in pack.sections:
+        if section.get("information"):
+            continue
+        for item in section["items"]:
+            where = f"{section['title']}: {item['label']}"
+            if not item.get("withheld"):
+                withholdable.append({"id": item["id"], "label": where})
+            if item["confidential"] and item["redact"]:
+                confidential.append({"id": item["id"], "label": f"{where} (all of it)"})
+            for part in item["parts"]:
+                if part["confidential"] and part["redact"] and not item["redact"]:
+                    text = part["text"] if len(part["text"]) <= 40 else part["text"][:39] + "…"
+                    confidential.append({"id": part["id"], "label": f"{where}: “{text}”"})
+    return {
+        "withholdable": withholdable,
+        "confidential": confidential,
+        "exemptions": list(EXEMPTIONS.items()),
+    }
 
 
 @prepare
@@ -169,6 +200,44 @@ def pack_review_view(request, pk):
             messages.success(request, "The redactions are saved.")
     except ValidationError as error:
         _errors(request, error)
+    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@prepare
+@require_POST
+def pack_withhold_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = get_object_or_404(ResponsePack, request=privacy_request)
+    try:
+        pack_withhold(
+            pack=pack,
+            item_id=request.POST.get("item", ""),
+            exemption=request.POST.get("exemption", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "The item is withheld, with its exemption recorded.")
+    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@decide
+@require_POST
+def pack_unredact_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    pack = get_object_or_404(ResponsePack, request=privacy_request)
+    try:
+        pack_unredact(
+            pack=pack,
+            entry_id=request.POST.get("entry", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "The detail is released, with your reason recorded.")
     return redirect("privacy_requests:pack", pk=privacy_request.pk)
 
 
@@ -248,6 +317,8 @@ urlpatterns = [
     path("<int:pk>/pack/", pack_detail, name="pack"),
     path("<int:pk>/pack/build/", pack_build_view, name="pack_build"),
     path("<int:pk>/pack/review/", pack_review_view, name="pack_review"),
+    path("<int:pk>/pack/withhold/", pack_withhold_view, name="pack_withhold"),
+    path("<int:pk>/pack/unredact/", pack_unredact_view, name="pack_unredact"),
     path("<int:pk>/pack/release/", pack_release_view, name="pack_release"),
     path("<int:pk>/pack/print/", pack_print, name="pack_print"),
     path("<int:pk>/pack.pdf", pack_pdf_view, name="pack_pdf"),

@@ -67,7 +67,26 @@ from django.urls import reverse  # noqa: E402
 
 from retention.registry import PersonalData, register_personal_data  # noqa: E402
 
-from .models import Referral  # noqa: E402
+from .models import (  # noqa: E402
+    CaseDocument,
+    Communication,
+    Consent,
+    PreVisit,
+    ProtectiveOrder,
+    Referral,
+)
+
+CONTACT_RULES = ("contact-court", "contact-self")
+CONTACT_PURPOSE = (
+    "To provide safe supported or supervised contact between the children and the "
+    "parent they do not live with, and to keep everyone safe at the centre"
+)
+CONTACT_BASIS = (
+    "Legitimate interests in running a safe contact service (UK GDPR Article 6(1)(f)); "
+    "for information about health or safety, the safeguarding of children and of "
+    "individuals at risk (DPA 2018 Schedule 1 paragraph 18)"
+)
+
 
 register_personal_data(
     PersonalData(
@@ -93,8 +112,25 @@ register_personal_data(
             ("postcode", "Postcode"),
             ("has_parental_responsibility", "Parental responsibility"),
             ("contact_details_confidential", "Contact details kept confidential"),
+            ("never_disclose", "Words never to reach the other party"),
         ),
         subject="adult",
+        links={"adult": "pk"},
+        category="Your name, contact details and part in the case",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="You, and the person or organisation that referred your family",
+        retention=CONTACT_RULES,
+        portable_fields=(
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "phone_other",
+            "address",
+            "postcode",
+        ),
     )
 )
 register_personal_data(
@@ -113,24 +149,209 @@ register_personal_data(
             ("interests", "Interests"),
         ),
         subject="child",
+        links={"child": "pk"},
+        category="The child's name, date of birth, needs and interests",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="The child's parents, and the person or organisation that referred the family",
+        retention=CONTACT_RULES,
+        portable_fields=("first_name", "last_name", "date_of_birth"),
     )
 )
 register_personal_data(
     PersonalData(
-        kind="Referrer",
+        kind="Case",
+        records=lambda: Case.objects.select_related("referral"),
+        describe=lambda case: f"Case {case.display_reference}",
+        pack_fields=(
+            ("display_reference", "Reference"),
+            ("status", "Status"),
+            ("referral__source", "Referred by"),
+            ("referral__received_on", "Referral received on"),
+            ("activated_on", "Contact began on"),
+            ("next_review_on", "Next review on"),
+            ("closed_on", "Closed on"),
+            ("closure_reason", "Why it closed"),
+            ("declined_reason", "Why it was declined"),
+            ("children", "Children"),
+        ),
+        links={"case": "pk"},
+        category="Your family's case: its status, dates and children",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="Centre staff",
+        retention=CONTACT_RULES,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Referral",
         records=lambda: Referral.objects.select_related("case"),
-        describe=lambda referral: f"Referrer of {referral.case.display_reference}",
+        describe=lambda referral: f"Referral of {referral.case.display_reference}",
         name_fields=("referrer_name",),
         email_fields=("referrer_email",),
         phone_fields=("referrer_phone",),
         edit_url=lambda referral: reverse("referrals:referral_edit", args=[referral.case_id]),
         pack_fields=(
-            ("referrer_name", "Name"),
-            ("referrer_organisation", "Organisation"),
-            ("referrer_email", "E-mail"),
-            ("referrer_phone", "Phone"),
-            ("referrer_address", "Address"),
             ("received_on", "Referral received on"),
+            ("source", "Referred by"),
+            ("source_other", "Referred by (other)"),
+            ("referrer_name", "Referrer's name"),
+            ("referrer_organisation", "Referrer's organisation"),
+            ("referrer_email", "Referrer's e-mail"),
+            ("referrer_phone", "Referrer's phone"),
+            ("referrer_address", "Referrer's address"),
+            ("service", "Service asked for"),
+            ("court_order", "There is a court order"),
+            ("court_order_type", "Court order"),
+            ("court_order_date", "Court order made on"),
+            ("cafcass_involved", "Cafcass is involved"),
+            ("risk_domestic_abuse", "Risk disclosed: domestic abuse"),
+            ("risk_substance_misuse", "Risk disclosed: substance misuse"),
+            ("risk_abduction", "Risk disclosed: abduction"),
+            ("risk_mental_health", "Risk disclosed: mental health"),
+            ("risk_other", "Risk disclosed: other"),
+            ("risk_notes", "Notes on the risks disclosed"),
+            ("interpreter_needed", "Interpreter needed"),
+            ("interpreter_language", "Interpreter's language"),
+            ("access_needs", "Access needs"),
+            ("frequency_requested", "How often contact was asked for"),
+            ("days_requested", "Days asked for"),
+            ("notes", "Notes"),
         ),
+        links={"case": "case"},
+        category="The referral: the service asked for, court orders and risks disclosed",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="The person or organisation that referred your family",
+        retention=CONTACT_RULES,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Protective order",
+        records=lambda: ProtectiveOrder.objects.select_related("case"),
+        describe=lambda order: f"Protective order {order.pk} of {order.case.display_reference}",
+        name_fields=("names",),
+        pack_fields=(
+            ("kind", "Order"),
+            ("names", "Who it names"),
+            ("made_on", "Made on"),
+            ("expires_on", "Expires on"),
+            ("notes", "Notes"),
+        ),
+        links={"case": "case"},
+        category="Court orders protecting or restraining people of the case",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="The court's order, through the referral or the parents",
+        retention=CONTACT_RULES,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Pre-visit",
+        records=lambda: PreVisit.objects.select_related("case", "medical_consent"),
+        describe=lambda visit: (
+            f"Pre-visit of {visit.visited_on:%d/%m/%Y} in {visit.case.display_reference}"
+        ),
+        pack_fields=(
+            ("visited_on", "Pre-visit on"),
+            ("ground_rules_agreed_on", "Ground rules agreed on"),
+            ("ground_rules_witnessed_by", "Agreement witnessed by"),
+            ("arrangements_agreed", "Arrival and departure arrangements agreed"),
+            ("arrangements", "Arrival and departure arrangements"),
+            ("who_may_collect", "Who may collect the child"),
+            ("photo_id_seen", "Photo identification seen"),
+            ("medical_needs", "Medical needs and allergies"),
+            ("medical_consent__scope", "Consent to record medical needs"),
+            ("emergency_contact", "Emergency contact"),
+            ("child_interests", "The child's interests"),
+            ("risks_disclosed", "Risks disclosed"),
+            ("privacy_notice_version", "Privacy notice given"),
+            ("notes", "Notes"),
+        ),
+        links={"adult": "adult", "child": "children"},
+        category="Your pre-visit answers: arrangements, who may collect, medical needs, "
+        "emergency contacts and risks disclosed",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS + "; medical needs only with your explicit consent",
+        source="You, at your pre-visit",
+        retention=CONTACT_RULES,
+        portable_fields=(
+            "visited_on",
+            "ground_rules_agreed_on",
+            "arrangements_agreed",
+            "arrangements",
+            "photo_id_seen",
+            "privacy_notice_version",
+        ),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Consent",
+        records=lambda: Consent.objects.select_related("case"),
+        describe=lambda consent: (
+            f"Consent of {consent.given_on:%d/%m/%Y} in {consent.case.display_reference}"
+        ),
+        pack_fields=(
+            ("scope", "What it covers"),
+            ("given_on", "Given on"),
+            ("withdrawn_on", "Withdrawn on"),
+        ),
+        links={"adult": "given_by"},
+        category="The consents you gave",
+        purpose="To record special category information only with your explicit consent",
+        lawful_basis="Your explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+        source="You",
+        retention=CONTACT_RULES,
+        portable_fields=("scope", "given_on", "withdrawn_on"),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Communication",
+        records=lambda: Communication.objects.select_related("case"),
+        describe=lambda communication: (
+            f"Communication of {communication.occurred_on:%d/%m/%Y} "
+            f"in {communication.case.display_reference}"
+        ),
+        pack_fields=(
+            ("occurred_on", "Date"),
+            ("kind", "How"),
+            ("direction", "Direction"),
+            ("with_whom", "With"),
+            ("summary", "Summary"),
+        ),
+        links={"case": "case"},
+        category="Calls, letters, e-mails and meetings about the case",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="Centre staff, from calls, letters, e-mails and meetings",
+        retention=CONTACT_RULES,
+        # A communication with someone else is about them: all of it is withheld.
+        exemption="third-party",
+        about_fields=("with_whom",),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Document",
+        records=lambda: CaseDocument.objects.select_related("case"),
+        describe=lambda document: f"Document {document.pk} of {document.case.display_reference}",
+        # The stored file's title and kind, never its bytes: a copy of a document is
+        # sent separately, once read for other people's data.
+        pack_fields=(
+            ("kind", "Kind"),
+            ("title", "Title"),
+            ("uploaded_at", "Added on"),
+        ),
+        links={"case": "case"},
+        category="Documents and court orders on the case file",
+        purpose=CONTACT_PURPOSE,
+        lawful_basis=CONTACT_BASIS,
+        source="Courts, solicitors, the referrer and you",
+        retention=CONTACT_RULES,
     )
 )

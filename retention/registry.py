@@ -177,6 +177,32 @@ class PersonalData:
     - ``pack_fields``: ``((field, label), ...)`` shown in a response pack for it.
     - ``subject``: which subject of a privacy request this kind is (``"adult"``,
       ``"child"``, ``"staff-member"``), so the request's subject is found pre-ticked.
+
+    What a response pack needs (``privacy_requests.pack`` builds every pack from these, so
+    a kind or a field declared later reaches the next pack without touching its code):
+
+    - ``links``: how the records relate to a requester: ``{subject: lookup}`` where the
+      subject is ``"adult"``, ``"child"``, ``"staff-member"`` or ``"case"`` (the case of
+      the requesting adult or child) and the lookup goes from the record to it
+      (``{"adult": "given_by", "case": "case"}``), or is a function of the list of those
+      subjects returning a ``Q`` (for a record that names them without a relation). A
+      record reached by any link is the requester's, and goes in their pack. Declare
+      ``"case"`` only for records about the family as a whole: never for one person's
+      records (another parent's pre-visit), which link to that person only.
+    - ``category``: what the data is, in the centre's words ("Your pre-visit answers").
+    - ``purpose`` and ``lawful_basis``: why the centre holds it and on what basis.
+    - ``source``: where it came from ("You, at your pre-visit").
+    - ``retention``: the retention rule keys that say how long it is kept.
+    - ``portable_fields``: the pack fields the person gave the centre themselves, which a
+      portability export may carry (Article 20): never another person's data.
+    - ``exemption``: an ``EXEMPTIONS`` key. Where set, a value of this kind that names
+      someone else is withheld whole under it (rather than barred where it names them);
+      or, for a kind with ``about_fields``, every written value of a record whose
+      ``about_fields`` name someone else (a communication with the other parent), the
+      others barred where they name someone. ``child_abuse_data`` makes it
+      Schedule 3 paragraph 21 where a parent asks for a child's data.
+    - ``withheld``: ``record -> {field: EXEMPTIONS key}``: values always withheld from a
+      requester (the reasons for a legal hold: legal professional privilege).
     """
 
     kind: str
@@ -190,6 +216,28 @@ class PersonalData:
     edit_url: Callable[[object], str | None] | None = None
     pack_fields: tuple = ()
     subject: str = ""
+    links: dict = field(default_factory=dict, hash=False, compare=False)
+    category: str = ""
+    purpose: str = ""
+    lawful_basis: str = ""
+    source: str = ""
+    retention: tuple = ()
+    portable_fields: tuple = ()
+    exemption: str = ""
+    about_fields: tuple = ()
+    child_abuse_data: bool = False
+    withheld: Callable[[object], dict] | None = None
+
+    def __post_init__(self):
+        for subject in self.links:
+            if subject not in LINK_SUBJECTS:
+                raise ValueError(f"{self.kind}: no such subject to link to: {subject!r}")
+        if self.exemption and self.exemption not in EXEMPTIONS:
+            raise ValueError(f"{self.kind}: no such exemption: {self.exemption!r}")
+        declared = {name for name, _label in self.pack_fields}
+        for name in self.portable_fields:
+            if name not in declared:
+                raise ValueError(f"{self.kind}: portable field {name!r} is not a pack field")
 
     @property
     def model(self):
@@ -201,6 +249,36 @@ class PersonalData:
 
     def rectify_url(self, record):
         return self.edit_url(record) if self.edit_url is not None else None
+
+    def linked_to(self, subjects: dict) -> Q | None:
+        """A ``Q`` for this kind's records linked to any of ``subjects`` (``{subject:
+        [instances]}``), or None where none of its links applies."""
+        q = None
+        for subject, lookup in self.links.items():
+            instances = subjects.get(subject)
+            if not instances:
+                continue
+            part = (
+                lookup(instances)
+                if callable(lookup)
+                else Q(**{f"{lookup}__in": [instance.pk for instance in instances]})
+            )
+            q = part if q is None else q | part
+        return q
+
+    def withheld_fields(self, record) -> dict:
+        return dict(self.withheld(record)) if self.withheld is not None else {}
+
+
+# The subjects a record may be linked to, and the exemptions a centre relies on to
+# withhold an item of a response pack (UK GDPR Article 15(4); DPA 2018 Schedules 2 and 3).
+LINK_SUBJECTS = ("adult", "child", "staff-member", "case")
+EXEMPTIONS = {
+    "third-party": "Information about other people (DPA 2018 Schedule 2 paragraph 16)",
+    "child-abuse": "Child abuse data (DPA 2018 Schedule 3 paragraph 21)",
+    "crime": "The prevention or detection of crime (DPA 2018 Schedule 2 paragraph 2)",
+    "privilege": "Legal professional privilege (DPA 2018 Schedule 2 paragraph 19)",
+}
 
 
 # The Registry dataclass above is left as it was; its one instance carries this list.

@@ -95,12 +95,38 @@ register(
 # Personal data, for privacy requests ---------------------------------------------------
 # Neither has an edit page: safeguarding records are corrected by a further entry.
 
+from referrals.retention import CONTACT_RULES  # noqa: E402
 from retention.registry import PersonalData, register_personal_data  # noqa: E402
+
+from .models import Concern, IncidentAction  # noqa: E402
 
 
 def _with_case(prefix, pk, case_reference):
     own = f"{prefix}-{pk:04d}"
     return f"{own} of {case_reference}" if case_reference else own
+
+
+SAFEGUARDING_RULES = ("child-safeguarding", *CONTACT_RULES)
+SAFEGUARDING_PURPOSE = (
+    "To protect children and adults at risk: to record concerns and incidents, and to "
+    "share them with children's services, the police or the court where the law allows"
+)
+SAFEGUARDING_BASIS = (
+    "Legitimate interests and legal obligations to safeguard children (UK GDPR Article "
+    "6(1)(c) and (f)); the safeguarding of children and of individuals at risk (DPA 2018 "
+    "Schedule 1 paragraph 18)"
+)
+SAFEGUARDING_SOURCE = "Centre staff and volunteers, and what people told them"
+
+
+def _legal_hold_withheld(hold):
+    """The reasons for a legal hold: a police request is about crime, anything else
+    (a claim, a court's order) the centre's legal advice."""
+    if hold.kind != Hold.Kind.LEGAL:
+        return {}
+    if hold.legal_basis in (Hold.LegalBasis.POLICE_REQUEST, Hold.LegalBasis.SEARCH_WARRANT):
+        return {"reason": "crime"}
+    return {"reason": "privilege"}
 
 
 register_personal_data(
@@ -119,6 +145,14 @@ register_personal_data(
             ("first_aid_given", "First aid given"),
             ("who_was_told", "Who was told"),
         ),
+        links={"child": "child", "case": "case"},
+        category="Accidents at the centre",
+        purpose="To keep the accident book the law requires, and to care for whoever was hurt",
+        lawful_basis="A legal obligation (UK GDPR Article 6(1)(c)); health information "
+        "for employment and social protection law (DPA 2018 Schedule 1 paragraph 1)",
+        source="The staff member or volunteer who saw to it",
+        retention=("child-safeguarding",),
+        exemption="third-party",
     )
 )
 register_personal_data(
@@ -131,6 +165,111 @@ register_personal_data(
         pack_fields=(
             ("name", "Name"),
             ("date_of_birth", "Date of birth"),
+            ("incident__occurred_on", "The incident happened on"),
         ),
+        links={"child": "child"},
+        category="Safeguarding incidents about the child",
+        purpose=SAFEGUARDING_PURPOSE,
+        lawful_basis=SAFEGUARDING_BASIS,
+        source=SAFEGUARDING_SOURCE,
+        retention=("child-safeguarding",),
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Safeguarding concern",
+        records=lambda: Concern.objects.all(),
+        describe=lambda concern: _with_case("SC", concern.pk, concern.case_reference),
+        pack_fields=(
+            ("occurred_at", "When"),
+            ("where", "Where"),
+            ("what_happened", "What was seen or said"),
+            ("others_present", "Who else was there"),
+            ("action_taken", "What was done at once"),
+            ("status", "Status"),
+        ),
+        links={"case": "case", "child": "children"},
+        category="Safeguarding concerns raised about your family",
+        purpose=SAFEGUARDING_PURPOSE,
+        lawful_basis=SAFEGUARDING_BASIS,
+        source=SAFEGUARDING_SOURCE,
+        retention=SAFEGUARDING_RULES,
+        # What would tell a requester about someone else (where the other parent now
+        # lives, who reported what) is withheld whole, not barred word by word.
+        exemption="third-party",
+        child_abuse_data=True,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Safeguarding incident",
+        records=lambda: Incident.objects.all(),
+        describe=lambda incident: _with_case("SI", incident.pk, incident.case_reference),
+        pack_fields=(
+            ("occurred_on", "Date it happened"),
+            ("type", "Type"),
+            ("severity", "Severity"),
+            ("status", "Status"),
+            ("summary", "What happened"),
+            ("action_taken", "What was done at once"),
+            ("decision", "Decision"),
+            ("decision_reasons", "Reasons for the decision"),
+            ("outcome", "Outcome"),
+            ("closed_on", "Closed on"),
+        ),
+        links={"case": "case", "child": "children__child"},
+        category="Safeguarding incidents about your family",
+        purpose=SAFEGUARDING_PURPOSE,
+        lawful_basis=SAFEGUARDING_BASIS,
+        source=SAFEGUARDING_SOURCE,
+        retention=SAFEGUARDING_RULES,
+        exemption="third-party",
+        child_abuse_data=True,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Safeguarding incident action",
+        records=lambda: IncidentAction.objects.select_related("incident"),
+        describe=lambda action: _with_case(
+            "SI", action.incident_id, action.incident.case_reference
+        ),
+        pack_fields=(
+            ("kind", "Action"),
+            ("taken_on", "Taken on"),
+            ("notes", "Notes"),
+        ),
+        links={"case": "incident__case", "child": "incident__children__child"},
+        category="What the centre did about safeguarding incidents",
+        purpose=SAFEGUARDING_PURPOSE,
+        lawful_basis=SAFEGUARDING_BASIS,
+        source=SAFEGUARDING_SOURCE,
+        retention=SAFEGUARDING_RULES,
+        exemption="third-party",
+        child_abuse_data=True,
+    )
+)
+register_personal_data(
+    PersonalData(
+        kind="Hold",
+        records=lambda: Hold.objects.all(),
+        describe=lambda hold: f"Hold {hold.pk} on {hold.scope_label}",
+        pack_fields=(
+            ("kind", "Kind of hold"),
+            ("scope_label", "On"),
+            ("legal_basis", "Legal basis"),
+            ("reason", "Why it is held"),
+            ("placed_at", "Placed on"),
+            ("review_on", "Review on"),
+            ("lifted_at", "Lifted on"),
+        ),
+        links={"adult": "adult", "case": "case", "staff-member": "staff_member"},
+        category="Holds that keep your records from disposal",
+        purpose="To keep records a safeguarding matter, a claim or the law still needs",
+        lawful_basis="Legal obligations and the establishment, exercise or defence of legal "
+        "claims (UK GDPR Articles 6(1)(c) and 9(2)(f))",
+        source="Centre staff",
+        retention=SAFEGUARDING_RULES,
+        withheld=_legal_hold_withheld,
     )
 )

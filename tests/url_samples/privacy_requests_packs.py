@@ -35,6 +35,8 @@ SAMPLES = {
         "privacy_requests:pack",
         "privacy_requests:pack_build",
         "privacy_requests:pack_review",
+        "privacy_requests:pack_withhold",
+        "privacy_requests:pack_unredact",
         "privacy_requests:pack_release",
         "privacy_requests:pack_print",
         "privacy_requests:pack_pdf",
