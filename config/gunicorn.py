@@ -25,6 +25,8 @@ Why these numbers:
 """
 
 import os
+import sys
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
@@ -61,3 +63,31 @@ errorlog = "-"
 # can make a healthy worker look stuck.
 # /dev/shm is private to the container (and to this machine's user processes).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+
+# Gunicorn's own loggers (its error log, with the traceback of a request that failed
+# outside Django, and the access log) have handlers gunicorn makes itself: each gets the
+# filter that keeps personal data out of the logs (centre/log_filters.py), in the master
+# at start and on a reload, and in each worker.
+
+
+def _filter_gunicorn_logs(server):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from centre.log_filters import PersonalDataFilter
+
+    for log in (server.log.error_log, server.log.access_log):
+        for handler in log.handlers:
+            if not any(isinstance(f, PersonalDataFilter) for f in handler.filters):
+                handler.addFilter(PersonalDataFilter())
+
+
+def on_starting(server):
+    _filter_gunicorn_logs(server)
+
+
+def on_reload(server):
+    _filter_gunicorn_logs(server)
+
+
+def post_fork(server, worker):
+    _filter_gunicorn_logs(server)

@@ -346,16 +346,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Logs carry ids and event names, never personal data.
+# Logs carry ids and event names, never personal data. Every handler has the filter that
+# takes exception messages, database details (a failing row) and query parameters out of
+# every line, ours and third parties' (centre/log_filters.py); the Celery worker and beat
+# log through this same configuration (config/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "centre.log_filters.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         # One handler for Django's own messages too, so nothing prints twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's request lines: Django's default gives them a handler of their own,
+        # which would go without the filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # redis-py gives this logger a handler of its own unless it is configured already.
+        "push_response": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # Sign-ins, failures and lockouts go to the audit trail; axes' own lines add nothing
         # but the words "successful login" for every request of the tests.

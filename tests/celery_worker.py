@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def running_worker():
+def running_worker(*, stderr=None, env=None):
     """Start a worker on a queue of its own; yield ``(queue, process)``. The process is
-    the test's to kill; it is stopped at the end if still running."""
+    the test's to kill; it is stopped at the end if still running. ``stderr`` (a file)
+    captures its log; ``env`` adds environment variables."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set: the real-worker tests need Redis")
     if connection.vendor != "postgresql":
@@ -56,7 +57,13 @@ def running_worker():
             "WARNING",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "False"},
+        env={
+            **os.environ,
+            **(env or {}),
+            "DATABASE_URL": database_url,
+            "CELERY_TASK_ALWAYS_EAGER": "False",
+        },
+        stderr=stderr,
     )
     try:
         deadline = time.monotonic() + 60

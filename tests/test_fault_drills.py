@@ -1,0 +1,190 @@
+"""Fault drills (issue 19): what an operator's drills found, each as a test. Logs that
+cannot leak, private backups, a hung or closed Redis, an unreachable PostgreSQL with the
+production pool, and a restore that checks first. The races of the retention engine are
+in tests/retention/test_races.py."""
+
+import contextlib
+import datetime
+import importlib.util
+import io
+import logging
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from gunicorn.config import Config as GunicornConfig
+from gunicorn.glogging import Logger as GunicornLogger
+
+from centre.log_filters import PersonalDataFilter
+from referrals.models import Adult, Case, Referral
+from referrals.services import case_close
+from retention import tasks
+from retention.models import DisposalRecord, QueueItem
+from retention.services import disposal_approve, dispose_approved, retention_sweep
+from safeguarding.models import Hold
+from tests.celery_worker import running_worker
+from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+# Self-referrals closed on this day were due a year later, before any day these run.
+CLOSED_ON = datetime.date(2025, 6, 1)
+# What a constraint failure would print from the failing row: none of it may be logged.
+HOLD_REASON = "Fictional: solicitor for Jane Example rang from 07700 900123"
+
+
+def due_case():
+    case = CaseFactory(
+        referral__source=Referral.Source.SELF,
+        referral__service=Referral.Service.SUPPORTED,
+        referral__received_on=CLOSED_ON - datetime.timedelta(days=90),
+    )
+    AdultFactory(case=case, role=Adult.Role.RESIDENT)
+    ChildFactory(case=case)
+    return case_close(case=case, closed_on=CLOSED_ON, reason="Fictional.", actor=None)
+
+
+def hold_the_engine_cannot_see(case):
+    """A standing hold on the case's adult of a kind no hold provider reports: the
+    engine approves the case, and deleting the adult (the hold's link is SET_NULL)
+    breaks the hold's check constraint, whose DETAIL prints the hold's row."""
+    adult = case.adults.first()
+    return Hold.objects.create(
+        kind=Hold.Kind.PRIVACY_REQUEST,
+        adult=adult,
+        scope_label=f"adult AD-{adult.pk:04d} of {case.display_reference}",
+        reason=HOLD_REASON,
+    )
+
+
+def leaks(text, hold):
+    found = [
+        part
+        for part in (
+            HOLD_REASON,
+            "Jane Example",
+            "07700 900123",
+            hold.scope_label,
+            "Failing row contains",
+            "DETAIL",
+        )
+        if part in text
+    ]
+    return found
+
+
+@contextlib.contextmanager
+def console_output():
+    """What the configured handlers (LOGGING) write, instead of the terminal."""
+    stream = io.StringIO()
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    handlers = [h for h in handlers if any(isinstance(f, PersonalDataFilter) for f in h.filters)]
+    assert handlers, "the root logger has no filtered handler"
+    saved = [h.setStream(stream) for h in handlers]
+    try:
+        yield stream
+    finally:
+        for handler, old in zip(handlers, saved, strict=True):
+            handler.setStream(old)
+
+
+# 1. Logs that cannot leak.
+
+
+def test_every_handler_of_every_logger_has_the_personal_data_filter():
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    unfiltered = [
+        (logger.name, handler)
+        for logger in loggers
+        for handler in logger.handlers
+        # pytest's own capturing handlers are the test run's, not Handover's.
+        if not type(handler).__module__.startswith("_pytest")
+        and not isinstance(handler, logging.NullHandler)  # writes nothing anywhere
+        and not any(isinstance(f, PersonalDataFilter) for f in handler.filters)
+    ]
+    assert unfiltered == []
+
+
+def test_a_constraint_failure_during_disposal_logs_no_personal_data(db, manager):
+    case = due_case()
+    hold = hold_the_engine_cannot_see(case)
+    retention_sweep()
+    item = QueueItem.objects.get(record_type="referrals.case", object_id=case.pk)
+    disposal_approve(actor=manager)
+
+    with console_output() as output:
+        counts = dispose_approved()
+    text = output.getvalue()
+
+    assert counts["failed"] == 1
+    assert Case.objects.filter(pk=case.pk).exists()  # the failed disposal rolled back whole
+    assert not DisposalRecord.objects.exists()
+    # The event, the item's id, the exception's class and where it happened stay.
+    assert f"retention-dispose-failed item={item.pk}" in text
+    assert "IntegrityError" in text
+    assert "retention/services.py" in text
+    assert leaks(text, hold) == []
+
+
+def test_gunicorns_own_log_handlers_get_the_filter(monkeypatch):
+    monkeypatch.setenv("DB_POOL_SIZE", "4")  # the file sets it when it is missing
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "config" / "gunicorn.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    log = GunicornLogger(GunicornConfig())
+    handlers = log.error_log.handlers + log.access_log.handlers
+    assert handlers
+    conf.on_starting(SimpleNamespace(log=log))
+    conf.post_fork(SimpleNamespace(log=log), None)
+    for handler in handlers:
+        assert [type(f) for f in handler.filters] == [PersonalDataFilter]
+
+
+def test_a_query_logged_with_its_parameters_keeps_only_its_time(db):
+    record = logging.LogRecord(
+        "django.db.backends", logging.DEBUG, __file__, 1, "(%.3f) %s; args=%s; alias=%s",
+        (0.002, "SELECT 1 WHERE name = 'Jane Example'", ("Jane Example",), "default"),
+        None,
+    )  # fmt: skip
+    record.duration, record.sql, record.params = 0.002, "SELECT ... 'Jane Example'", ("x",)
+    PersonalDataFilter().filter(record)
+    assert record.getMessage() == "(0.002) query [withheld]"
+    assert "Jane" not in str(record.sql) + str(record.params)
+
+
+def test_an_exception_given_as_an_argument_is_logged_as_its_class():
+    error = ValueError('invalid input for "Jane Example"\nDETAIL: Key (email)=(j@example.test)')
+    logger = logging.getLogger("handover.test")
+    with console_output() as output:
+        logger.error("import-failed row=%s error=%s", 12, error)
+        try:
+            raise error
+        except ValueError as caught:  # as Celery logs a task's failure
+            logger.error("Task raised unexpected: %(exc)s", {"exc": repr(caught)}, exc_info=True)
+    text = output.getvalue()
+    assert "import-failed row=12 error=ValueError" in text
+    assert "Task raised unexpected: ValueError" in text
+    assert "Jane" not in text and "example.test" not in text
+
+
+def test_the_worker_logs_a_failed_disposal_without_personal_data(
+    transactional_db, manager, tmp_path
+):
+    """The same failure in a real Celery worker, whose logging Celery would otherwise set
+    up itself, with handlers of its own and no filter."""
+    case = due_case()
+    hold = hold_the_engine_cannot_see(case)
+    retention_sweep()
+    disposal_approve(actor=manager)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log, running_worker(stderr=log) as (queue, _process):
+        result = tasks.dispose_approved.apply_async(queue=queue)
+        assert result.get(timeout=60)["failed"] == 1
+        time.sleep(0.5)  # let the worker's handler flush its lines
+    text = log_path.read_text()
+    assert "retention-dispose-failed item=" in text
+    assert "IntegrityError" in text
+    assert leaks(text, hold) == []
