@@ -75,10 +75,34 @@ class SubjectFormMixin:
             setattr(record, name, person)
 
 
+class YesNoNotYet(forms.NullBooleanSelect):
+    """Yes, no, or not decided yet (a question answered later, before anything is released)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "Not decided yet"), ("true", "Yes"), ("false", "No")]
+
+
+# A person the centre does not hold (or no longer holds), as the requester gave them.
+NAMED_SUBJECT_FIELDS = ["subject_name", "subject_date_of_birth", "subject_details"]
+# A request made by a parent for a child.
+CHILD_FIELDS = ["child_age", "child_competent", "child_agreed", "best_interests"]
+CHILD_WIDGETS = {
+    "child_competent": YesNoNotYet(),
+    "child_agreed": YesNoNotYet(),
+    "best_interests": forms.Textarea(attrs={"rows": 3}),
+}
+
+
 class PrivacyRequestForm(SubjectFormMixin, CentreModelForm):
+    """Who it is about is one of: a person the centre holds (chosen by reference), or a
+    person named by the requester (a grandparent in a collection list, a former child
+    whose case has gone). The name is used only to find their records."""
+
     class Meta:
         model = PrivacyRequest
         fields = [
+            *NAMED_SUBJECT_FIELDS,
             "right",
             "channel",
             "received_on",
@@ -86,19 +110,41 @@ class PrivacyRequestForm(SubjectFormMixin, CentreModelForm):
             "made_by_subject",
             "requester_name",
             "authority_evidence",
+            *CHILD_FIELDS,
         ]
         widgets = {
             "details": forms.Textarea(attrs={"rows": 4}),
             "authority_evidence": forms.Textarea(attrs={"rows": 3}),
+            "subject_details": forms.Textarea(attrs={"rows": 3}),
+            **CHILD_WIDGETS,
+        }
+        labels = {
+            "subject_name": "Or: the name of a person the centre does not hold",
         }
         help_texts = {
             "received_on": "The day it reached the centre, working day or not: the clock "
             "starts then.",
+            "subject_name": "As the requester gave it, where they are not a person of a case "
+            "or a staff member: someone named in a collection list, a referrer, a former child "
+            "whose records have gone. Used to find their records; never shown in a list.",
+            "child_age": "Only for a request made for a child by a parent or someone else "
+            "with parental responsibility. The rest can be recorded later, but before "
+            "anything is released.",
         }
 
     def __init__(self, *args, subject=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_up_subject(subject)
+        if subject is not None:
+            # The person comes from the link: there is no one else to name.
+            for name in NAMED_SUBJECT_FIELDS:
+                del self.fields[name]
+            if subject[0] != "child":
+                for name in CHILD_FIELDS:
+                    del self.fields[name]
+        else:
+            for name, (_param, _prefix) in SUBJECT_CHOICES.items():
+                self.fields[name].help_text = "Choose one, or give the name below."
         order = list(SUBJECT_CHOICES) + self.Meta.fields
         self.order_fields([name for name in order if name in self.fields])
 
@@ -137,12 +183,34 @@ class VerifyIdentityForm(forms.Form):
     verified_on = forms.DateField(label="Checked on", widget=DateInput(), required=False)
 
 
-class AwaitForm(forms.Form):
-    asked_for = forms.CharField(
-        label="What was asked for",
-        max_length=100,
+class AskIdentityForm(forms.Form):
+    asked_on = forms.DateField(
+        label="Identity evidence asked for on",
+        widget=DateInput(),
         required=False,
-        help_text="Identification or clarification. Kept in the request's timeline.",
+        help_text="The clock does not stop: the month starts again on the day the evidence "
+        "arrives.",
+    )
+
+
+class IdentityReceivedForm(forms.Form):
+    received_on = forms.DateField(
+        label="The evidence arrived on",
+        widget=DateInput(),
+        required=False,
+        help_text="The month starts again from this day. Record the check itself under "
+        '"Record the identity check".',
+    )
+
+
+class AwaitForm(forms.Form):
+    """Asking the requester to clarify their request: the clock stops."""
+
+    asked_for = forms.CharField(
+        label="What was asked",
+        max_length=200,
+        required=False,
+        help_text="For example: which years of session notes. Kept with the request.",
     )
     asked_on = forms.DateField(
         label="Asked on", widget=DateInput(), required=False, help_text="The clock stops then."
@@ -150,11 +218,13 @@ class AwaitForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
-    received_on = forms.DateField(
-        label="What was asked for arrived on",
+    """The answer to a clarification has arrived: the clock runs again."""
+
+    answered_on = forms.DateField(
+        label="The answer arrived on",
         widget=DateInput(),
         required=False,
-        help_text="The clock runs again from then; the deadline moves by the days paused.",
+        help_text="The days from asking to the answer, both included, do not count.",
     )
 
 
@@ -173,7 +243,7 @@ class ExtendForm(forms.Form):
         label="Requester told of the extension on",
         widget=DateInput(),
         required=False,
-        help_text="Within the first month.",
+        help_text="Within the first month, counted as the deadline is (the page shows by when).",
     )
 
 
@@ -220,3 +290,40 @@ class ResolveForm(forms.Form):
         help_text="Printed in the outcome letter, with the right to complain to the ICO.",
     )
     resolved_on = forms.DateField(label="Outcome given on", widget=DateInput(), required=False)
+
+
+class ChildForm(forms.Form):
+    """The child's age, whether they can decide for themselves, whether they agreed, and
+    the best-interests decision, for a request a parent made for them. The model says
+    what is wrong (one rule, one place)."""
+
+    child_age = forms.IntegerField(
+        label="The child's age when the request was made", min_value=0, required=False
+    )
+    child_competent = forms.NullBooleanField(
+        label="The child is competent to decide for themselves",
+        widget=YesNoNotYet(),
+        required=False,
+        help_text="The ICO presumes a child of 12 or over is, unless there is reason to doubt it.",
+    )
+    child_agreed = forms.NullBooleanField(
+        label="The child agreed to the request being made for them",
+        widget=YesNoNotYet(),
+        required=False,
+    )
+    best_interests = forms.CharField(
+        label="The best-interests decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Why answering the parent is, or is not, in the child's best interests.",
+    )
+
+
+class NoDataForm(forms.Form):
+    proof_reference = forms.CharField(
+        label="Reference on the proof of disposal",
+        max_length=64,
+        required=False,
+        help_text="The case or record reference printed on the proof (Retention, proofs of "
+        "disposal), for example HC-2019-0004.",
+    )

@@ -169,11 +169,11 @@ class PrivacyRequest(AboutAPerson):
         "name of the person it is about, as given",
         max_length=200,
         blank=True,
-        help_text="Only where the centre does not hold them as a person of a case or a staff member.",
+        help_text=(
+            "Only where the centre does not hold them as a person of a case or a staff member."
+        ),
     )
-    subject_date_of_birth = models.DateField(
-        "their date of birth, as given", null=True, blank=True
-    )
+    subject_date_of_birth = models.DateField("their date of birth, as given", null=True, blank=True)
     subject_details = models.TextField(
         "other details given to find them",
         blank=True,
@@ -217,14 +217,8 @@ class PrivacyRequest(AboutAPerson):
     requester_told_of_extension_on = models.DateField(
         "requester told of the extension on", null=True, blank=True
     )
-    paused_days = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text="Days the clock stood still waiting for identity or clarification.",
-    )
-    paused_since = models.DateField(null=True, blank=True, editable=False)
-    # The deadline, kept in step by ``save`` so the register can sort by it. While the
-    # clock is paused the days paused so far are not in it yet: see ``current_due_on``.
+    # The deadline, kept in step by ``save`` so the register can sort by it. The days of
+    # a clarification not yet answered are not in it yet: see ``current_due_on``.
     due_on = models.DateField(null=True, blank=True, editable=False)
     response = models.TextField(
         "the response",
@@ -275,9 +269,16 @@ class PrivacyRequest(AboutAPerson):
 
     def save(self, *args, **kwargs):
         # A derived column, not a decision: whatever saves the request, the deadline
-        # stored is the one its dates give.
+        # stored is the one its dates give (its answered clarifications read afresh, so
+        # a pause just closed counts whatever the caller holds in memory).
         if self.received_on:
-            self.due_on = self._due_on(self.paused_days)
+            answered = self.pauses.filter(answered_on__isnull=False) if self.pk else []
+            self.due_on = deadlines.statutory_due_date(
+                self.received_on,
+                identity_received_on=self.identity_received_on,
+                pauses=[(pause.asked_on, pause.answered_on) for pause in answered],
+                extended=self.extended_on is not None,
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -288,21 +289,207 @@ class PrivacyRequest(AboutAPerson):
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 
-    @property
-    def is_paused(self):
-        return self.paused_since is not None
+    # Who it is about: a person the centre holds, or one named by the requester.
 
-    def _due_on(self, paused_days):
-        return deadlines.due_date(
-            self.received_on, extended=self.extended_on is not None, paused_days=paused_days
+    @property
+    def holds_the_subject(self):
+        return any(getattr(self, f"{name}_id") for name in SUBJECT_FIELDS)
+
+    @property
+    def is_about_a_named_person(self):
+        """About someone the centre holds only in free text, or no longer holds: by the
+        name the requester gave."""
+        return bool(self.subject_name.strip()) and not self.holds_the_subject
+
+    def subject_errors(self):
+        """Exactly one of: a person the centre holds records on, or a named person."""
+        held = sum(1 for name in SUBJECT_FIELDS if getattr(self, f"{name}_id"))
+        named = bool(self.subject_name.strip())
+        errors = {}
+        if held > 1 or (held and named):
+            errors["__all__"] = (
+                "A request is about one person: choose the person the centre holds records "
+                "on, or give the name of someone it does not hold, not both."
+            )
+        elif not held and not named:
+            errors["__all__"] = (
+                "Say who the request is about: choose the person the centre holds records "
+                "on, or give their name as the requester gave it."
+            )
+        elif not named and (self.subject_date_of_birth or self.subject_details.strip()):
+            errors["subject_name"] = (
+                "A date of birth or details are only for a person named by the requester: "
+                "give their name, or leave those blank when choosing a person the centre holds."
+            )
+        return errors
+
+    def label_subject(self):
+        """A reference, never a name. A named person is "a person named in PR-0007",
+        so the request needs its id first (``privacy_request_log`` labels it once saved)."""
+        super().label_subject()
+        if self.is_about_a_named_person:
+            self.subject_label = f"a person named in {self.reference}" if self.pk else ""
+
+    # A request made for a child by a parent (or anyone else with parental responsibility).
+
+    @property
+    def is_for_a_child(self):
+        """Made by someone else for a child: a child of a case, or a named person whose
+        age as a child is given."""
+        if self.made_by_subject:
+            return False
+        return bool(self.subject_child_id) or (
+            self.is_about_a_named_person and self.child_age is not None
         )
 
+    @property
+    def child_presumed_competent(self):
+        """The ICO presumes a child of 12 or over can decide for themselves."""
+        return self.child_age is not None and self.child_age >= 12
+
+    def _child_errors(self):
+        errors = {}
+        if self.child_age is None:
+            return errors
+        if self.subject_adult_id or self.subject_staff_member_id:
+            errors["child_age"] = (
+                "The child's age is only for a request about a child: leave it blank for an "
+                "adult or a staff member."
+            )
+        elif self.child_age >= 18:
+            errors["child_age"] = (
+                "A child is under 18: for someone of 18 or over, leave the child's age blank."
+            )
+        return errors
+
+    def release_errors(self):
+        """What stops anything being released (a pack, an answer) to a parent asking for
+        a child: the child's age, competence, agreement (where competent) and the
+        best-interests decision must be recorded, and a competent child who did not agree
+        is not answered through the parent. Empty where nothing stops it."""
+        if not self.is_for_a_child:
+            return {}
+        missing = []
+        if self.child_age is None:
+            missing.append("the child's age")
+        if self.child_competent is None:
+            missing.append("whether the child is competent to decide")
+        if self.child_competent and self.child_agreed is None:
+            missing.append("whether the child agreed")
+        if not self.best_interests.strip():
+            missing.append("the best-interests decision")
+        if missing:
+            listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            return {
+                "__all__": (
+                    "This request was made for a child by someone else. Before anything is "
+                    f"released, record {listed}."
+                )
+            }
+        if self.child_competent and self.child_agreed is False:
+            return {
+                "__all__": (
+                    "The child is competent to decide and did not agree: the request cannot "
+                    "be answered to the person who made it for them."
+                )
+            }
+        return {}
+
+    # The clock of Article 12A (``deadlines``). Identity evidence asked for and not yet
+    # arrived means the month has not started; a clarification not yet answered stops
+    # the clock. Each reads the request's pauses through ``pauses.all()``, so a list
+    # that prefetches them costs one query however long it is.
+
+    @property
+    def awaiting_identity(self):
+        return self.identity_requested_on is not None and self.identity_received_on is None
+
+    @property
+    def open_pause(self):
+        """The clarification asked for and not yet answered, if any."""
+        if not self.pk:
+            return None
+        return next((p for p in self.pauses.all() if p.answered_on is None), None)
+
+    @property
+    def clock_stopped(self):
+        """Whether no deadline runs today: the identity evidence asked for has not arrived
+        (the month has not started), or a clarification asked for within the deadline is
+        unanswered. A question asked after the deadline had passed stops nothing."""
+        if self.awaiting_identity:
+            return True
+        pause = self.open_pause
+        return pause is not None and pause.asked_on <= self.due_on
+
+    def _clock(self, today, *, open_pauses_to_today=True):
+        """The deadline's arguments as they stand on ``today``: evidence still awaited
+        counted as if it arrived today, an open clarification as if answered today."""
+        identity_received_on = self.identity_received_on
+        if self.awaiting_identity:
+            identity_received_on = max(today, self.received_on)
+        pauses = []
+        for pause in self.pauses.all() if self.pk else []:
+            answered_on = pause.answered_on
+            if answered_on is None and open_pauses_to_today:
+                answered_on = max(today, pause.asked_on)
+            pauses.append((pause.asked_on, answered_on))
+        return {"identity_received_on": identity_received_on, "pauses": pauses}
+
     def current_due_on(self, today=None):
-        """The deadline as it stands today: a paused clock adds a day for each day paused."""
-        paused = self.paused_days
-        if self.paused_since is not None:
-            paused += ((today or timezone.localdate()) - self.paused_since).days
-        return self._due_on(paused)
+        """The deadline as it stands today: were the evidence awaited, or the answer to an
+        open clarification, to arrive today, the request would be due by this day."""
+        today = today or timezone.localdate()
+        return deadlines.statutory_due_date(
+            self.received_on, extended=self.extended_on is not None, **self._clock(today)
+        )
+
+    def deadline_steps(self, today=None):
+        """How ``current_due_on`` is reached, step by step in plain words."""
+        today = today or timezone.localdate()
+        steps = deadlines.deadline_steps(
+            self.received_on,
+            extended=self.extended_on is not None,
+            today=today,
+            **self._clock(today, open_pauses_to_today=False),
+        )
+        if self.awaiting_identity:
+            asked = self.identity_requested_on
+            steps.insert(
+                1,
+                f"Identity evidence asked for on {asked.day} {asked:%B %Y} has not arrived: "
+                "the month starts from the day it does. Counted as if it arrived today:",
+            )
+        return steps
+
+    def extension_notice_by(self, today=None):
+        """The last day the requester may be told of an extension: the end of the first
+        month, counted from the same start with the same pauses (Article 12A(4))."""
+        today = today or timezone.localdate()
+        return deadlines.extension_notice_due_date(self.received_on, **self._clock(today))
+
+    def _identity_clock_errors(self, today):
+        errors = {}
+        for field, what in (
+            ("identity_requested_on", "Identity evidence cannot be asked for"),
+            ("identity_received_on", "Identity evidence cannot arrive"),
+        ):
+            day = getattr(self, field)
+            if day and day > today:
+                errors[field] = f"{what} in the future."
+            elif day and self.received_on and day < self.received_on:
+                errors[field] = f"{what} before the request was received."
+        received, requested = self.identity_received_on, self.identity_requested_on
+        if received and "identity_received_on" not in errors:
+            if requested is None:
+                errors["identity_received_on"] = (
+                    "Identity evidence starts the month again only when the centre asked "
+                    "for it: record the day it was asked for first."
+                )
+            elif received < requested:
+                errors["identity_received_on"] = (
+                    "Identity evidence cannot arrive before it was asked for."
+                )
+        return errors
 
     def clean(self):
         super().clean()
@@ -310,6 +497,12 @@ class PrivacyRequest(AboutAPerson):
         today = timezone.localdate()
         if self.received_on and self.received_on > today:
             errors["received_on"] = "A request cannot be received in the future."
+        if self.subject_date_of_birth and self.subject_date_of_birth > today:
+            errors["subject_date_of_birth"] = "A date of birth cannot be in the future."
+        errors.update(self._child_errors())
+        if self.status == self.Status.COMPLETED:
+            for name, message in self.release_errors().items():
+                errors[name] = [*([errors[name]] if name in errors else []), message]
         if not self.made_by_subject and not self.requester_name.strip():
             errors["requester_name"] = "Say who made the request for the person."
         if not self.made_by_subject and not self.authority_evidence.strip():
@@ -318,6 +511,7 @@ class PrivacyRequest(AboutAPerson):
             )
         if self.identity_verified_on and self.identity_verified_on > today:
             errors["identity_verified_on"] = "Identity cannot be checked in the future."
+        errors.update(self._identity_clock_errors(today))
         if self.status == self.Status.EXTENDED and not self.extension_reason.strip():
             errors["extension_reason"] = "Give the reason the request is extended."
         if self.status == self.Status.COMPLETED and not self.response.strip():

@@ -10,14 +10,14 @@ it, and the services refuse anyone else as well.
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from centre.services import record_save
+from retention.models import DisposalRecord
 
-from . import deadlines
-from .models import Complaint, PrivacyRequest
+from .models import ClarificationPause, Complaint, PrivacyRequest
 
 DECIDE = "privacy_requests.decide_privacyrequest"
 
@@ -32,9 +32,10 @@ REQUEST_MOVES = {
         Status.COMPLETED,
         Status.REFUSED,
     },
-    Status.AWAITING: {Status.IN_PROGRESS, Status.REFUSED},
+    # Back to extended, once what was awaited arrives, where it had been extended.
+    Status.AWAITING: {Status.IN_PROGRESS, Status.EXTENDED, Status.REFUSED},
     Status.IN_PROGRESS: {Status.AWAITING, Status.EXTENDED, Status.COMPLETED, Status.REFUSED},
-    Status.EXTENDED: {Status.COMPLETED, Status.REFUSED},
+    Status.EXTENDED: {Status.AWAITING, Status.COMPLETED, Status.REFUSED},
     Status.COMPLETED: set(),
     Status.REFUSED: set(),
 }
@@ -108,15 +109,15 @@ def _not_before(day, earliest, field, message):
         raise ValidationError({field: message})
 
 
-def _end_pause(privacy_request, resumed_on):
-    privacy_request.paused_days += (resumed_on - privacy_request.paused_since).days
-    privacy_request.paused_since = None
-
-
-def first_month_ends(privacy_request) -> datetime.date:
+def first_month_ends(privacy_request, today=None) -> datetime.date:
     """The end of the first month, by when a requester must be told of an extension:
-    the statutory due date, later by any days the clock has already been paused."""
-    return deadlines.due_date(privacy_request.received_on, paused_days=privacy_request.paused_days)
+    counted as the deadline is (Article 12A(4)), from the same start, with the same
+    clarification pauses."""
+    return privacy_request.extension_notice_by(today or _today())
+
+
+def _short(day):
+    return date_format(day, "j F Y")
 
 
 # Privacy requests
@@ -130,10 +131,21 @@ def privacy_request_log(*, privacy_request: PrivacyRequest, actor) -> PrivacyReq
         raise ValidationError("This request is already on the register.")
     privacy_request.status = Status.RECEIVED
     privacy_request.logged_by = actor
-    privacy_request.paused_days = 0
-    privacy_request.paused_since = None
     privacy_request.label_subject()
-    return record_save(record=privacy_request, actor=actor)
+    record_save(record=privacy_request, actor=actor)
+    if privacy_request.is_about_a_named_person:
+        _label_named_subject(privacy_request)
+    return privacy_request
+
+
+def _label_named_subject(privacy_request):
+    """A named person's label carries the request's own reference ("a person named in
+    PR-0007"), known only once it is saved: written to the row and to the history entry
+    its saving made, so the log has no second entry for it."""
+    privacy_request.label_subject()
+    label = privacy_request.subject_label
+    PrivacyRequest.objects.filter(pk=privacy_request.pk).update(subject_label=label)
+    privacy_request.history.filter(id=privacy_request.pk).update(subject_label=label)
 
 
 @transaction.atomic
@@ -161,13 +173,107 @@ def privacy_request_verify_identity(
     return record_save(record=privacy_request, actor=actor)
 
 
+def _back_to_work(privacy_request):
+    """Once nothing asked for is outstanding, the request goes back to work: extended
+    where it had been extended, otherwise in progress."""
+    if (
+        privacy_request.awaiting_identity
+        or privacy_request.pauses.filter(answered_on__isnull=True).exists()
+    ):
+        return
+    _move_request(
+        privacy_request,
+        Status.EXTENDED if privacy_request.extended_on else Status.IN_PROGRESS,
+    )
+
+
+def _to_awaiting(privacy_request):
+    if privacy_request.status != Status.AWAITING:
+        _move_request(privacy_request, Status.AWAITING)
+
+
 @transaction.atomic
-def privacy_request_await(
-    *, privacy_request: PrivacyRequest, asked_on: datetime.date, asked_for: str = "", actor
+def privacy_request_ask_identity(
+    *, privacy_request: PrivacyRequest, asked_on: datetime.date, actor
 ) -> PrivacyRequest:
-    """The centre has asked for identification or clarification: the clock stops from
-    ``asked_on`` until what was asked for arrives."""
-    _move_request(privacy_request, Status.AWAITING)
+    """The centre has asked the requester for evidence of their identity (Article
+    12(6)). The clock does not pause: when the evidence arrives the month starts again
+    from that day (Article 12A(5)). Asking again after evidence arrived (it was not
+    enough) waits for the new evidence."""
+    if not privacy_request.is_open:
+        raise ValidationError("This request is closed: identity can no longer be asked for.")
+    if privacy_request.awaiting_identity:
+        raise ValidationError(
+            "Identity evidence was already asked for on "
+            f"{_short(privacy_request.identity_requested_on)} and has not arrived yet: record "
+            "its arrival first."
+        )
+    _to_awaiting(privacy_request)
+    if asked_on is None:
+        raise ValidationError({"identity_requested_on": "Give the date it was asked for."})
+    _not_future(asked_on, "identity_requested_on", "The date it was asked for")
+    _not_before(
+        asked_on,
+        privacy_request.received_on,
+        "identity_requested_on",
+        "Identity evidence cannot have been asked for before the request was received "
+        f"({_short(privacy_request.received_on)}).",
+    )
+    privacy_request.identity_requested_on = asked_on
+    privacy_request.identity_received_on = None
+    privacy_request._change_reason = "Identity evidence asked for"
+    return record_save(record=privacy_request, actor=actor)
+
+
+@transaction.atomic
+def privacy_request_identity_received(
+    *, privacy_request: PrivacyRequest, received_on: datetime.date, actor
+) -> PrivacyRequest:
+    """The identity evidence asked for has arrived: the month starts again from that day.
+    Checking it (``privacy_request_verify_identity``) is recorded separately."""
+    if not privacy_request.is_open:
+        raise ValidationError("This request is closed: its clock can no longer change.")
+    if not privacy_request.awaiting_identity:
+        raise ValidationError("No identity evidence is awaited for this request: ask for it first.")
+    if received_on is None:
+        raise ValidationError({"identity_received_on": "Give the date the evidence arrived."})
+    _not_future(received_on, "identity_received_on", "The date the evidence arrived")
+    _not_before(
+        received_on,
+        privacy_request.received_on,
+        "identity_received_on",
+        "Identity evidence cannot have arrived before the request was received "
+        f"({_short(privacy_request.received_on)}).",
+    )
+    _not_before(
+        received_on,
+        privacy_request.identity_requested_on,
+        "identity_received_on",
+        "Identity evidence cannot have arrived before it was asked for "
+        f"({_short(privacy_request.identity_requested_on)}).",
+    )
+    privacy_request.identity_received_on = received_on
+    _back_to_work(privacy_request)
+    privacy_request._change_reason = "Identity evidence received: the month starts again"
+    return record_save(record=privacy_request, actor=actor)
+
+
+@transaction.atomic
+def privacy_request_ask_clarification(
+    *, privacy_request: PrivacyRequest, asked_on: datetime.date, asked_for: str = "", actor
+) -> ClarificationPause:
+    """The centre has asked the requester to clarify what they want (Article 12A(6)):
+    the clock stops from ``asked_on``; the days to the answer, both included, do not
+    count. One question is open at a time."""
+    if not privacy_request.is_open:
+        raise ValidationError("This request is closed: nothing more can be asked.")
+    last = privacy_request.pauses.order_by("-asked_on", "-pk").first()
+    if last is not None and last.answered_on is None:
+        raise ValidationError(
+            f"The clarification asked for on {_short(last.asked_on)} has not been answered "
+            "yet: record its answer first."
+        )
+    _to_awaiting(privacy_request)
     if asked_on is None:
         raise ValidationError({"asked_on": "Give the date it was asked for."})
     _not_future(asked_on, "asked_on", "The date it was asked for")
@@ -175,33 +281,54 @@ def privacy_request_await(
         asked_on,
         privacy_request.received_on,
         "asked_on",
-        "It cannot have been asked for before the request was received.",
+        "Clarification cannot have been asked for before the request was received "
+        f"({_short(privacy_request.received_on)}).",
     )
-    privacy_request.paused_since = asked_on
-    privacy_request._change_reason = (asked_for.strip() or "Waiting for the requester")[:100]
-    return record_save(record=privacy_request, actor=actor)
+    if last is not None:
+        _not_before(
+            asked_on,
+            last.answered_on,
+            "asked_on",
+            "A new question cannot be dated before the answer to the last one arrived "
+            f"({_short(last.answered_on)}).",
+        )
+    pause = ClarificationPause(
+        request=privacy_request, asked_on=asked_on, asked_for=(asked_for or "").strip()
+    )
+    pause.full_clean()
+    pause.save()
+    privacy_request._change_reason = "Clarification asked for: the clock stops"
+    record_save(record=privacy_request, actor=actor)
+    return pause
 
 
 @transaction.atomic
-def privacy_request_resume(
-    *, privacy_request: PrivacyRequest, received_on: datetime.date, actor
-) -> PrivacyRequest:
-    """What was asked for has arrived: the clock runs again, the deadline later by the
-    days it stood still."""
-    _move_request(privacy_request, Status.IN_PROGRESS)
-    if received_on is None:
-        raise ValidationError({"received_on": "Give the date it arrived."})
-    _not_future(received_on, "received_on", "The date it arrived")
+def privacy_request_clarification_answered(
+    *, privacy_request: PrivacyRequest, answered_on: datetime.date, actor
+) -> ClarificationPause:
+    """The answer to the open clarification has arrived: the clock runs again, the
+    deadline later by the days from asking to the answer, both included."""
+    if not privacy_request.is_open:
+        raise ValidationError("This request is closed: its clock can no longer change.")
+    pause = privacy_request.pauses.filter(answered_on__isnull=True).first()
+    if pause is None:
+        raise ValidationError("No clarification is awaited for this request.")
+    if answered_on is None:
+        raise ValidationError({"answered_on": "Give the date the answer arrived."})
+    _not_future(answered_on, "answered_on", "The date the answer arrived")
     _not_before(
-        received_on,
-        privacy_request.paused_since,
-        "received_on",
-        "It cannot have arrived before it was asked for "
-        f"({date_format(privacy_request.paused_since, 'j F Y')}).",
+        answered_on,
+        pause.asked_on,
+        "answered_on",
+        f"The answer cannot have arrived before it was asked for ({_short(pause.asked_on)}).",
     )
-    _end_pause(privacy_request, received_on)
-    privacy_request._change_reason = "The clock runs again"
-    return record_save(record=privacy_request, actor=actor)
+    pause.answered_on = answered_on
+    pause.full_clean()
+    pause.save()
+    _back_to_work(privacy_request)
+    privacy_request._change_reason = "Clarification answered: the clock runs again"
+    record_save(record=privacy_request, actor=actor)
+    return pause
 
 
 @transaction.atomic
@@ -217,6 +344,11 @@ def privacy_request_extend(
     """Extend a complex request by two further months (three from the start). The
     requester must be told, with the reasons, within the first month."""
     _require_decider(actor)
+    if privacy_request.status == Status.AWAITING:
+        raise ValidationError(
+            "The centre is waiting for the requester: record what arrived before "
+            "extending the request."
+        )
     _move_request(privacy_request, Status.EXTENDED)
     if not (reason or "").strip():
         raise ValidationError({"extension_reason": "Give the reason the request is extended."})
@@ -237,7 +369,7 @@ def privacy_request_extend(
             {
                 "requester_told_of_extension_on": (
                     "An extension must be told to the requester within the first month, "
-                    f"by {date_format(limit, 'j F Y')}. It is too late to extend this request."
+                    f"by {_short(limit)}. It is too late to extend this request."
                 )
             }
         )
@@ -263,12 +395,111 @@ def privacy_request_refuse(
     *, privacy_request: PrivacyRequest, exemption: str, reason: str, actor
 ) -> PrivacyRequest:
     _require_decider(actor)
+    # A question still open stays unanswered: the request ends without its answer.
     _move_request(privacy_request, Status.REFUSED)
-    if privacy_request.paused_since is not None:
-        _end_pause(privacy_request, _today())
     privacy_request.exemption = exemption or ""
     privacy_request.refusal_reason = (reason or "").strip()
     privacy_request.closed_on = _today()
+    return record_save(record=privacy_request, actor=actor)
+
+
+@transaction.atomic
+def privacy_request_record_child(
+    *,
+    privacy_request: PrivacyRequest,
+    child_age: int | None,
+    child_competent: bool | None,
+    child_agreed: bool | None,
+    best_interests: str,
+    actor,
+) -> PrivacyRequest:
+    """For a request a parent made for a child: the child's age, whether they are
+    competent to decide (presumed from 12), whether they agreed, and the best-interests
+    decision. Any may be recorded as it becomes known; all are needed before anything is
+    released (``PrivacyRequest.release_errors``)."""
+    if not privacy_request.is_open:
+        raise ValidationError("This request is closed: what was decided for the child stays.")
+    if privacy_request.made_by_subject or not (
+        privacy_request.subject_child_id or privacy_request.is_about_a_named_person
+    ):
+        raise ValidationError(
+            "This request was not made for a child by someone else: there is nothing to "
+            "record about the child's view."
+        )
+    privacy_request.child_age = child_age
+    privacy_request.child_competent = child_competent
+    privacy_request.child_agreed = child_agreed
+    privacy_request.best_interests = (best_interests or "").strip()
+    privacy_request._change_reason = "The child's view recorded"
+    return record_save(record=privacy_request, actor=actor)
+
+
+def disposal_proof_find(reference: str):
+    """The proof of disposal with this printed reference (any case, spaces around it
+    ignored); where several records of one case were disposed of, the case's own."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return (
+        DisposalRecord.objects.filter(ref__iexact=reference)
+        .order_by(
+            models.Case(models.When(kind="case", then=0), default=1),
+            "-executed_at",
+            "-pk",
+        )
+        .first()
+    )
+
+
+def no_data_response(proof) -> str:
+    """The answer's words: no data is held, and the proof of its disposal."""
+    disposed_on = timezone.localtime(proof.executed_at).date()
+    return (
+        "No personal data about the person this request is about is held by the centre. "
+        f"Their records were disposed of on {date_format(disposed_on, 'j F Y')} "
+        f'under the retention rule "{proof.get_rule_display()}" '
+        f"(proof of disposal: {proof.kind} {proof.ref}, due for disposal on "
+        f"{date_format(proof.due_on, 'j F Y')})."
+    )
+
+
+@transaction.atomic
+def privacy_request_answer_no_data(
+    *, privacy_request: PrivacyRequest, proof_reference: str, actor
+) -> PrivacyRequest:
+    """Answer a request about a person whose records were disposed of: no data is held,
+    citing the proof of disposal (chosen by the reference printed on it). The request is
+    completed with that answer. Only where no record of theirs is held or confirmed."""
+    _require_decider(actor)
+    _move_request(privacy_request, Status.COMPLETED)
+    if privacy_request.holds_the_subject:
+        raise ValidationError(
+            "The centre still holds this person's records: answer the request with them, "
+            'not with "no data held".'
+        )
+    if privacy_request.records.exists():
+        raise ValidationError(
+            "Records are confirmed as this person's: answer the request with them, not "
+            'with "no data held". Unlink them first if they are not the person\'s.'
+        )
+    if not (proof_reference or "").strip():
+        raise ValidationError(
+            {"disposal_proof": "Give the reference printed on the proof of disposal."}
+        )
+    proof = disposal_proof_find(proof_reference)
+    if proof is None:
+        raise ValidationError(
+            {
+                "disposal_proof": (
+                    f"No proof of disposal has the reference {proof_reference.strip()[:64]}. "
+                    "Check it against the proofs of disposal under Retention."
+                )
+            }
+        )
+    privacy_request.disposal_proof = proof
+    privacy_request.response = no_data_response(proof)
+    privacy_request.closed_on = _today()
+    privacy_request._change_reason = "Answered: no data held"
     return record_save(record=privacy_request, actor=actor)
 
 

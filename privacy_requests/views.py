@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, resolve, reverse
@@ -25,7 +25,7 @@ from centre.access import requires, rule_of
 from centre.models import CentreProfile
 
 from . import forms, services
-from .models import Complaint, PrivacyRequest
+from .models import ClarificationPause, Complaint, PrivacyRequest
 
 PER_PAGE = 50
 WEEK = datetime.timedelta(days=7)
@@ -46,20 +46,27 @@ OPEN = PrivacyRequest.OPEN_STATUSES
 # Reads: what is due and overdue, for the register's filters and the manager's home card.
 
 
+def clock_stopped():
+    """Requests no deadline runs for today (``PrivacyRequest.clock_stopped``): identity
+    evidence asked for has not arrived, so the month has not started; or a clarification
+    asked for by the deadline is unanswered. A question asked after the deadline had
+    passed stops nothing: that request stays overdue."""
+    open_question = ClarificationPause.objects.filter(
+        request=OuterRef("pk"), answered_on__isnull=True, asked_on__lte=OuterRef("due_on")
+    )
+    return Q(identity_requested_on__isnull=False, identity_received_on__isnull=True) | Q(
+        Exists(open_question)
+    )
+
+
 def due_this_week(today):
     """Open requests whose clock runs and whose deadline is today or within seven days."""
-    return Q(status__in=OPEN, paused_since__isnull=True) & Q(
-        due_on__gte=today, due_on__lte=today + WEEK
-    )
+    return Q(status__in=OPEN, due_on__gte=today, due_on__lte=today + WEEK) & ~clock_stopped()
 
 
 def overdue(today):
-    """Open requests past their deadline. A paused clock stands still, so a paused
-    request is overdue only if its deadline had passed when the clock stopped."""
-    return Q(status__in=OPEN) & (
-        Q(paused_since__isnull=True, due_on__lt=today)
-        | Q(paused_since__isnull=False, due_on__lt=F("paused_since"))
-    )
+    """Open requests past their deadline whose clock runs."""
+    return Q(status__in=OPEN, due_on__lt=today) & ~clock_stopped()
 
 
 def complaints_unacknowledged(today):
@@ -107,17 +114,26 @@ def _page(request, queryset):
 @requires(VIEW)
 @require_safe
 def register(request):
-    """Open requests first, soonest deadline first; then the closed ones. Two queries
-    whatever its length: every row's subject is the stored reference, never a join."""
+    """Open requests first, soonest deadline first; then the closed ones. Three queries
+    whatever its length: every row's subject is the stored reference, never a join, and
+    the clarification pauses behind each deadline come in one more."""
     today = timezone.localdate()
-    requests = PrivacyRequest.objects.annotate(
-        closed=Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
-    ).order_by("closed", "due_on", "pk")
+    requests = (
+        PrivacyRequest.objects.annotate(
+            closed=Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
+        )
+        .prefetch_related("pauses")
+        .order_by("closed", "due_on", "pk")
+    )
     requests, show = _filtered(request, requests, REQUEST_FILTERS, today)
     page = _page(request, requests)
     for row in page.object_list:
-        row.overdue = row.is_open and not row.is_paused and row.due_on < today
-        row.due_soon = row.is_open and not row.is_paused and today <= row.due_on <= today + WEEK
+        running = row.is_open and not row.clock_stopped
+        row.overdue = running and row.due_on < today
+        row.due_soon = running and today <= row.due_on <= today + WEEK
+        if row.is_open:
+            row.current_due = row.current_due_on(today)
+            row.steps = row.deadline_steps(today)
     return render(
         request,
         "privacy_requests/register.html",
@@ -302,33 +318,65 @@ REQUEST_ACTIONS = [
         ),
     ),
     Action(
+        "ask_identity",
+        forms.AskIdentityForm,
+        CHANGE,
+        "Ask for evidence of identity",
+        "Record that identity was asked for",
+        lambda r: r.is_open and not r.awaiting_identity and r.open_pause is None,
+        lambda r, data, actor: (
+            services.privacy_request_ask_identity(
+                privacy_request=r, asked_on=data["asked_on"], actor=actor
+            )
+            and "Identity evidence is asked for. The month starts again on the day it arrives."
+        ),
+        {"identity_requested_on": "asked_on"},
+    ),
+    Action(
+        "identity_received",
+        forms.IdentityReceivedForm,
+        CHANGE,
+        "The identity evidence has arrived",
+        "Start the month from then",
+        lambda r: r.is_open and r.awaiting_identity,
+        lambda r, data, actor: (
+            services.privacy_request_identity_received(
+                privacy_request=r, received_on=data["received_on"], actor=actor
+            )
+            and f"The month starts again from {date_format(r.identity_received_on, 'j F Y')}. "
+            f"{r.reference} is due by {_due(r)}."
+        ),
+        {"identity_received_on": "received_on"},
+    ),
+    # Their URLs keep the names "await" and "resume" they had before Article 12A.
+    Action(
         "await",
         forms.AwaitForm,
         CHANGE,
-        "Ask for identification or clarification",
+        "Ask the requester to clarify their request",
         "Stop the clock",
-        lambda r: services.can_move(r, Status.AWAITING),
+        lambda r: r.is_open and r.open_pause is None,
         lambda r, data, actor: (
-            services.privacy_request_await(
+            services.privacy_request_ask_clarification(
                 privacy_request=r,
                 asked_on=data["asked_on"],
                 asked_for=data["asked_for"],
                 actor=actor,
             )
-            and f"The clock is stopped from {date_format(r.paused_since, 'j F Y')} until "
-            "what was asked for arrives."
+            and f"The clock is stopped from {date_format(data['asked_on'], 'j F Y')} until "
+            "the answer arrives."
         ),
     ),
     Action(
         "resume",
         forms.ResumeForm,
         CHANGE,
-        "What was asked for has arrived",
+        "The answer to the clarification has arrived",
         "Start the clock again",
-        lambda r: r.status == Status.AWAITING,
+        lambda r: r.is_open and r.open_pause is not None,
         lambda r, data, actor: (
-            services.privacy_request_resume(
-                privacy_request=r, received_on=data["received_on"], actor=actor
+            services.privacy_request_clarification_answered(
+                privacy_request=r, answered_on=data["answered_on"], actor=actor
             )
             and f"The clock runs again. {r.reference} is now due by {_due(r)}."
         ),
@@ -339,7 +387,7 @@ REQUEST_ACTIONS = [
         DECIDE,
         "Extend a complex request",
         "Extend by two months",
-        lambda r: services.can_move(r, Status.EXTENDED),
+        lambda r: r.status != Status.AWAITING and services.can_move(r, Status.EXTENDED),
         lambda r, data, actor: (
             services.privacy_request_extend(
                 privacy_request=r, reason=data["reason"], told_on=data["told_on"], actor=actor
@@ -379,6 +427,49 @@ REQUEST_ACTIONS = [
             and f"{r.reference} is refused, relying on: {r.get_exemption_display()}."
         ),
         {"refusal_reason": "reason"},
+    ),
+    Action(
+        "child",
+        forms.ChildForm,
+        CHANGE,
+        "The child's view",
+        "Record the child's view",
+        lambda r: (
+            r.is_open
+            and not r.made_by_subject
+            and bool(r.subject_child_id or r.is_about_a_named_person)
+        ),
+        lambda r, data, actor: (
+            services.privacy_request_record_child(
+                privacy_request=r,
+                child_age=data["child_age"],
+                child_competent=data["child_competent"],
+                child_agreed=data["child_agreed"],
+                best_interests=data["best_interests"],
+                actor=actor,
+            )
+            and "What was decided for the child is recorded."
+        ),
+    ),
+    Action(
+        "no_data",
+        forms.NoDataForm,
+        DECIDE,
+        "Answer: no data held",
+        "Answer that no data is held",
+        lambda r: (
+            services.can_move(r, Status.COMPLETED)
+            and r.is_about_a_named_person
+            and not r.records.exists()
+        ),
+        lambda r, data, actor: (
+            services.privacy_request_answer_no_data(
+                privacy_request=r, proof_reference=data["proof_reference"], actor=actor
+            )
+            and f"{r.reference} is answered: no data held, citing the proof of disposal of "
+            f"{r.disposal_proof.ref}."
+        ),
+        {"disposal_proof": "proof_reference"},
     ),
 ]
 
@@ -464,8 +555,8 @@ def _action_forms(user, record, actions, bound=None):
 def _get_request(pk):
     return get_object_or_404(
         PrivacyRequest.objects.select_related(
-            "subject_adult", "subject_child", "identity_verified_by", "logged_by"
-        ),
+            "subject_adult", "subject_child", "identity_verified_by", "logged_by", "disposal_proof"
+        ).prefetch_related("pauses"),
         pk=pk,
     )
 
@@ -506,6 +597,7 @@ def _request_pages(user, privacy_request):
 def _request_page(request, privacy_request, bound=None):
     today = timezone.localdate()
     current_due_on = privacy_request.current_due_on(today)
+    clock_stopped = privacy_request.clock_stopped
     return render(
         request,
         "privacy_requests/request_detail.html",
@@ -513,8 +605,12 @@ def _request_page(request, privacy_request, bound=None):
             "privacy_request": privacy_request,
             "today": today,
             "current_due_on": current_due_on,
-            "first_month_ends": services.first_month_ends(privacy_request),
-            "overdue": privacy_request.is_open and current_due_on < today,
+            "first_month_ends": services.first_month_ends(privacy_request, today),
+            "clock_stopped": clock_stopped,
+            "open_pause": privacy_request.open_pause,
+            "pauses": privacy_request.pauses.all(),
+            "deadline_steps": privacy_request.deadline_steps(today),
+            "overdue": privacy_request.is_open and not clock_stopped and current_due_on < today,
             "days_left": (current_due_on - today).days,
             "timeline": _timeline(privacy_request),
             "actions": _action_forms(request.user, privacy_request, REQUEST_ACTIONS, bound),

@@ -23,6 +23,20 @@ def build(world):
         ),
         actor=None,
     )
+    world.named_request = services.privacy_request_log(
+        privacy_request=PrivacyRequest(
+            subject_name="Fictional Former Child",
+            subject_details="Came to the centre with her father from 2015 to 2017.",
+            child_age=11,
+            made_by_subject=False,
+            requester_name="Fictional Parent",
+            authority_evidence="Birth certificate naming the parent.",
+            right=PrivacyRequest.Right.ACCESS,
+            channel=PrivacyRequest.Channel.LETTER,
+            received_on=today - datetime.timedelta(days=1),
+        ),
+        actor=None,
+    )
     world.register_complaint = services.complaint_log(
         complaint=Complaint(
             subject_adult=world.resident,
@@ -56,6 +70,10 @@ def _request(world):
     return {"pk": world.register_request.pk}
 
 
+def _named_request(world):
+    return {"pk": world.named_request.pk}
+
+
 def _complaint(world):
     return {"pk": world.register_complaint.pk}
 
@@ -64,8 +82,22 @@ SAMPLES = {
     "privacy_requests:request_detail": _request,
     **{
         f"privacy_requests:request_{action}": _request
-        for action in ("verify", "start", "await", "resume", "extend", "complete", "refuse")
+        for action in (
+            "verify",
+            "start",
+            "ask_identity",
+            "identity_received",
+            "await",
+            "resume",
+            "extend",
+            "complete",
+            "refuse",
+        )
     },
+    # A request about a person the centre does not hold, made for her by a parent: the
+    # child's view and the "no data held" answer are offered on its page.
+    "privacy_requests:request_child": _named_request,
+    "privacy_requests:request_no_data": _named_request,
     "privacy_requests:complaint_detail": _complaint,
     "privacy_requests:complaint_acknowledge": _complaint,
     "privacy_requests:complaint_investigation": _complaint,
