@@ -238,19 +238,16 @@ def requester_records(records) -> list:
     once each, the people themselves first, then in the order the kinds were declared.
     One query per declared kind."""
     subjects = _subjects(records)
-    found = {}
+    found = {}  # by kind and id: a model two kinds declare is in the pack once for each
     for declaration, record in records:
         own = _Record(declaration, record, own=declaration.subject in subjects)
-        found.setdefault(own.key, own)
+        found.setdefault((declaration.kind, record.pk), own)
     for declaration in registry.personal_data:
         linked = declaration.linked_to(subjects)
         if linked is None:
             continue
         for record in declaration.records().filter(linked).distinct().order_by("pk"):
-            found.setdefault(
-                record_key(declaration.record_type, record.pk),
-                _Record(declaration, record, own=False),
-            )
+            found.setdefault((declaration.kind, record.pk), _Record(declaration, record, False))
     order = {declaration.kind: index for index, declaration in enumerate(registry.personal_data)}
     return sorted(
         found.values(),
@@ -279,6 +276,7 @@ def _record_section(builder, request, found):
     declaration, record = found.declaration, found.record
     section = builder.section(_title(found))
     section["kind"] = declaration.kind
+    section["record"] = found.key
     withheld = declaration.withheld_fields(record)
     exemption = _exemption_for(declaration, request)
     about_others = False
