@@ -41,6 +41,17 @@ def seed(*, actor, today):
             verified_on=today - 25 * DAY,
             actor=actor,
         )
+        # A clarification answered two days later: the register shows the three days
+        # that do not count among the steps to the deadline.
+        services.privacy_request_ask_clarification(
+            privacy_request=request,
+            asked_on=today - 20 * DAY,
+            asked_for="Which years of session notes (fictional)",
+            actor=actor,
+        )
+        services.privacy_request_clarification_answered(
+            privacy_request=request, answered_on=today - 18 * DAY, actor=actor
+        )
     leaver = _adult("Kowalski", Adult.Role.VISITING)
     if leaver is not None:
         services.privacy_request_log(

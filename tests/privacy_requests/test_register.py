@@ -725,6 +725,21 @@ def test_the_managers_home_counts_what_is_due_this_week_and_overdue(client, mana
     assert f"{REGISTER}?show=week" in page and f"{REGISTER}?show=overdue" in page
 
 
+def test_the_managers_home_leaves_out_requests_whose_clock_stands_still(client, manager, adult):
+    waiting_for_identity = log(adult, received_on=D(2026, 11, 10))  # due 10 December
+    services.privacy_request_ask_identity(
+        privacy_request=waiting_for_identity, asked_on=D(2026, 11, 11), actor=manager
+    )
+    waiting_for_an_answer = log(adult, received_on=D(2026, 11, 2))  # due 2 December
+    ask_clarification(waiting_for_an_answer, D(2026, 11, 30), manager)
+    asked_too_late = log(adult, received_on=D(2026, 11, 2))  # due 2 December
+    ask_clarification(asked_too_late, D(2026, 12, 3), manager)
+    client.force_login(manager)
+    response = client.get(reverse("home"))
+    assert (response.context["due_this_week"], response.context["overdue"]) == (0, 1)
+    assert "their clock stands still" in response.content.decode()
+
+
 def test_an_access_request_links_to_finding_the_person_and_its_response_pack(
     client, manager, adult
 ):
