@@ -13,10 +13,12 @@ logged.
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.db import transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Replace, Upper
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Cast, Replace, Upper
 from django.utils import timezone
 
 from retention.registry import personal_data_for, registry
@@ -45,8 +47,25 @@ class Terms:
         return self.name.split()
 
     @property
+    def text_words(self):
+        """The name's words as looked for inside free text: without the punctuation
+        around them, and without initials (a lone letter is in almost every note)."""
+        words = [word.strip(".,;:()'\"") for word in self.words]
+        return [word for word in words if len(word) > 1]
+
+    @property
     def phone_key(self):
         return _compact(self.phone)
+
+    @property
+    def phone_digits(self):
+        """The number without its 0 or +44, as digits: found inside free text written in
+        any of the ways people write it ("07700 900123", "+44 7700-900-123")."""
+        digits = re.sub(r"\D", "", self.phone or "")
+        if digits.startswith("44"):
+            digits = digits[2:]
+        digits = digits.lstrip("0")
+        return digits if len(digits) >= 6 else ""
 
     @property
     def postcode_key(self):
@@ -123,10 +142,123 @@ def _any_of(fields, lookup, value):
     return q
 
 
+@dataclass(frozen=True)
+class TextField:
+    """A declared field that holds text, free text included, as the search reads it:
+    ``alias`` is its value annotated on each record (so a field reached through a
+    relation costs no query per record)."""
+
+    path: str
+    label: str
+    alias: str
+
+
+def _field_at(model, path):
+    """The field at the end of ``path`` ("notes", "booking__notes"), through forward
+    single-valued relations only (a search must not repeat a record per related row)."""
+    parts = path.replace(".", "__").split("__")
+    for position, part in enumerate(parts):
+        try:
+            found = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if position == len(parts) - 1:
+            return found
+        if not (found.concrete and (found.many_to_one or found.one_to_one)):
+            return None
+        model = found.related_model
+    return None
+
+
+@cache
+def text_fields(declaration) -> tuple:
+    """Every declared field of the kind that holds text: its pack fields and its name,
+    e-mail, phone and postcode fields, where each is a text field without fixed choices."""
+    labels = {}
+    for name, label in declaration.pack_fields:
+        labels.setdefault(name, label)
+    for name in (
+        *declaration.name_fields,
+        *declaration.email_fields,
+        *declaration.phone_fields,
+        *declaration.postcode_fields,
+    ):
+        labels.setdefault(name, "")
+    found = []
+    for name, label in labels.items():
+        model_field = _field_at(declaration.model, name)
+        if not isinstance(model_field, (models.CharField, models.TextField)):
+            continue
+        if model_field.choices or not model_field.concrete:
+            continue
+        label = label or str(model_field.verbose_name)
+        found.append(TextField(name.replace(".", "__"), label, f"_text_{len(found)}"))
+    return tuple(found)
+
+
+def _text(path):
+    return Cast(F(path), models.TextField())
+
+
+def _digits(path):
+    return Func(
+        _text(path),
+        Value(r"\D", output_field=models.TextField()),
+        Value("", output_field=models.TextField()),
+        Value("g", output_field=models.TextField()),
+        function="REGEXP_REPLACE",
+        output_field=models.TextField(),
+    )
+
+
+def _compact_text(path):
+    blank = Value("", output_field=models.TextField())
+    spaces = Replace(_text(path), Value(" ", output_field=models.TextField()), blank)
+    return Upper(Replace(spaces, Value("-", output_field=models.TextField()), blank))
+
+
+def _date_texts(day):
+    return [day.strftime("%d/%m/%Y"), day.isoformat()]
+
+
+def _free_text_q(fields, terms):
+    """Records where any declared text holds the name's words (all in one field), the
+    phone's digits, the postcode, the e-mail or the date of birth written out; with the
+    annotations the lookups need. One query however many fields."""
+    annotations, q = {}, Q()
+    words = terms.text_words
+    email = terms.email.strip()
+    for text in fields:
+        annotations[text.alias] = F(text.path)
+        if words:
+            all_words = Q()
+            for word in words:
+                all_words &= Q(**{f"{text.alias}__icontains": word})
+            q |= all_words
+        if email:
+            q |= Q(**{f"{text.alias}__icontains": email})
+        if terms.phone_digits:
+            annotations[f"{text.alias}_digits"] = _digits(text.path)
+            q |= Q(**{f"{text.alias}_digits__contains": terms.phone_digits})
+        if len(terms.postcode_key) >= 5:
+            annotations[f"{text.alias}_postcode"] = _compact_text(text.path)
+            q |= Q(**{f"{text.alias}_postcode__contains": terms.postcode_key})
+        if terms.date_of_birth:
+            for written in _date_texts(terms.date_of_birth):
+                q |= Q(**{f"{text.alias}__contains": written})
+    return annotations, q
+
+
 def _query(declaration, terms):
     """The declaration's records matching any term, or None when no term applies."""
     records = declaration.records()
     parts = []
+    fields = text_fields(declaration)
+    if fields:
+        annotations, free_text = _free_text_q(fields, terms)
+        records = records.annotate(**annotations)
+        if free_text:
+            parts.append(free_text)
     name = _name_q(declaration, terms.words)
     if name is not None:
         parts.append(name)
@@ -175,7 +307,30 @@ def _matched(declaration, record, terms):
     postcodes = [_compact(v).upper() for v in values(declaration.postcode_fields)]
     if terms.postcode_key and terms.postcode_key in postcodes:
         matched.append("postcode")
+    for text in text_fields(declaration):
+        for what in _found_in(getattr(record, text.alias, None) or "", terms):
+            found = f"{what} in {text.label[:1].lower()}{text.label[1:]}"
+            if what not in matched and found not in matched:
+                matched.append(found)
     return matched
+
+
+def _found_in(value, terms):
+    """Which terms are inside one text value, as ``_free_text_q`` looks for them."""
+    value = str(value)
+    lowered = value.lower()
+    found = []
+    if terms.text_words and all(word.lower() in lowered for word in terms.text_words):
+        found.append("name")
+    if terms.email.strip() and terms.email.strip().lower() in lowered:
+        found.append("e-mail")
+    if terms.phone_digits and terms.phone_digits in re.sub(r"\D", "", value):
+        found.append("phone")
+    if len(terms.postcode_key) >= 5 and terms.postcode_key in _compact(value).upper():
+        found.append("postcode")
+    if terms.date_of_birth and any(w in value for w in _date_texts(terms.date_of_birth)):
+        found.append("date of birth")
+    return found
 
 
 def person_find(terms: Terms) -> list[KindFound]:
@@ -196,6 +351,26 @@ def person_find(terms: Terms) -> list[KindFound]:
         ]
         results.append(KindFound(declaration.kind, found, more=len(rows) > MOST_PER_KIND))
     return results
+
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)\d[\d\s()-]{8,14}\d")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+
+def terms_given(request: PrivacyRequest) -> dict:
+    """For a request about a named person, the search as the requester gave it: their
+    name and date of birth, and the first e-mail, phone and postcode in the details.
+    Shown in the search form on the page, never put in a URL."""
+    if not request.is_about_a_named_person:
+        return {}
+    details = request.subject_details or ""
+    given = {"name": request.subject_name.strip(), "date_of_birth": request.subject_date_of_birth}
+    for name, pattern in (("email", EMAIL), ("phone", PHONE), ("postcode", POSTCODE)):
+        match = pattern.search(details)
+        if match:
+            given[name] = match.group(0).strip()
+    return given
 
 
 def subject_key(request: PrivacyRequest):

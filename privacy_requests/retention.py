@@ -2,10 +2,16 @@
 
 - The ``privacy-request`` hold: while a privacy request or a complaint about a person is
   open, nothing about them is disposed of (destroying data a subject access request
-  covers is an offence).
+  covers is an offence). That is the person the request is about where the centre holds
+  them, and every record staff confirmed for an open request (``RequestRecord``): an
+  adult, a child or a staff member confirmed is held as such; any other record is held
+  through the case or staff member it belongs to (a collection list holds its case).
 - ``complaint``: a resolved complaint, a year after its outcome was given.
 """
 
+from functools import cache
+
+from django.conf import settings
 from django.db.models import Q
 
 from retention.purge import purge
@@ -16,9 +22,10 @@ from retention.registry import (
     own_reference,
     register,
     register_hold,
+    registry,
 )
 
-from .models import Complaint, PrivacyRequest
+from .models import Complaint, PrivacyRequest, RequestRecord
 
 SUBJECTS = {
     "adult": "subject_adult_id",
@@ -26,16 +33,79 @@ SUBJECTS = {
     "staff-member": "subject_staff_member_id",
 }
 
+# How far a confirmed record is followed to the case or staff member it belongs to
+# (a report's recipient: its report, the report's booking, the booking's case).
+MOST_STEPS = 3
+
+
+def _subject_models():
+    """The models the engine's subjects are, found through the request's own links."""
+    meta = PrivacyRequest._meta
+    adult = meta.get_field("subject_adult").related_model
+    return {
+        adult: "adult",
+        meta.get_field("subject_child").related_model: "child",
+        meta.get_field("subject_staff_member").related_model: "staff-member",
+        adult._meta.get_field("case").related_model: "case",
+    }
+
+
+@cache
+def paths_to_subjects(model) -> dict:
+    """``{subject: [lookups]}`` from a record of ``model`` to each subject it belongs to,
+    every way within ``MOST_STEPS`` links (a report's recipient reaches its case through
+    the report and through the adult it may be), through single-valued links only and
+    never through a sign-in account (a record is not about the person who wrote it)."""
+    targets = _subject_models()
+    found = {targets[model]: ["pk"]} if model in targets else {}
+    seen, frontier = {model}, [(model, "")]
+    for _step in range(MOST_STEPS):
+        further = []
+        for current, prefix in frontier:
+            for link in current._meta.get_fields():
+                if not (getattr(link, "concrete", False) and (link.many_to_one or link.one_to_one)):
+                    continue
+                related = link.related_model
+                if related is None or related._meta.label == settings.AUTH_USER_MODEL:
+                    continue
+                path = f"{prefix}{link.name}"
+                if related in targets:
+                    found.setdefault(targets[related], []).append(path)
+                if related not in seen:
+                    seen.add(related)
+                    further.append((related, f"{path}__"))
+        frontier = further
+    return found
+
+
+def _confirmed_subjects():
+    """``{subject: [ids querysets]}`` for the records confirmed for open requests, one
+    queryset per kind of record declared and subject it reaches."""
+    confirmed = RequestRecord.objects.filter(request__status__in=PrivacyRequest.OPEN_STATUSES)
+    held = {}
+    for declaration in registry.personal_data:
+        model = declaration.model
+        ids = confirmed.filter(record_type=declaration.record_type).values("object_id")
+        for subject, paths in paths_to_subjects(model).items():
+            for path in paths:
+                rows = model._base_manager.filter(pk__in=ids, **{f"{path}__isnull": False})
+                held.setdefault(subject, []).append(rows.order_by().values(path))
+    return held
+
 
 def _open_subjects():
-    open_requests = PrivacyRequest.objects.open()
-    open_complaints = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES)
-    return {
-        subject: open_requests.filter(**{f"{column}__isnull": False})
-        .values(column)
-        .union(open_complaints.filter(**{f"{column}__isnull": False}).values(column))
+    open_requests = PrivacyRequest.objects.open().order_by()
+    open_complaints = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES).order_by()
+    subjects = {
+        subject: [
+            open_requests.filter(**{f"{column}__isnull": False}).values(column),
+            open_complaints.filter(**{f"{column}__isnull": False}).values(column),
+        ]
         for subject, column in SUBJECTS.items()
     }
+    for subject, querysets in _confirmed_subjects().items():
+        subjects.setdefault(subject, []).extend(querysets)
+    return {subject: first.union(*rest) for subject, (first, *rest) in subjects.items()}
 
 
 register_hold(HoldProvider("privacy-request", _open_subjects, 3))
