@@ -123,17 +123,44 @@ def timestamp():
     return timezone.localtime().strftime("%Y-%m-%dT%H%M%S")
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(folder: Path) -> Path:
+    """Make ``folder`` (and any parent it needs) readable by its owner only: 0700,
+    whatever the umask, and even if it was there already."""
+    missing = [folder, *[p for p in folder.parents if not p.exists()]]
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    for path in missing:
+        path.chmod(PRIVATE_FOLDER)
+    return folder
+
+
+def make_private(folder: Path):
+    """Every file under ``folder`` 0600, every folder 0700."""
+    folder.chmod(PRIVATE_FOLDER)
+    for path in folder.rglob("*"):
+        path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
+
+
 def main():
+    # Files are created private from the first byte (pg_dump inherits the umask), and set
+    # so again at the end whatever made them: a backup holds the centre's most sensitive
+    # data.
+    os.umask(0o077)
     django_setup()
     from django.conf import settings
     from django.core.management import call_command
 
     folder = Path(os.environ.get("BACKUP_DIR") or ROOT / "var" / "backups" / timestamp())
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     database = database_dump(settings.DATABASES["default"], folder)
     uploads = uploads_archive(Path(settings.UPLOAD_ROOT), folder)
     call_command("retention_proofs_export", output=str(folder / "disposals.json"))
+    make_private(folder)
     print(f"Backup written to {folder}: {database.name}, {uploads.name}, disposals.json")
+    print("Its files are readable by their owner only (files 0600, the folder 0700).")
     print(
         "It holds personal data: encrypt it before it goes anywhere (README, Backup and restore)."
     )

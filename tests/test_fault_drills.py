@@ -8,10 +8,14 @@ import datetime
 import importlib.util
 import io
 import logging
+import os
+import stat
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+from django.db import connection
 from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger as GunicornLogger
 
@@ -188,3 +192,42 @@ def test_the_worker_logs_a_failed_disposal_without_personal_data(
     assert "retention-dispose-failed item=" in text
     assert "IntegrityError" in text
     assert leaks(text, hold) == []
+
+
+# 2. Backups private.
+
+
+def backup_module():
+    spec = importlib.util.spec_from_file_location("backup", ROOT / "scripts" / "backup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    db, tmp_path, monkeypatch, settings, umask
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("backs up with pg_dump")
+    backup = backup_module()
+    monkeypatch.setattr(backup, "django_setup", lambda: None)  # Django is set up already
+    settings.UPLOAD_ROOT = tmp_path / "uploads"
+    (settings.UPLOAD_ROOT / "ab").mkdir(parents=True)
+    (settings.UPLOAD_ROOT / "ab" / "order.pdf").write_bytes(b"%PDF-1.4 fictional")
+    target = tmp_path / "backups" / "tonight"
+    monkeypatch.setenv("BACKUP_DIR", str(target))
+    previous = os.umask(umask)
+    try:
+        backup.main()
+    finally:
+        os.umask(previous)
+
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in target.iterdir()}
+    assert modes == {
+        "database.dump": 0o600,
+        "uploads.tar.gz": 0o600,
+        "disposals.json": 0o600,
+    }
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700  # made by the backup too
