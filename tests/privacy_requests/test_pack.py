@@ -6,6 +6,7 @@ import datetime
 import zlib
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from centre.models import Disclosure
@@ -225,3 +226,77 @@ def test_the_access_pack_says_what_an_earlier_erasure_request_kept_and_why(
     [section] = [s for s in sections if s["title"] == "Your requests for erasure"]
     [item] = section["items"]
     assert "Kept because: The case is open" in " ".join(p["text"] for p in item["parts"])
+
+
+def _confidential_part(pack, text):
+    [part] = [p for p in pack.parts() if p["text"] == text and p["confidential"]]
+    return part
+
+
+def test_only_the_manager_releases_a_confidential_detail_and_only_with_a_reason(
+    client, staff, manager, pack, access_request
+):
+    from centre.models import AuditEvent
+
+    part = _confidential_part(pack, "Barnaby Thistlewick")
+    unredact = reverse("privacy_requests:pack_unredact", args=[access_request.pk])
+    client.force_login(staff)
+    assert client.post(unredact, {"entry": part["id"], "reason": "She agreed."}).status_code == 403
+    client.force_login(manager)
+    response = client.post(unredact, {"entry": part["id"], "reason": "  "})
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Say why this confidential detail may reach the person" in m for m in messages)
+    pack.refresh_from_db()
+    assert _confidential_part(pack, "Barnaby Thistlewick")["redact"]
+    assert not AuditEvent.objects.filter(kind="response pack unredaction").exists()
+
+    reason = "The requester named him in her own letter; he agreed in writing."
+    client.post(unredact, {"entry": part["id"], "reason": reason})
+    pack.refresh_from_db()
+    released = _confidential_part(pack, "Barnaby Thistlewick")
+    assert not released["redact"]
+    assert released["unredacted"]["reason"] == reason
+    assert released["unredacted"]["by"] == manager.pk
+    assert released["unredacted"]["at"]
+    event = AuditEvent.objects.get(kind="response pack unredaction")
+    assert event.user == manager and event.object_id == access_request.pk
+    assert "Barnaby" not in event.detail and reason not in event.detail
+    # The reviewer's form keeps what the manager released as she released it.
+    client.force_login(staff)
+    client.post(reverse("privacy_requests:pack_review", args=[access_request.pk]), {})
+    pack.refresh_from_db()
+    assert not _confidential_part(pack, "Barnaby Thistlewick")["redact"]
+
+
+def test_a_reviewer_withholds_an_item_choosing_the_exemption(
+    client, staff, manager, pack, access_request
+):
+    [item] = [
+        item
+        for section in pack.sections
+        if section.get("kind") == "Adult of a case"
+        for item in section["items"]
+        if item["field"] == "email"
+    ]
+    withhold = reverse("privacy_requests:pack_withhold", args=[access_request.pk])
+    client.force_login(staff)
+    response = client.post(withhold, {"item": item["id"], "exemption": "because"})
+    assert any("Choose the exemption" in str(m) for m in get_messages(response.wsgi_request))
+    response = client.post(withhold, {"item": "nine", "exemption": "privilege"})
+    assert any("Choose the item" in str(m) for m in get_messages(response.wsgi_request))
+    pack.refresh_from_db()
+    assert not any(i.get("withheld") for s in pack.sections for i in s["items"])
+
+    client.post(withhold, {"item": item["id"], "exemption": "privilege"})
+    pack.refresh_from_db()
+    [withheld] = [i for s in pack.sections for i in s["items"] if i["id"] == item["id"]]
+    assert withheld["withheld"] == "privilege" and withheld["redact"]
+    pack_release(pack=pack, actor=manager)
+    client.force_login(manager)
+    html = client.get(reverse("privacy_requests:pack", args=[access_request.pk])).content.decode()
+    assert "Withheld: Legal professional privilege (DPA 2018 Schedule 2 paragraph 19)" in html
+    assert "marigold@example.test" not in html
+    data = pack_pdf(ResponsePack.objects.get(), compress=False)
+    assert b"Withheld: Legal professional privilege" in data
+    assert b"marigold@example.test" not in data
