@@ -638,6 +638,10 @@ def _ready_to_disclose(request):
         raise ValidationError("Check and record the person's identity before releasing anything.")
     if not request.made_by_subject and not request.authority_evidence.strip():
         raise ValidationError("Record what shows the requester may act for the person.")
+    # A parent asking for a child: the child's view first (``release_errors``).
+    stopped = request.release_errors()
+    if stopped:
+        raise ValidationError(list(stopped.values()))
 
 
 @transaction.atomic

@@ -98,7 +98,7 @@ def test_a_request_about_nobody_saves_nothing_and_says_why(client, staff):
     client.force_login(staff)
     response = client.post(NEW, log_form())
     assert response.status_code == 200
-    assert "Choose the one person" in response.content.decode()
+    assert "Say who the request is about" in response.content.decode()
     assert not PrivacyRequest.objects.exists()
 
 
@@ -280,6 +280,24 @@ def test_a_clarification_asked_after_the_deadline_leaves_the_request_overdue(cli
     assert request.reference in client.get(f"{REGISTER}?show=overdue").content.decode()
     page = client.get(url("request_detail", request)).content.decode()
     assert "after the deadline of 2 December 2026 had passed: it does not stop the clock" in page
+
+
+def test_a_request_waits_for_both_identity_and_an_answer_before_work_resumes(adult, staff):
+    request = log(adult, received_on=D(2026, 11, 10))
+    ask_clarification(request, D(2026, 11, 12), staff)
+    services.privacy_request_ask_identity(
+        privacy_request=fresh(request), asked_on=D(2026, 11, 12), actor=staff
+    )
+    answer(request, D(2026, 11, 16), staff)
+    assert fresh(request).status == PrivacyRequest.Status.AWAITING
+    services.privacy_request_identity_received(
+        privacy_request=fresh(request), received_on=D(2026, 11, 20), actor=staff
+    )
+    started = fresh(request)
+    assert started.status == PrivacyRequest.Status.IN_PROGRESS
+    # The clarification was answered before the month started again on 20 November: its
+    # days change nothing. Sunday 20 December, so Monday 21.
+    assert started.due_on == D(2026, 12, 21)
 
 
 def test_an_extended_request_waits_for_an_answer_and_goes_back_to_extended(adult, manager):

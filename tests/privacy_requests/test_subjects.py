@@ -22,7 +22,8 @@ from privacy_requests.finding import (
     request_records_confirm,
     terms_given,
 )
-from privacy_requests.models import PrivacyRequest, RequestRecord
+from privacy_requests.models import PrivacyRequest, RequestRecord, ResponsePack
+from privacy_requests.pack import pack_build, pack_release
 from retention.engine import dry_run
 from retention.models import DisposalRecord
 from retention.registry import registry
@@ -683,3 +684,41 @@ def test_the_childs_view_is_not_recorded_for_a_request_the_person_made_themselve
             best_interests="",
             actor=None,
         )
+
+
+@pytest.mark.django_db
+def test_no_pack_is_released_to_a_parent_until_the_childs_view_allows_it(manager, staff):
+    child = ChildFactory(first_name="Wynn", last_name="Vell")
+    request = log_for_child(
+        subject_child=child,
+        identity_evidence="Fictional passport",
+        identity_verified_on=timezone.localdate(),
+    )
+    key = record_key("referrals.child", child.pk)
+    request_records_confirm(request=request, shown=[key], chosen=[key], actor=staff)
+    pack = pack_build(request=fresh(request), actor=staff)
+
+    with pytest.raises(ValidationError, match="Before anything is released, record"):
+        pack_release(pack=pack, actor=manager)
+    assert not ResponsePack.objects.get(pk=pack.pk).is_released
+
+    services.privacy_request_record_child(
+        privacy_request=fresh(request),
+        child_age=15,
+        child_competent=True,
+        child_agreed=False,
+        best_interests="Fictional: he does not want his notes shared.",
+        actor=staff,
+    )
+    with pytest.raises(ValidationError, match="cannot be answered to the person who made it"):
+        pack_release(pack=pack, actor=manager)
+
+    services.privacy_request_record_child(
+        privacy_request=fresh(request),
+        child_age=15,
+        child_competent=True,
+        child_agreed=True,
+        best_interests="Fictional: he asked his mother to make the request.",
+        actor=staff,
+    )
+    assert pack_release(pack=pack, actor=manager).is_released
