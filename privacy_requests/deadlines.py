@@ -130,14 +130,13 @@ def _reckon(received_on, identity_received_on, pauses, extended, today=None):
             continue
         counted |= days
         end += len(days) * DAY
+        count = "does not count" if len(days) == 1 else "do not count"
         if not answered:
-            why = f"{_days(len(days))} so far, to today, do not count"
+            why = f"{_days(len(days))} so far, to today, {count}"
         elif first > asked_on:
-            why = (
-                f"the {_days(len(days))} from {_short(first)}, when the month started, do not count"
-            )
+            why = f"the {_days(len(days))} from {_short(first)}, when the month started, {count}"
         else:
-            why = f"{_days(len(days))} do not count"
+            why = f"{_days(len(days))} {count}"
         steps.append(f"{asked}, {said}: {why}, so {_short(end)}.")
 
     due = next_working_day(end)

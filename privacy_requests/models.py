@@ -446,18 +446,20 @@ class PrivacyRequest(AboutAPerson):
     def deadline_steps(self, today=None):
         """How ``current_due_on`` is reached, step by step in plain words."""
         today = today or timezone.localdate()
+        clock = self._clock(today, open_pauses_to_today=False)
         steps = deadlines.deadline_steps(
-            self.received_on,
-            extended=self.extended_on is not None,
-            today=today,
-            **self._clock(today, open_pauses_to_today=False),
+            self.received_on, extended=self.extended_on is not None, today=today, **clock
         )
         if self.awaiting_identity:
+            # The evidence has not arrived: say so, instead of the step that says it did.
+            if clock["identity_received_on"] > self.received_on:
+                del steps[1]
             asked = self.identity_requested_on
             steps.insert(
                 1,
                 f"Identity evidence asked for on {asked.day} {asked:%B %Y} has not arrived: "
-                "the month starts from the day it does. Counted as if it arrived today:",
+                "the month starts again on the day it does. Counted as if it arrived today, "
+                f"{today.day} {today:%B %Y}.",
             )
         return steps
 

@@ -323,7 +323,7 @@ REQUEST_ACTIONS = [
         CHANGE,
         "Ask for evidence of identity",
         "Record that identity was asked for",
-        lambda r: r.is_open and not r.awaiting_identity and r.open_pause is None,
+        lambda r: r.is_open and not r.awaiting_identity,
         lambda r, data, actor: (
             services.privacy_request_ask_identity(
                 privacy_request=r, asked_on=data["asked_on"], actor=actor

@@ -311,3 +311,11 @@ def test_the_last_step_always_names_the_date_statutory_due_date_gives():
     for arguments in cases:
         due_on = statutory_due_date(**arguments)
         assert f"{due_on.day} {due_on:%B %Y}" in deadline_steps(**arguments)[-1]
+
+
+def test_a_single_day_does_not_count_in_the_singular():
+    steps = deadline_steps(NOV_10, pauses=[(D(2026, 12, 1), D(2026, 12, 1))])
+    assert steps[-2] == (
+        "Clarification asked for on 1 December 2026, answered on 1 December 2026: 1 day "
+        "does not count, so 11 December 2026."
+    )

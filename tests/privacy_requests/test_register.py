@@ -153,6 +153,13 @@ def test_identity_evidence_arriving_later_starts_the_month_again(today, adult, s
     assert waiting.clock_stopped
     # Were it to arrive today (Monday 7 December), the month would run to 7 January.
     assert waiting.current_due_on() == D(2027, 1, 7)
+    steps = waiting.deadline_steps()
+    assert steps[1] == (
+        "Identity evidence asked for on 12 November 2026 has not arrived: the month starts "
+        "again on the day it does. Counted as if it arrived today, 7 December 2026."
+    )
+    assert not any("arrived on" in step for step in steps)
+    assert steps[-1] == "Thursday 7 January 2027 is a working day: due then."
     services.privacy_request_identity_received(
         privacy_request=waiting, received_on=D(2026, 11, 20), actor=staff
     )
