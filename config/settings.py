@@ -143,9 +143,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery's broker and as the cache when it is configured.
 REDIS_URL = env("REDIS_URL", default="")
+# Redis answers in a millisecond on the same network. A Redis that is down (refusing) or
+# hung (accepting, never answering) must not hold a request: connecting and each reply
+# give up after this long, for the cache and the broker alike, so a hung Redis costs a
+# request about half a second and /health/ answers well inside docker-compose's check.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -270,12 +283,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # run would pick its work up anyway: the database holds what is pending).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 6 * 60 * 60,
-    # Redis down must not hang a request that queues a task: give up connecting quickly
-    # (the callers log and carry on; the database holds the pending work).
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    # Redis down or hung must not hold a request that queues a task: give up quickly
+    # (the callers log and carry on; the database holds the pending work). The worker
+    # waits for tasks with the socket polled by its event loop, not a blocking read, so
+    # the short read timeout does not cut its waits short.
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+# The result store is Redis too: the same short timeouts.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
 # Publishing retries twice, briefly, then raises to the caller (which logs and carries
 # on), rather than Celery's default of retrying for several seconds inside a request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -9,17 +9,21 @@ import importlib.util
 import io
 import logging
 import os
+import socket
 import stat
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger as GunicornLogger
 
 from centre.log_filters import PersonalDataFilter
+from config.celery import app
 from referrals.models import Adult, Case, Referral
 from referrals.services import case_close
 from retention import tasks
@@ -27,6 +31,7 @@ from retention.models import DisposalRecord, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.models import Hold
 from tests.celery_worker import running_worker
+from tests.conftest import Client
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,3 +236,156 @@ def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
     }
     assert stat.S_IMODE(target.stat().st_mode) == 0o700
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700  # made by the backup too
+
+
+# 3. Redis hung or closed: short timeouts.
+
+
+@contextlib.contextmanager
+def hung_server():
+    """A server that accepts connections and never answers: Redis frozen. Yields its
+    port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(100)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for connection_ in accepted:
+            connection_.close()
+
+
+def closed_port():
+    """A port where nothing listens (bound, then let go)."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+@pytest.fixture(params=["hung", "closed"])
+def broken_redis(request):
+    """The URL of a Redis that is hung (accepts, never answers) or closed (refuses)."""
+    if request.param == "closed":
+        yield f"redis://127.0.0.1:{closed_port()}/0"
+        return
+    with hung_server() as port:
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def cache_on(settings):
+    def point(url):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+            }
+        }
+
+    return point
+
+
+@contextlib.contextmanager
+def broker_on(url):
+    """The Celery app pointed at ``url``, queueing for real, with the production broker
+    options."""
+    saved = {
+        "broker_url": app.conf.broker_url,
+        "task_always_eager": app.conf.task_always_eager,
+    }
+    saved_pools = (app._pool, app.amqp._producer_pool)
+    app._pool = app.amqp._producer_pool = None
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool, app.amqp._producer_pool = saved_pools
+        app.conf.update(saved)
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def test_the_timeouts_are_well_under_a_second(settings):
+    assert settings.REDIS_TIMEOUT_SECONDS <= 0.5
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_connect_timeout"] <= 0.5
+    assert options["socket_timeout"] <= 0.5
+    assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 0.5
+    if settings.REDIS_URL:
+        assert settings.CACHES["default"]["OPTIONS"] == settings.REDIS_CACHE_OPTIONS
+
+
+def test_with_redis_hung_or_closed_health_answers_degraded_within_about_a_second(
+    db, client, cache_on, broken_redis
+):
+    client.get("/health/")  # warm: the first request of a process loads the URLs
+    cache_on(broken_redis)
+    response, took = timed(lambda: client.get("/health/"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "unavailable", "status": "degraded"}
+    # Half a second of timeout, and the request itself on a busy test machine.
+    assert took < 1.5, took
+
+
+def test_with_redis_hung_or_closed_pages_answer_at_once(manager, cache_on, broken_redis):
+    signed_in = Client()
+    signed_in.force_login(manager)
+    urls = ("/", reverse("retention:queue"), reverse("retention:forecast"))
+    usual = {url: timed(lambda url=url: signed_in.get(url))[1] for url in urls}
+    cache_on(broken_redis)
+    for url in urls:
+        response, took = timed(lambda url=url: signed_in.get(url))
+        assert response.status_code == 200, url
+        # No page needs the cache: at most the timeout more than the page takes anyway.
+        assert took < usual[url] + 1.0, (url, took, usual[url])
+
+
+def test_with_the_broker_hung_or_closed_an_approval_is_kept_within_about_a_second(
+    manager, broken_redis, django_capture_on_commit_callbacks, caplog
+):
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(manager)
+    case = due_case()
+    retention_sweep()
+    item = QueueItem.objects.get(record_type="referrals.case", object_id=case.pk)
+    with broker_on(broken_redis):
+
+        def approve():
+            with django_capture_on_commit_callbacks(execute=True):
+                return signed_in.post(reverse("retention:approve_all"))
+
+        response, took = timed(approve)
+    assert (response.status_code, response.url) == (302, reverse("retention:queue"))
+    assert took < 1.5, took
+    item.refresh_from_db()
+    assert item.status == QueueItem.Status.APPROVED
+    assert "retention-dispose-not-queued" in caplog.text
+
+
+def test_docker_composes_health_check_waits_longer_than_health_takes():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    web = compose.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]
+    assert "timeout=3)" in web  # the request's own timeout
+    assert "timeout: 5s" in web  # docker's, for the whole check
