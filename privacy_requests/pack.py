@@ -1,17 +1,21 @@
 """The response pack for an access request: built from the records staff confirmed are
-the person's, marked for redaction wherever the system knows a detail is someone else's,
-reviewed, and released by the manager as a snapshot that never changes.
+the person's and every record the apps' declarations link to them, marked for redaction
+wherever the system knows a detail is someone else's, reviewed, and released by the
+manager as a snapshot that never changes.
 
-What is marked automatically: everything identifying the other adults of a case (the
-other parent above all: names, e-mail, phone, address, postcode), the names of staff,
-and each of those names and details wherever it appears inside free text (a
-communication's summary, a report's observations). The reviewer confirms, lifts or adds
-redactions; a phrase they add is redacted wherever it appears.
+The pack is generic: each app declares its personal data (``retention.registry.
+PersonalData``: the fields shown, how a record links to a requester, its category,
+purpose, lawful basis, source, retention rules, portable fields and exemptions), and the
+pack shows every declared field of every linked record, so a kind or a field declared
+later reaches the next pack without a change here. It opens with the Article 15(1)
+information, generated from the declarations, the disclosure log and the live retention
+rules.
 
-A pack is about what each app declared (``retention.registry.PersonalData``); for the
-three kinds a request can be about it also gathers what hangs on the person: for an
-adult or a child their case, pre-visits, sessions, communications, reports and the
-disclosure log; for a staff member their DBS checks and documents.
+Every value goes through ``Builder.item`` and so through the matcher of
+``privacy_requests.redaction``: each identifier of another person becomes a part marked
+for redaction (``confidential`` where it is a confidential adult's: only the manager lifts
+those, with a reason). An item withheld under an exemption says so, and which. Items the
+declarations call portable, and in which nothing was marked, make the portability export.
 """
 
 import json
