@@ -219,6 +219,14 @@ def privacy_request_ask_identity(
         "Identity evidence cannot have been asked for before the request was received "
         f"({_short(privacy_request.received_on)}).",
     )
+    if privacy_request.identity_received_on is not None:
+        _not_before(
+            asked_on,
+            privacy_request.identity_received_on,
+            "identity_requested_on",
+            "Identity evidence cannot be asked for again before the last evidence arrived "
+            f"({_short(privacy_request.identity_received_on)}).",
+        )
     privacy_request.identity_requested_on = asked_on
     privacy_request.identity_received_on = None
     privacy_request._change_reason = "Identity evidence asked for"

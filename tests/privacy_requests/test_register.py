@@ -207,6 +207,29 @@ def test_identity_cannot_be_asked_for_twice_before_it_arrives(adult, staff):
         )
 
 
+def test_identity_asked_for_again_waits_for_the_new_evidence(adult, staff):
+    request = log(adult, received_on=D(2026, 11, 10))
+    services.privacy_request_ask_identity(
+        privacy_request=request, asked_on=D(2026, 11, 12), actor=staff
+    )
+    services.privacy_request_identity_received(
+        privacy_request=fresh(request), received_on=D(2026, 11, 16), actor=staff
+    )
+    with pytest.raises(ValidationError, match="before the last evidence arrived"):
+        services.privacy_request_ask_identity(
+            privacy_request=fresh(request), asked_on=D(2026, 11, 13), actor=staff
+        )
+    # The evidence was not enough: asked again, the month starts from the new evidence.
+    services.privacy_request_ask_identity(
+        privacy_request=fresh(request), asked_on=D(2026, 11, 17), actor=staff
+    )
+    assert fresh(request).awaiting_identity
+    services.privacy_request_identity_received(
+        privacy_request=fresh(request), received_on=D(2026, 11, 24), actor=staff
+    )
+    assert fresh(request).due_on == D(2026, 12, 24)
+
+
 def test_a_clarification_stops_the_clock_for_the_days_from_asking_to_the_answer(
     today, adult, staff
 ):
