@@ -27,6 +27,7 @@ from django.utils import timezone
 from centre import audit
 from centre.identifiers import Matcher
 from centre.models import Disclosure
+from centre.services import record_save
 from retention.registry import EXEMPTIONS, LINK_SUBJECTS, registry
 
 from .finding import record_key, records_by_key
@@ -683,6 +684,17 @@ def portability_unavailable(request: PrivacyRequest) -> str:
         f"processing on another basis ({basis}), so no export is offered. The person "
         "receives their information through the response pack."
     )
+
+
+@transaction.atomic
+def request_lawful_basis_record(*, request: PrivacyRequest, lawful_basis: str, actor):
+    """Record the lawful basis of the processing the request is about: portability
+    (Article 20) depends on it."""
+    if lawful_basis not in PrivacyRequest.LawfulBasis.values:
+        raise ValidationError("Choose the lawful basis of the processing the request is about.")
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    request.lawful_basis = lawful_basis
+    return record_save(record=request, actor=actor)
 
 
 def portability_document(pack: ResponsePack) -> dict:

@@ -32,6 +32,7 @@ from .pack import (
     pack_unredact,
     pack_withhold,
     portability_export,
+    request_lawful_basis_record,
 )
 from .pack_pdf import pack_pdf
 
@@ -292,6 +293,23 @@ def pack_pdf_view(request, pk):
     return response
 
 
+@prepare
+@require_POST
+def request_lawful_basis_view(request, pk):
+    privacy_request = _privacy_request(pk)
+    try:
+        request_lawful_basis_record(
+            request=privacy_request,
+            lawful_basis=request.POST.get("lawful_basis", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, "The lawful basis is recorded.")
+    return redirect("privacy_requests:request_detail", pk=privacy_request.pk)
+
+
 @decide
 @require_POST
 def portability_export_view(request, pk):
@@ -323,4 +341,5 @@ urlpatterns = [
     path("<int:pk>/pack/print/", pack_print, name="pack_print"),
     path("<int:pk>/pack.pdf", pack_pdf_view, name="pack_pdf"),
     path("<int:pk>/export.json", portability_export_view, name="portability_export"),
+    path("<int:pk>/lawful-basis/", request_lawful_basis_view, name="request_lawful_basis"),
 ]

@@ -128,6 +128,7 @@ FORMS = {
     "privacy_requests:pack_unredact": "privacy_requests:pack",
     "privacy_requests:pack_release": "privacy_requests:pack",
     "privacy_requests:portability_export": "privacy_requests:pack",
+    "privacy_requests:request_lawful_basis": "privacy_requests:request_detail",
     "privacy_requests:erasure_decide": "privacy_requests:request_detail",
     "privacy_requests:restriction_place_adult": None,
     "privacy_requests:restriction_place_child": None,

@@ -21,5 +21,8 @@ def portability(context, privacy_request, pack=None):
         "has_pack": pack is not None,
         "reviewed": pack is not None and pack.reviewed_at is not None,
         "can_export": context["request"].user.has_perm(DECIDE),
+        "can_record_basis": privacy_request.is_open
+        and context["request"].user.has_perm("privacy_requests.change_privacyrequest"),
+        "bases": PrivacyRequest.LawfulBasis.choices,
         "csrf_token": context.get("csrf_token"),
     }

@@ -285,3 +285,22 @@ def test_only_the_manager_may_download_it(client, staff, portability_request, re
     client.force_login(staff)
     assert _export(client, portability_request).status_code == 403
     assert not Disclosure.objects.exists()
+
+
+def test_staff_record_the_lawful_basis_on_the_request_page_and_bad_input_saves_nothing(
+    client, staff, portability_request
+):
+    portability_request.lawful_basis = ""
+    portability_request.save()
+    client.force_login(staff)
+    detail = reverse("privacy_requests:request_detail", args=[portability_request.pk])
+    record = reverse("privacy_requests:request_lawful_basis", args=[portability_request.pk])
+    assert record in client.get(detail).content.decode()
+    response = client.post(record, {"lawful_basis": "because I said so"})
+    assert any("Choose the lawful basis" in m for m in _messages(response))
+    portability_request.refresh_from_db()
+    assert portability_request.lawful_basis == ""
+    client.post(record, {"lawful_basis": "contract"})
+    portability_request.refresh_from_db()
+    assert portability_request.lawful_basis == "contract"
+    assert "applies only to information processed" not in client.get(detail).content.decode()

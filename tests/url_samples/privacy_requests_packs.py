@@ -41,5 +41,6 @@ SAMPLES = {
         "privacy_requests:pack_print",
         "privacy_requests:pack_pdf",
         "privacy_requests:portability_export",
+        "privacy_requests:request_lawful_basis",
     )
 }
