@@ -51,14 +51,19 @@ def retention_sweep(*, as_of: datetime.date | None = None) -> dict:
     The manager gets one e-mail, with counts only, when new items arrived."""
     as_of = as_of or timezone.localdate()
     lock = _lock_sweep()
-    findings = [f for f in engine.assess(as_of) if not f.is_held]
-    due_keys = {(f.record_type, f.object_id, f.action) for f in findings}
+    # The queue is read before the records, never after. A disposal running meanwhile
+    # deletes its record and its item in one commit: read in this order, the sweep sees
+    # either both (the item is there: nothing to flag) or neither, whenever that commit
+    # lands. Read the other way round, a commit between the two reads showed the record
+    # due and no item for it, and the sweep flagged a record that was gone a moment later.
     existing = {
         (record_type, object_id, action): (pk, reason)
         for pk, record_type, object_id, action, reason in QueueItem.objects.values_list(
             "pk", "record_type", "object_id", "action", "reason"
         )
     }
+    findings = [f for f in engine.assess(as_of) if not f.is_held]
+    due_keys = {(f.record_type, f.object_id, f.action) for f in findings}
     # Erasure items are not the schedule's to withdraw: the disposal checks them itself.
     gone = [
         pk
