@@ -389,3 +389,46 @@ def test_the_recipients_come_from_the_disclosure_log(family):
     after = _information(_pack_for(family, "subject_adult", family["asker"], "referrals.adult"))
     recipients = [text for label, text in after if label == "Who it has been disclosed to"]
     assert recipients == ["Cafcass: Cafcass (fictional office)"]
+
+
+def test_a_parent_asking_for_a_childs_data_is_refused_child_abuse_data_under_schedule_3(family):
+    incident = incident_about(family["case"], family["child"].date_of_birth)
+    incident.summary = "Fictional: Barnaby Thistlewick hit Pip; he lives at 9 Sanctuary Close."
+    incident.save()
+    request = PrivacyRequest(
+        subject_child=family["child"],
+        made_by_subject=False,
+        requester_name="Marigold Pennyworth",
+        authority_evidence="Fictional birth certificate: parental responsibility",
+        right=PrivacyRequest.Right.ACCESS,
+        channel=PrivacyRequest.Channel.LETTER,
+        received_on=datetime.date(2026, 11, 1),
+    )
+    request.label_subject()
+    record_save(record=request)
+    key = f"referrals.child:{family['child'].pk}"
+    request_records_confirm(request=request, shown=[key], chosen=[key], actor=None)
+    pack = pack_build(request=request, actor=None)
+    [summary] = [
+        item
+        for section in pack.sections
+        if section.get("record") == f"safeguarding.incident:{incident.pk}"
+        for item in section["items"]
+        if item["field"] == "summary"
+    ]
+    assert summary["withheld"] == "child-abuse"
+    assert summary["reason"] == EXEMPTIONS["child-abuse"]
+
+
+def test_a_communication_with_another_person_is_withheld_but_its_date_is_listed(family):
+    communication = CommunicationFactory(
+        case=family["case"], with_whom="Barnaby Thistlewick", summary="Asked to move Saturday."
+    )
+    pack = _pack_for(family, "subject_adult", family["asker"], "referrals.adult")
+    [section] = [
+        s for s in pack.sections if s.get("record") == f"referrals.communication:{communication.pk}"
+    ]
+    items = {item["field"]: item for item in section["items"]}
+    for name in ("with_whom", "summary"):
+        assert items[name]["withheld"] == "third-party" and items[name]["redact"]
+    assert not items["occurred_on"]["redact"] and not items["kind"]["redact"]
