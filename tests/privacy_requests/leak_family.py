@@ -133,6 +133,7 @@ MOTHER_VARIANTS = [
     Variant("phone-0044", "0044 7700 900461", "phone"),
     Variant("phone-plus44-bracketed-0", "+44 (0)7700 900461", "phone"),
     Variant("phone-other-number-spaced", "07700 900 462", "phone"),
+    Variant("phone-without-its-0", "7700 900461", "phone"),
     Variant("email-as-stored", "perpetua.wyndlesham@example.test", "email"),
     Variant("email-upper-case", "PERPETUA.WYNDLESHAM@EXAMPLE.TEST", "email"),
     Variant("email-mixed-case", "Perpetua.Wyndlesham@Example.Test", "email"),
@@ -157,11 +158,14 @@ MOTHER_VARIANTS = [
     Variant("dob-ordinal", "9th April 1990", "dob"),
     Variant("dob-month-first", "April 9, 1990", "dob"),
     Variant("dob-abbreviated-month", "9 Apr 1990", "dob"),
+    Variant("dob-dd-mon-yyyy", "09-Apr-1990", "dob"),
     Variant("never-partner", "Tobias Quarrington", "phrase"),
     Variant("never-partner-last-comma-first", "Quarrington, Tobias", "phrase"),
     Variant("never-partner-surname", "Mr Quarrington", "phrase"),
+    Variant("never-partner-first-name", "Tobias", "phrase"),
     Variant("never-school", "Larkspur Primary School", "phrase"),
     Variant("never-school-lower-case", "larkspur primary school", "phrase"),
+    Variant("never-school-without-school", "Larkspur Primary", "phrase"),
     Variant("never-workplace", "Hollowbrook Garden Centre", "phrase"),
     Variant("never-workplace-upper-case", "HOLLOWBROOK GARDEN CENTRE", "phrase"),
 ]
@@ -212,11 +216,12 @@ class Needle:
 def _dob_patterns(day):
     month = day.strftime("%B").lower()
     d, m, y = day.day, day.month, day.year
+    between = r"[\s/.\-,']*"
     return [
-        rf"(?<!\d){y}-{m:02d}-{d:02d}(?!\d)",
+        rf"(?<!\d){y}\s*[/.\-]?\s*0?{m}\s*[/.\-]?\s*0?{d}(?!\d)",
         rf"(?<!\d)0?{d}\s*[/.\-]\s*0?{m}\s*[/.\-]\s*(?:{y}|{y % 100:02d})(?!\d)",
-        rf"(?<![\d\w])0?{d}(?:st|nd|rd|th)?\s+(?:of\s+)?{month[:3]}\w*\.?,?\s+{y}",
-        rf"{month[:3]}\w*\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}",
+        rf"(?<![\d\w])0?{d}(?:st|nd|rd|th)?{between}(?:of\s+)?{month[:3]}\w*{between}{y}",
+        rf"{month[:3]}\w*{between}0?{d}(?:st|nd|rd|th)?{between}{y}",
     ]
 
 
@@ -924,9 +929,15 @@ def _squash(text):
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+_ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
 def readable_html(page):
-    """A page's text as a reader sees it, lower case, white space squashed."""
-    return _squash(html.unescape(_TAGS.sub(" ", page)))
+    """A page's text as a reader sees it, then every attribute value of its tags (a
+    title, a value, a label a screen reader reads), lower case, white space squashed."""
+    text = html.unescape(_TAGS.sub(" ", page))
+    attributes = " ".join(a or b for a, b in _ATTRIBUTE.findall(page))
+    return _squash(f"{text} [attributes] {html.unescape(attributes)}")
 
 
 def readable_json(text):
@@ -971,7 +982,9 @@ def pdf_text(data):
             streams.append(zlib.decompress(body))
         except zlib.error:
             streams.append(body)
-    pieces = []
+    # The strings outside the streams too: the document's title and other metadata.
+    outside = re.sub(rb"stream\r?\n.*?endstream", b"", data, flags=re.S)
+    pieces = [_pdf_unescape(raw) for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\)", outside)]
     for stream in streams:
         for match in _PDF_STRING.finditer(stream):
             if match.group(1) is not None:
