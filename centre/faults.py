@@ -18,6 +18,20 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+class RecordGone(Exception):
+    """A write found the record it is about deleted meanwhile (a disposal committed while
+    it waited for the record's lock). Raised by services, answered by the retention
+    engine's middleware with a page naming the proof of disposal, never a server error.
+    Carries the record's type (``app_label.model``) and id only."""
+
+    def __init__(self, record_type: str, object_id: int):
+        super().__init__(f"{record_type} {object_id} no longer exists")
+        self.record_type = record_type
+        self.object_id = object_id
+
+
 RETRY_AFTER_SECONDS = 60
 # Set on the request when the failure happened outside the view (in a middleware, such as
 # the session being saved), where only Django's own 500 handling sees the exception.

@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "centre.middleware.NoStoreMiddleware",
     "centre.middleware.AuditRefusalsMiddleware",
+    # A write that lost a race with a disposal: a page naming the proof of disposal,
+    # never a server error (retention/races.py).
+    "retention.races.DisposedMeanwhileMiddleware",
     # Turns a sign-in refused for a lockout into the locked-out page (AXES_LOCKOUT_CALLABLE).
     "axes.middleware.AxesMiddleware",
 ]

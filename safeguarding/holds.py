@@ -23,7 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from centre.faults import RecordGone
+from centre.models import StaffMember
 from centre.services import record_save
+from referrals.models import Adult, Case
 
 from .models import Hold, Incident
 
@@ -92,8 +95,27 @@ def hold_place(*, hold, actor):
         errors["review_on"] = "The review date cannot be in the past."
     if errors:
         raise ValidationError(errors)
+    _lock_scope(hold)
     hold.scope_label = scope_label_for(hold)
     return record_save(record=hold, actor=actor)
+
+
+def _lock_scope(hold):
+    """Lock what the hold covers, the case first (a disposal locks the case it disposes
+    of, then deletes its adults), for the rest of the transaction. A hold that gets the
+    lock first wins: the disposal, waiting behind it, then finds the record held and
+    leaves it. A hold that waited behind a disposal finds the record gone and says so
+    (``RecordGone``, answered with the proof of disposal), instead of failing on the
+    hold's link at commit."""
+    if hold.staff_member_id:
+        model, pk = StaffMember, hold.staff_member_id
+    else:
+        # An adult's case as read when the page was asked for: it may be gone now.
+        model, pk = Case, hold.adult.case_id if hold.adult_id else hold.case_id
+    if not model._base_manager.select_for_update().filter(pk=pk).exists():
+        raise RecordGone(model._meta.label_lower, pk)
+    if hold.adult_id and not Adult.objects.select_for_update().filter(pk=hold.adult_id).exists():
+        raise RecordGone(Adult._meta.label_lower, hold.adult_id)
 
 
 @transaction.atomic

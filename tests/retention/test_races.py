@@ -5,16 +5,23 @@ loses a race with a disposal answers with a clear page naming the proof of dispo
 
 import datetime
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
 
 from centre.models import StaffDocument, StaffMember
 from referrals.models import Adult, Case, Referral
 from referrals.services import case_close
 from retention import services
 from retention.models import DisposalRecord, QueueItem
+from retention.races import DisposedMeanwhileMiddleware
 from retention.services import disposal_approve, dispose_approved, retention_sweep
+from safeguarding.models import Hold
+from tests.conftest import Client
 from tests.factories import StaffDocumentFactory, StaffMemberFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
@@ -125,3 +132,111 @@ def test_a_queue_item_never_outlives_its_record(postgres, manager):
     assert not QueueItem.objects.exists()
     # And the next sweep has nothing to take out.
     assert retention_sweep()["withdrawn"] == 0
+
+
+# A hold that loses the race.
+
+
+def waiting_on_a_lock():
+    """True once some session of this database waits for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def hold_form(reason="Fictional: a claim is expected."):
+    return {
+        "legal_basis": Hold.LegalBasis.CLAIM,
+        "reason": reason,
+        "review_on": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+    }
+
+
+@pytest.mark.parametrize("scope", ["case", "adult"])
+def test_a_hold_placed_while_the_case_is_disposed_of_names_the_proof(
+    postgres, manager, monkeypatch, scope
+):
+    """The disposal holds the case's lock; the manager's hold waits for it, and once the
+    disposal commits the manager is told the case was disposed of a moment ago, with the
+    proof of disposal, instead of a server error. Nothing is saved."""
+    case = due_case()
+    adult = case.adults.get()
+    retention_sweep()
+    disposal_approve(actor=manager)
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(manager)
+    url = (
+        reverse("safeguarding:hold_place_case", args=[case.pk])
+        if scope == "case"
+        else reverse("safeguarding:hold_place_adult", args=[adult.pk])
+    )
+    assert signed_in.get(url).status_code == 200  # the manager opens the form
+
+    disposed, release = threading.Event(), threading.Event()
+    real_prove = services._prove
+
+    def prove_then_wait(item, *args, **kwargs):
+        real_prove(item, *args, **kwargs)
+        disposed.set()  # the case is deleted, not yet committed
+        assert release.wait(timeout=30)
+
+    monkeypatch.setattr(services, "_prove", prove_then_wait)
+    disposal = threading.Thread(target=lambda: in_another_connection(dispose_approved))
+    disposal.start()
+    try:
+        assert disposed.wait(timeout=30)
+
+        def release_once_the_hold_waits():
+            try:
+                deadline = time.monotonic() + 20
+                while not waiting_on_a_lock() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            finally:
+                release.set()
+                connection.close()
+
+        releaser = threading.Thread(target=release_once_the_hold_waits)
+        releaser.start()
+        response = signed_in.post(url, hold_form())
+        releaser.join(timeout=30)
+    finally:
+        release.set()
+        disposal.join(timeout=60)
+
+    proof = DisposalRecord.objects.get(object_id=case.pk, record_type="referrals.case")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "This case was disposed of a moment ago" in page
+    assert f"No. {proof.pk}" in page
+    assert case.display_reference in page
+    assert "nothing you entered was saved" in page
+    assert not Hold.objects.exists()
+    assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_any_write_that_fails_on_a_disposed_records_key_names_the_proof(postgres, manager):
+    """A write with no lock of its own fails at commit on its foreign key: the same page."""
+    case = due_case()
+    retention_sweep()
+    disposal_approve(actor=manager)
+    dispose_approved()
+    proof = DisposalRecord.objects.get(object_id=case.pk)
+    try:
+        with transaction.atomic():
+            Hold.objects.create(
+                kind=Hold.Kind.LEGAL, case_id=case.pk, scope_label="x", reason="Fictional."
+            )
+    except IntegrityError as error:
+        failure = error
+    request = RequestFactory().post("/safeguarding/holds/")
+    request.user = manager
+    manager.is_verified = lambda: True  # as django-otp's middleware marks it
+    response = DisposedMeanwhileMiddleware(lambda r: None).process_exception(request, failure)
+    assert response.status_code == 409
+    assert f"No. {proof.pk}" in response.content.decode()
+    assert (
+        DisposedMeanwhileMiddleware(lambda r: None).process_exception(request, ValueError()) is None
+    )
