@@ -53,27 +53,33 @@ def _subject_models():
 @cache
 def paths_to_subjects(model) -> dict:
     """``{subject: [lookups]}`` from a record of ``model`` to each subject it belongs to,
-    every way within ``MOST_STEPS`` links (a report's recipient reaches its case through
-    the report and through the adult it may be), through single-valued links only and
-    never through a sign-in account (a record is not about the person who wrote it)."""
+    within ``MOST_STEPS`` links, through single-valued links only and never through a
+    sign-in account (a record is not about the person who wrote it). A longer way is
+    kept only while every shorter one may be empty: a report's recipient reaches its case
+    through the adult it may be, and always through its report's booking."""
     targets = _subject_models()
     found = {targets[model]: ["pk"]} if model in targets else {}
-    seen, frontier = {model}, [(model, "")]
+    certain = set(found)  # subjects a way that is never empty already reaches
+    seen, frontier = {model}, [(model, "", True)]
     for _step in range(MOST_STEPS):
-        further = []
-        for current, prefix in frontier:
+        further, reached = [], set()
+        for current, prefix, always in frontier:
             for link in current._meta.get_fields():
                 if not (getattr(link, "concrete", False) and (link.many_to_one or link.one_to_one)):
                     continue
                 related = link.related_model
                 if related is None or related._meta.label == settings.AUTH_USER_MODEL:
                     continue
-                path = f"{prefix}{link.name}"
-                if related in targets:
-                    found.setdefault(targets[related], []).append(path)
+                path, sure = f"{prefix}{link.name}", always and not link.null
+                subject = targets.get(related)
+                if subject is not None and subject not in certain:
+                    found.setdefault(subject, []).append(path)
+                    if sure:
+                        reached.add(subject)
                 if related not in seen:
                     seen.add(related)
-                    further.append((related, f"{path}__"))
+                    further.append((related, f"{path}__", sure))
+        certain |= reached
         frontier = further
     return found
 
