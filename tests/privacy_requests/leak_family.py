@@ -176,6 +176,7 @@ THIRD_PARTY_VARIANTS = [
     Variant("phone-dashes", "07700-900-733", "phone"),
     Variant("phone-plus44", "+44 7700 900733", "phone"),
     Variant("phone-0044", "0044 7700 900733", "phone"),
+    Variant("phone-without-its-0", "7700 900733", "phone"),
     Variant("email-as-stored", "clemency.ashgrove@example.test", "email"),
     Variant("email-upper-case", "CLEMENCY.ASHGROVE@EXAMPLE.TEST", "email"),
     Variant("postcode-as-stored", "ZX4 7RB", "postcode"),
@@ -188,6 +189,7 @@ THIRD_PARTY_VARIANTS = [
     Variant("dob-dd-mm-yyyy", "23/11/1988", "dob"),
     Variant("dob-written", "23 November 1988", "dob"),
     Variant("dob-ordinal", "23rd November 1988", "dob"),
+    Variant("dob-dd-mon-yyyy", "23-Nov-1988", "dob"),
 ]
 
 
@@ -355,6 +357,8 @@ PLANTED = [
     "privacy_requests.PrivacyRequest.details (the portability request)",
     "privacy_requests.PrivacyRequest.response (the portability request)",
     "privacy_requests.ClarificationPause.asked_for",
+    "privacy_requests.PrivacyRequest.authority_evidence (the request for the child)",
+    "privacy_requests.PrivacyRequest.best_interests (the request for the child)",
 ]
 # Fields quoted only when the variant is an e-mail address: the field must hold one.
 EMAIL_FIELDS = ["referrals.Referral.referrer_email"]
@@ -455,6 +459,7 @@ class Family:
     access: PrivacyRequest
     portability: PrivacyRequest
     grandparent: PrivacyRequest
+    for_child: PrivacyRequest
     extra: dict = field(default_factory=dict)
 
 
@@ -805,6 +810,32 @@ def build_family(
         ),
         identity_evidence="Fictional passport",
     )
+    # The father asks for his child's data, as the parent with parental responsibility.
+    for_child = privacy_request_log(
+        privacy_request=PrivacyRequest(
+            subject_child=child,
+            made_by_subject=False,
+            requester_name=f"{FATHER.first_name} {FATHER.last_name}",
+            authority_evidence=say(
+                "privacy_requests.PrivacyRequest.authority_evidence (the request for the child)",
+                before="birth certificate; not",
+            ),
+            child_age=8,
+            child_competent=False,
+            best_interests=say(
+                "privacy_requests.PrivacyRequest.best_interests (the request for the child)",
+                before="in Pip's interests, without",
+            ),
+            right=PrivacyRequest.Right.ACCESS,
+            channel=PrivacyRequest.Channel.LETTER,
+            received_on=DAY,
+            identity_evidence="Fictional passport",
+            identity_verified_on=DAY,
+        ),
+        actor=manager,
+    )
+    key = f"referrals.child:{child.pk}"
+    request_records_confirm(request=for_child, shown=[key], chosen=[key], actor=manager)
     grandparent = privacy_request_log(
         privacy_request=PrivacyRequest(
             subject_name=GRANDMOTHER,
@@ -830,6 +861,7 @@ def build_family(
         access=access,
         portability=portability,
         grandparent=grandparent,
+        for_child=for_child,
         extra={"grandparent_records": keys},
     )
 

@@ -66,9 +66,10 @@ GRANDPARENT_OUTPUTS = ("pack page", "print view", "PDF")
 SCENARIOS = [("confidential mother", v) for v in MOTHER_VARIANTS] + [
     ("non-confidential mother", v) for v in THIRD_PARTY_VARIANTS
 ]
-# The grandmother's request is answered in the families of one or two variants of each
-# kind (a pack for every variant would double the module's time for little more).
-GRANDPARENT_VARIANTS = (
+# The grandmother's request, and the father's for his child, are answered in the families
+# of one or two variants of each kind (a pack for every variant would double the module's
+# time for little more).
+SUBSET_VARIANTS = (
     "name-full",
     "name-last-comma-first",
     "phone-dashes",
@@ -127,6 +128,7 @@ class Received:
     grandparent: dict
     grandparent_records: list
     fed: object  # the variant quoted in the fields the engine learns people from
+    for_child: dict  # what the father receives asking for his child's data
 
 
 def _cast():
@@ -173,13 +175,16 @@ def received(django_db_setup, django_db_blocker, tmp_path_factory):
             )
             father = _outputs(released_outputs, client, family.access, FATHER_OUTPUTS[:3])
             father |= _outputs(export_output, client, family.portability, ("export",))
-            grandparent = {}
-            if variant.id in GRANDPARENT_VARIANTS and scenario == "confidential mother":
+            grandparent, for_child = {}, {}
+            if variant.id in SUBSET_VARIANTS and scenario == "confidential mother":
                 grandparent = _outputs(
                     released_outputs, client, family.grandparent, GRANDPARENT_OUTPUTS
                 )
+                for_child = _outputs(
+                    released_outputs, client, family.for_child, GRANDPARENT_OUTPUTS
+                )
             results[scenario, variant.id] = Received(
-                father, grandparent, family.extra["grandparent_records"], family.fed
+                father, grandparent, family.extra["grandparent_records"], family.fed, for_child
             )
         transaction.set_rollback(True)
     return results
@@ -305,7 +310,7 @@ def test_the_father_receives_his_own_records_with_the_quotes_around_them(receive
 
 
 @pytest.mark.parametrize("output", GRANDPARENT_OUTPUTS)
-@pytest.mark.parametrize("variant_id", GRANDPARENT_VARIANTS)
+@pytest.mark.parametrize("variant_id", SUBSET_VARIANTS)
 def test_a_grandparent_in_the_collection_lists_receives_none_of_the_mothers_details(
     received, variant_id, output
 ):
@@ -318,6 +323,25 @@ def test_a_grandparent_in_the_collection_lists_receives_none_of_the_mothers_deta
         f"The mother's details, quoted as {variant.text!r} (and as {got.fed.text!r} where "
         f"the engine learns people from), reach the grandmother in the {output}:\n  "
         + "\n  ".join(_report(found, text, MOTHER_NEEDLES))
+    )
+
+
+@pytest.mark.parametrize("output", GRANDPARENT_OUTPUTS)
+@pytest.mark.parametrize("variant_id", SUBSET_VARIANTS)
+def test_the_father_asking_for_his_childs_data_receives_none_of_the_mothers_details(
+    received, variant_id, output
+):
+    """The child's records (the pre-visit the child came to with the mother, the child's
+    needs and interests, the sessions) answer a request the father makes for the child as
+    the parent with parental responsibility: the mother's details stay out of them."""
+    variant = next(v for v in MOTHER_VARIANTS if v.id == variant_id)
+    got = received["confidential mother", variant_id]
+    text = _text(got.for_child, output)
+    found = leaks(text, MOTHER_NEEDLES)
+    assert not found, (
+        f"The mother's details, quoted as {variant.text!r} (and as {got.fed.text!r} where "
+        f"the engine learns people from), reach the father asking for his child in the "
+        f"{output}:\n  " + "\n  ".join(_report(found, text, MOTHER_NEEDLES))
     )
 
 
