@@ -490,6 +490,13 @@ def privacy_request_answer_no_data(
             "Records are confirmed as this person's: answer the request with them, not "
             'with "no data held". Unlink them first if they are not the person\'s.'
         )
+    if privacy_request.identity_verified_on is None:
+        # The answer says the person's records existed and when they went: that is
+        # theirs to know, not anyone's who writes in their name.
+        raise ValidationError(
+            "Check and record the requester's identity first: the answer tells them the "
+            "person's records existed and when they were disposed of."
+        )
     if not (proof_reference or "").strip():
         raise ValidationError(
             {"disposal_proof": "Give the reference printed on the proof of disposal."}

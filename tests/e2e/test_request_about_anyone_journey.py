@@ -4,9 +4,9 @@ does not hold as a record, by the name they gave.
 (a) A grandmother held only in a pre-visit's list of who may collect the child asks for
     her data: the search, filled in with her name, finds the collection list; the manager
     confirms it, builds the pack, and releases it.
-(b) A former child whose case was disposed of asks: the search finds nothing, and the
-    manager answers "no data held", citing the proof of disposal (a reference that does
-    not exist is refused first).
+(b) A former child whose case was disposed of asks: once their identity is checked and
+    the search finds nothing, the manager answers "no data held", citing the proof of
+    disposal (a reference that does not exist is refused first).
 
 Every person, date and number is invented."""
 
@@ -185,6 +185,16 @@ def test_a_former_child_whose_case_was_disposed_of_is_told_no_data_is_held(
         details=f"Came to the centre as a child, 2013 to 2015; case {FORMER_REFERENCE}.",
         what="Whatever the centre still holds about my visits as a child.",
     )
+    do(
+        page,
+        "Record the identity check",
+        "Record the identity check",
+        {
+            "What was seen": "Fictional driving licence, seen in person",
+            "Checked on": timezone.localdate().isoformat(),
+        },
+    )
+    expect(page.get_by_text("The identity check is recorded with your name.")).to_be_visible()
 
     page.get_by_role("link", name="Find everything held about the person").click()
     assert_accessible(page, "the search for a former child")

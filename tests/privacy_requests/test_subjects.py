@@ -104,6 +104,15 @@ def grandmother_in_free_text(db, staff, free_text_declared):
     return {"case": case, "pre_visit": pre_visit, "report": report}
 
 
+def log_checked(**fields):
+    """A request about a named person whose requester's identity has been checked."""
+    return log_named(
+        identity_evidence="Fictional passport, seen in person",
+        identity_verified_on=timezone.localdate(),
+        **fields,
+    )
+
+
 # Logging a request about a named person.
 
 
@@ -438,7 +447,7 @@ def disposed_case(manager):
 
 @pytest.mark.django_db
 def test_the_manager_answers_no_data_held_citing_the_proof_of_disposal(manager, disposed_case):
-    request = log_named(name="Odo Vell", subject_date_of_birth=D(2012, 5, 1))
+    request = log_checked(name="Odo Vell", subject_date_of_birth=D(2012, 5, 1))
     assert person_find(Terms(**terms_given(request))) == []
 
     answered = services.privacy_request_answer_no_data(
@@ -457,7 +466,7 @@ def test_the_manager_answers_no_data_held_citing_the_proof_of_disposal(manager, 
 
 
 def test_the_request_page_shows_the_no_data_answer_and_its_proof(client, manager, disposed_case):
-    request = log_named(name="Odo Vell")
+    request = log_checked(name="Odo Vell")
     client.force_login(manager)
     page = client.get(url("request_detail", request)).content.decode()
     assert "Answer: no data held" in page
@@ -476,7 +485,7 @@ def test_the_request_page_shows_the_no_data_answer_and_its_proof(client, manager
 def test_a_proof_reference_that_does_not_exist_is_refused_and_nothing_saved(
     client, manager, disposed_case
 ):
-    request = log_named(name="Odo Vell")
+    request = log_checked(name="Odo Vell")
     client.force_login(manager)
 
     response = client.post(
@@ -510,7 +519,7 @@ def test_no_data_held_is_refused_where_records_are_held_or_confirmed(
             privacy_request=about_an_adult, proof_reference="HC-2019-0004", actor=manager
         )
 
-    named = log_named()
+    named = log_checked()
     _confirm(named, PreVisitFactory(who_may_collect=GRANDMOTHER))
     with pytest.raises(ValidationError, match="Records are confirmed as this person"):
         services.privacy_request_answer_no_data(
@@ -518,21 +527,35 @@ def test_no_data_held_is_refused_where_records_are_held_or_confirmed(
         )
     with pytest.raises(ValidationError, match="Give the reference printed on the proof"):
         services.privacy_request_answer_no_data(
-            privacy_request=log_named(), proof_reference="  ", actor=manager
+            privacy_request=log_checked(), proof_reference="  ", actor=manager
         )
     assert not PrivacyRequest.objects.filter(status=PrivacyRequest.Status.COMPLETED).exists()
+
+
+@pytest.mark.django_db
+def test_no_data_held_is_not_answered_before_the_requesters_identity_is_checked(
+    manager, disposed_case
+):
+    request = log_named(name="Odo Vell")
+    with pytest.raises(ValidationError, match="Check and record the requester"):
+        services.privacy_request_answer_no_data(
+            privacy_request=request, proof_reference="HC-2019-0004", actor=manager
+        )
+    request = fresh(request)
+    assert request.status == PrivacyRequest.Status.RECEIVED
+    assert request.disposal_proof is None
 
 
 @pytest.mark.django_db
 def test_only_the_manager_answers_no_data_held(staff, disposed_case):
     with pytest.raises(PermissionDenied):
         services.privacy_request_answer_no_data(
-            privacy_request=log_named(), proof_reference="HC-2019-0004", actor=staff
+            privacy_request=log_checked(), proof_reference="HC-2019-0004", actor=staff
         )
 
 
 def test_staff_cannot_post_a_no_data_answer(client, staff, disposed_case):
-    request = log_named()
+    request = log_checked()
     client.force_login(staff)
     response = client.post(
         url("request_no_data", request), {"no_data-proof_reference": "HC-2019-0004"}
