@@ -160,7 +160,7 @@ def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int
 
 def _queue_disposal():
     """Ask a worker to dispose of what was approved. The approvals are in the database,
-    so if the queue cannot be reached the 02:30 run does the work instead."""
+    so if the queue cannot be reached beat's five-minute run does the work instead."""
     from .tasks import dispose_approved
 
     try:
@@ -311,12 +311,21 @@ def rule_change(*, rule: Rule, reason: str, actor: User) -> Rule:
     return record_save(record=rule, actor=actor)
 
 
+# The beat runs the disposal every 5 minutes: an approval still waiting after three runs
+# means no worker is taking the work (stopped, or stuck), and the queue page says so.
+DISPOSAL_EXPECTED_WITHIN = datetime.timedelta(minutes=15)
+
+
 def queue_summary():
-    """``{rule key: {"rule", "awaiting", "approved", "postponed"}}`` in one query."""
+    """``{rule key: {"rule", "awaiting", "approved", "postponed", "overdue"}}`` in one
+    query; ``overdue`` counts approved items waiting longer than
+    ``DISPOSAL_EXPECTED_WITHIN`` since their approval."""
     from django.db.models import Count
 
     today = timezone.localdate()
+    late = timezone.now() - DISPOSAL_EXPECTED_WITHIN
     rows = QueueItem.objects.values("rule").annotate(
+        overdue=Count("pk", filter=Q(status=QueueItem.Status.APPROVED, decided_at__lt=late)),
         awaiting=Count(
             "pk",
             filter=Q(status=QueueItem.Status.DUE)

@@ -20,6 +20,7 @@ def sweep():
 
 @shared_task
 def dispose_approved():
-    """Dispose of what the manager approved. Queued on each approval and run again every
-    night after the sweep, so approved work left by a worker that died is finished."""
+    """Dispose of what the manager approved. Queued on each approval and run by beat
+    every five minutes, so approved work left by a worker that died, or not queued while
+    Redis was down, is finished minutes later."""
     return services.dispose_approved()

@@ -18,14 +18,20 @@ from referrals.views.common import form_page
 from . import engine
 from .forms import PostponeForm, RuleForm
 from .models import DisposalRecord, QueueItem, Rule
-from .services import disposal_approve, disposal_postpone, queue_summary, rule_change
+from .services import (
+    DISPOSAL_EXPECTED_WITHIN,
+    disposal_approve,
+    disposal_postpone,
+    queue_summary,
+    rule_change,
+)
 
 # A group shows its first items only, so the page stays light on a night that flags
 # thousands; approving the group approves all of them, shown or not.
 ITEMS_SHOWN = 200
 PROOFS_PER_PAGE = 50
 HORIZONS = (30, 90, 365)
-NO_COUNTS = {"awaiting": 0, "approved": 0, "postponed": 0}
+NO_COUNTS = {"awaiting": 0, "approved": 0, "postponed": 0, "overdue": 0}
 HOLD_NAMES = {
     "safeguarding": "safeguarding hold",
     "legal": "legal hold",
@@ -64,8 +70,10 @@ def queue(request):
         .order_by("due_on", "ref", "pk")
     )
     by_rule = {}
+    late = timezone.now() - DISPOSAL_EXPECTED_WITHIN
     for item in items:
         item.state = _item_state(item, today)
+        item.overdue = item.state == "approved" and item.decided_at < late
         item.kind_label = kind_label(item.kind)
         by_rule.setdefault(item.rule, []).append(item)
     groups = []
@@ -87,6 +95,8 @@ def queue(request):
         {
             "groups": groups,
             "awaiting": sum(group["counts"]["awaiting"] for group in groups),
+            "overdue": sum(group["counts"]["overdue"] for group in groups),
+            "expected_minutes": int(DISPOSAL_EXPECTED_WITHIN.total_seconds() // 60),
             "items_shown": ITEMS_SHOWN,
         },
     )

@@ -9,6 +9,7 @@ import importlib.util
 import io
 import logging
 import os
+import signal
 import socket
 import stat
 import threading
@@ -19,20 +20,26 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger as GunicornLogger
 
 from centre.log_filters import PersonalDataFilter
 from config.celery import app
-from referrals.models import Adult, Case, Referral
+from referrals.models import Adult, Case, CaseDocument, Referral
 from referrals.services import case_close
 from retention import tasks
-from retention.models import DisposalRecord, QueueItem
+from retention.models import DisposalRecord, PendingFileDeletion, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.models import Hold
 from tests.celery_worker import running_worker
 from tests.conftest import Client
-from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
+from tests.referrals.factories import (
+    AdultFactory,
+    CaseDocumentFactory,
+    CaseFactory,
+    ChildFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Self-referrals closed on this day were due a year later, before any day these run.
@@ -389,3 +396,111 @@ def test_docker_composes_health_check_waits_longer_than_health_takes():
     web = compose.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]
     assert "timeout=3)" in web  # the request's own timeout
     assert "timeout: 5s" in web  # docker's, for the whole check
+
+
+# 6. Disposal resumes by itself.
+
+
+def test_the_disposal_runs_every_five_minutes_and_a_late_run_is_dropped(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-dispose-approved"]
+    assert entry["task"] == "retention.tasks.dispose_approved"
+    schedule = entry["schedule"]
+    assert schedule.hour == set(range(24))
+    minutes = sorted(schedule.minute)
+    gaps = [b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 60], strict=True)]
+    assert max(gaps) <= 5
+    assert entry["options"]["expires"] < 5 * 60
+
+
+def test_the_queue_shows_approved_items_waiting_longer_than_expected(manager):
+    signed_in = Client()
+    signed_in.force_login(manager)
+    late, fresh = due_case(), due_case()
+    retention_sweep()
+    disposal_approve(actor=manager)
+    page = signed_in.get(reverse("retention:queue")).content.decode()
+    assert "longer than expected" not in page  # just approved: the next run takes it
+
+    QueueItem.objects.filter(object_id=late.pk).update(
+        decided_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    page = signed_in.get(reverse("retention:queue")).content.decode()
+    assert "1 approved record has waited more than 15 minutes to be disposed of" in page
+    assert "docker compose ps" in page
+    assert page.count("longer than expected") == 1
+    assert fresh.display_reference in page
+
+
+def wait_for_the_dead_workers_session(timeout=20):
+    """PostgreSQL rolls the killed worker's transaction back once it sees the socket
+    closed; wait until no other session is left."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+    pytest.fail("the killed worker's database session did not end")
+
+
+def test_a_worker_killed_mid_disposal_delays_it_by_one_run_not_a_night(
+    transactional_db, manager, settings
+):
+    """kill -9 in the middle of disposing of cases with files: each case is whole (with
+    its file) or gone (with its file, or its file listed for removal), and the next
+    five-minute run, taken by a fresh worker, finishes the batch."""
+    cases = []
+    for _ in range(30):
+        case = due_case()
+        CaseDocumentFactory(case=case)
+        cases.append(case)
+    stored = {
+        case.pk: Path(settings.UPLOAD_ROOT) / CaseDocument.objects.get(case=case).file.name
+        for case in cases
+    }
+    assert all(path.exists() for path in stored.values())
+    retention_sweep()
+    assert disposal_approve(actor=manager) == len(cases)
+    worker_env = {"UPLOAD_ROOT": str(settings.UPLOAD_ROOT)}
+
+    with running_worker(env=worker_env) as (queue, process):
+        tasks.dispose_approved.apply_async(queue=queue)
+        deadline = time.monotonic() + 60
+        while not DisposalRecord.objects.exists():
+            assert time.monotonic() < deadline, "the worker disposed of nothing"
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    wait_for_the_dead_workers_session()
+
+    pending = set(PendingFileDeletion.objects.values_list("name", flat=True))
+    gone = set()
+    for case in cases:
+        if Case.objects.filter(pk=case.pk).exists():
+            assert CaseDocument.objects.filter(case=case).exists()
+            assert stored[case.pk].exists()
+        else:
+            gone.add(case.pk)
+            name = str(stored[case.pk].relative_to(settings.UPLOAD_ROOT))
+            assert not stored[case.pk].exists() or name in pending
+    assert 0 < len(gone) < len(cases), "the worker was killed before or after the batch"
+    assert set(DisposalRecord.objects.values_list("object_id", flat=True)) == gone
+
+    # Beat's next run (within five minutes), as beat sends it, to a fresh worker.
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-dispose-approved"]
+    with running_worker(env=worker_env) as (queue, _process):
+        started = time.monotonic()
+        result = app.send_task(entry["task"], queue=queue, **entry["options"])
+        counts = result.get(timeout=120)
+        took = time.monotonic() - started
+    assert counts["disposed"] == len(cases) - len(gone)
+    assert not Case.objects.filter(pk__in=[case.pk for case in cases]).exists()
+    assert not any(path.exists() for path in stored.values())
+    assert not PendingFileDeletion.objects.exists()
+    assert not QueueItem.objects.exists()
+    assert DisposalRecord.objects.count() == len(cases)  # one proof each, none doubled
+    assert took < 60
