@@ -56,6 +56,22 @@ _NUMBERED = re.compile(
     r"^(?:(?:flat|apartment|apt|unit|room)\s*\d+[a-z]?\s*,?\s*)?(\d+[a-z]?)\s+(.+)$", re.I
 )
 _FLAT_ONLY = re.compile(r"^(?:flat|apartment|apt|unit|room)\s*\d+[a-z]?$", re.I)
+# Words that on their own say nothing about anyone: never matched alone, though they are
+# part of a name or phrase matched whole ("Family Court at Fernhollow" finds "Fernhollow"
+# alone, never "Court").
+_COMMON = """
+    a an and at by for from her his in of on or the to with mr mrs ms miss dr mx sir dame
+    mum mother dad father parent grandma grandmother nan nana grandad grandfather grandpa
+    aunt auntie uncle sister brother partner son daughter child children baby family
+    new old her their friend friends neighbour solicitor solicitors court family's council
+    cafcass social worker services service officer team school schools primary secondary
+    junior infant infants nursery academy college university church centre center garden
+    gardens library hospital surgery clinic practice shop store cafe pub hotel house flat
+    road street lane close avenue drive way place park hill green ltd limited plc group
+    trust company workplace work job office st saint north south east west upper lower
+    great little the's
+"""
+_COMMON_WORDS = frozenset(_COMMON.split())
 _MONTHS = [
     "january",
     "february",
@@ -110,10 +126,21 @@ def name_patterns(first: str = "", last: str = "", full: str = "") -> list[str]:
         words = _words(full)
         if len(words) >= 2:
             patterns.append(rf"{_flexible(words[-1])}\s*,?\s+{_flexible(' '.join(words[:-1]))}")
-    for name in (first, last, *_words(full)):
+    # A name held as first and last is a person's: each part alone is theirs, whatever
+    # it is ("Green"). A name written out whole may be an organisation's or a
+    # description ("Solicitor for the mother"): only its telling words count alone.
+    for name in (first, last):
         if len(name) >= _MIN_NAME:
             patterns.append(_flexible(name))
+    for name in _words(full):
+        if len(name) >= _MIN_NAME and _telling(name):
+            patterns.append(_flexible(name))
     return [_bounded(pattern) for pattern in patterns]
+
+
+def _telling(word):
+    """A word that points at someone on its own: not a common word, not a title."""
+    return word.lower().strip(".,'’()") not in _COMMON_WORDS
 
 
 def phone_pattern(phone: str) -> str | None:
@@ -122,7 +149,8 @@ def phone_pattern(phone: str) -> str | None:
         return None
     if number.startswith("0"):
         national = number[1:]
-        prefix = rf"(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\))?{_SEP}|\(?0{_SEP})"
+        # The prefix may be left out altogether: "7700 900461" is the same number.
+        prefix = rf"(?:(?:\+|00){_SEP}44{_SEP}(?:\(0\))?{_SEP}|\(?0{_SEP})?"
     else:
         national, prefix = number, ""
     body = _SEP.join(national)
@@ -205,12 +233,15 @@ def date_patterns(day: datetime.date) -> list[str]:
     month_word = rf"(?:{month}|{month[:3]}\.?{'|sept' if m == 9 else ''})"
     day_word = rf"0?{d}(?:st|nd|rd|th)?"
     year = rf"(?:{y}|'?{y % 100:02d})"
-    numeric = rf"0?{d}\s*[/.\-]\s*0?{m}\s*[/.\-]\s*{year}"
+    sep = r"\s*[/.\-]\s*"
+    written = r"[\s\-/.,]*"  # "9 April 1990", "09-Apr-1990", "09APR1990"
     return [
-        rf"(?<!\d){y}-{m:02d}-{d:02d}(?!\d)",
-        rf"(?<!\d){numeric}(?!\d)",
-        _bounded(rf"{day_word}\s+(?:of\s+)?{month_word}\s*,?\s+{year}"),
-        _bounded(rf"{month_word}\s+{day_word}\s*,?\s+{year}"),
+        rf"(?<!\d){y}{sep}0?{m}{sep}0?{d}(?!\d)",
+        rf"(?<!\d)0?{d}{sep}0?{m}{sep}{year}(?!\d)",
+        rf"(?<!\d){d:02d}{m:02d}{y}(?!\d)",
+        rf"(?<!\d){y}{m:02d}{d:02d}(?!\d)",
+        _bounded(rf"{day_word}{written}(?:of\s+)?{month_word}{written}{year}"),
+        _bounded(rf"{month_word}{written}{day_word}{written}{year}"),
     ]
 
 
@@ -219,6 +250,32 @@ def phrase_pattern(phrase: str) -> str | None:
     if len(phrase) < _MIN_PHRASE:
         return None
     return _bounded(_flexible(phrase))
+
+
+def phrase_patterns(phrase: str) -> list[str]:
+    """A phrase never to disclose, and its telling parts: "Tobias Quarrington" also as
+    "Quarrington, Tobias", "Tobias" and "Quarrington"; "Larkspur Primary School (the
+    children's new school)" also as "Larkspur Primary School", "Larkspur Primary" and
+    "Larkspur"."""
+    phrase = re.sub(r"\([^)]*\)", " ", phrase or "")
+    words = _words(phrase)
+    if not words:
+        return []
+    patterns = [phrase_pattern(" ".join(words))]
+    telling = [word for word in words if len(word) >= 4 and _telling(word)]
+    for word in telling:
+        patterns.append(phrase_pattern(word))
+    if (
+        len(words) in (2, 3)
+        and all(word[:1].isupper() for word in words)
+        and len(telling) == len(words)
+    ):
+        patterns += name_patterns(full=" ".join(words))
+    while words and not _telling(words[-1]):
+        words = words[:-1]
+        if len(words) >= 2:
+            patterns.append(phrase_pattern(" ".join(words)))
+    return [pattern for pattern in dict.fromkeys(patterns) if pattern]
 
 
 @dataclass
@@ -254,7 +311,8 @@ class Identifiers:
         for day in self.dates_of_birth:
             if day:
                 patterns += date_patterns(day)
-        patterns += [p for p in map(phrase_pattern, self.phrases) if p]
+        for phrase in self.phrases:
+            patterns += phrase_patterns(phrase)
         return patterns
 
 

@@ -37,6 +37,7 @@ def redacted(text, people=(HER,), **kwargs):
         "+447700900123",
         "+44 (0)7700 900 123",
         "0044 7700 900 123",
+        "7700 900123",
     ],
 )
 def test_a_phone_number_is_found_whatever_its_spacing_and_prefix(written):
@@ -111,6 +112,12 @@ def test_the_town_of_someone_not_hiding_is_left_alone():
         "9th of April 1990",
         "April 9, 1990",
         "april 9th 1990",
+        "09-Apr-1990",
+        "09APR1990",
+        "1990/04/09",
+        "1990.4.9",
+        "09041990",
+        "19900409",
     ],
 )
 def test_a_date_of_birth_is_found_in_iso_numeric_and_written_forms(written):
@@ -143,7 +150,18 @@ def test_a_name_inside_another_word_is_not_found():
     assert redacted("The wrens nested by the Quillfeathering shed") == []
 
 
-@pytest.mark.parametrize("written", ["Kestrel Marsh", "kestrel  marsh", "st aidan's primary"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Kestrel Marsh",
+        "kestrel  marsh",
+        "Marsh, Kestrel",
+        "Kestrel",
+        "Marsh",
+        "st aidan's primary",
+        "Aidan's",
+    ],
+)
 def test_a_phrase_never_to_disclose_is_found_in_any_case_and_spacing(written):
     assert redacted(f"{written} was there") == [written]
 
@@ -194,3 +212,20 @@ def test_a_phrase_never_to_disclose_needs_three_letters(db):
     with pytest.raises(ValidationError) as refused:
         adult.full_clean()
     assert "'St'" in refused.value.message_dict["never_disclose"][0]
+
+
+def test_the_telling_part_of_a_phrase_is_found_without_its_common_words():
+    school = Identifiers("x", confidential=True, phrases=["Larkspur Primary School (new school)"])
+    assert redacted("at Larkspur Primary on Monday", people=[school]) == ["Larkspur Primary"]
+    assert redacted("Larkspur", people=[school]) == ["Larkspur"]
+    assert redacted("the primary school nearby", people=[school]) == []
+
+
+def test_a_name_written_out_whole_counts_alone_only_by_its_telling_words():
+    court = Identifiers("Someone a report went to", names=["Family Court at Fernhollow"])
+    assert redacted("the court said; Fernhollow", people=[court]) == ["Fernhollow"]
+
+
+def test_a_persons_surname_counts_alone_even_when_it_is_a_common_word():
+    green = Identifiers("Another adult", names=[("Sarah", "Green")])
+    assert redacted("Ms Green came", people=[green]) == ["Green"]
