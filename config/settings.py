@@ -135,12 +135,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # PostgreSQL connections come from a psycopg pool in each server process when DB_POOL_SIZE
 # is set (the Docker image sets it to the gunicorn threads per worker; README "Sizing").
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=0)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A server that does not answer costs a new connection 2 seconds (libpq's least),
+    # not the minutes of the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    # The pool that fails fast: a request waits on the pool only once PostgreSQL has
+    # answered, and an unreachable server answers 503 within about a second
+    # (config/postgresql/base.py; README "When Redis or PostgreSQL is down").
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": 1,
         "max_size": DB_POOL_SIZE,
-        "timeout": env.int("DB_POOL_TIMEOUT_SECONDS", default=10),
+        # With one connection per thread no thread waits for another; this is how long a
+        # new connection may take once PostgreSQL has answered.
+        "timeout": env.float("DB_POOL_TIMEOUT_SECONDS", default=2),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,11 +7,14 @@ import contextlib
 import datetime
 import importlib.util
 import io
+import json
 import logging
 import os
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +29,7 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 from centre.log_filters import PersonalDataFilter
 from config.celery import app
+from config.postgresql import base as fail_fast
 from referrals.models import Adult, Case, CaseDocument, Referral
 from referrals.services import case_close
 from retention import tasks
@@ -504,3 +508,106 @@ def test_a_worker_killed_mid_disposal_delays_it_by_one_run_not_a_night(
     assert not QueueItem.objects.exists()
     assert DisposalRecord.objects.count() == len(cases)  # one proof each, none doubled
     assert took < 60
+
+
+# 7. PostgreSQL unreachable, with the production pool.
+
+# Run in a process of its own, with the production pool configured as docker-compose
+# does (DB_POOL_SIZE) and PostgreSQL at the address given: /health/, then a page with a
+# session cookie (the session's read is the first touch of the database), then eight
+# requests at once. Prints the status and seconds of each. (The server's machine does
+# one request at a time per thread; the crowd shares this process's two cores.)
+UNREACHABLE_DRILL = """
+import json, os, sys, threading, time
+sys.path.insert(0, os.getcwd())
+import django
+django.setup()
+from django.test import Client
+
+def ask(path):
+    client = Client(SERVER_NAME="localhost", raise_request_exception=False)
+    client.cookies["sessionid"] = "a" * 32
+    started = time.monotonic()
+    status = client.get(path).status_code
+    return status, time.monotonic() - started
+
+# Warm up (the first request of a process imports the URLs and templates), then let the
+# failure it met be forgotten, so that each timing below asks PostgreSQL again.
+ask("/health/")
+time.sleep(1.2)
+results = {"health": ask("/health/")}
+time.sleep(1.2)
+results["cases"] = ask("/cases/")
+time.sleep(1.2)
+crowd = []
+threads = [threading.Thread(target=lambda: crowd.append(ask("/cases/"))) for _ in range(8)]
+started = time.monotonic()
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+results["crowd"] = crowd
+results["crowd_took"] = time.monotonic() - started
+print(json.dumps(results))
+"""
+
+
+def unreachable_drill(port):
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", UNREACHABLE_DRILL],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/handover",
+            "DB_POOL_SIZE": "4",
+            "DEBUG": "True",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("fault", ["closed", "hung"])
+def test_with_postgresql_unreachable_the_pool_answers_503_within_about_a_second(fault):
+    if fault == "closed":
+        results = unreachable_drill(closed_port())
+    else:
+        with hung_server() as port:
+            results = unreachable_drill(port)
+    assert results["health"][0] == 503
+    assert results["cases"][0] == 503
+    assert {status for status, _took in results["crowd"]} == {503}
+    # Was 10.5 s for /health/, 20 s for a page, up to 50 s in a crowd.
+    assert results["health"][1] < 1.5, results
+    assert results["cases"][1] < 1.5, results
+    assert max(took for _status, took in results["crowd"]) < 2.5, results
+
+
+def test_the_pool_takes_a_ready_connection_without_asking_postgresql_again(monkeypatch):
+    """A connection ready in the pool is taken at once; PostgreSQL is asked whether it
+    answers only when the pool has none (so a healthy server sees no extra traffic)."""
+    asked = []
+    monkeypatch.setattr(fail_fast, "answers", lambda *args: asked.append(args) or True)
+
+    class Ready:
+        def getconn(self, timeout=None):
+            return "connection"
+
+    pool = fail_fast.FailFastPool(Ready(), alias="drill", host="127.0.0.1", port=5432)
+    assert pool.getconn() == "connection"
+    assert asked == []
+
+
+def test_postgresql_answers_the_probe(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("asks a PostgreSQL server")
+    host, port = connection.settings_dict["HOST"], connection.settings_dict["PORT"]
+    assert fail_fast.answers(host or "/var/run/postgresql", port or 5432)
+    with hung_server() as port:
+        started = time.monotonic()
+        assert not fail_fast.answers("127.0.0.1", port)
+        assert time.monotonic() - started < 1
+    assert not fail_fast.answers("127.0.0.1", closed_port())
