@@ -352,6 +352,11 @@ class Matcher:
     def __bool__(self):
         return bool(self._patterns)
 
+    @property
+    def guards_confidential(self) -> bool:
+        """Whether anyone it knows is confidential from the other party."""
+        return any(confidential for _pattern, _reason, confidential in self._patterns)
+
     def _is_spared(self, text):
         return " ".join(_words(text)).lower() in self._spared
 

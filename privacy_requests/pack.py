@@ -308,6 +308,16 @@ def _record_section(builder, request, found):
             if _is_text(declaration.model, item["field"]) and not item["withheld"]:
                 _withhold(item, exemption)
                 item["portable"] = False
+    if exemption and builder.matcher.guards_confidential:
+        # Where someone around the requester is hiding from them, what safeguarding
+        # records and communications say in words may tell where she is without naming
+        # her ("the refuge by the sea"): every written value is withheld, and only the
+        # manager, with a reason, may release one.
+        for item in section["items"]:
+            if _is_text(declaration.model, item["field"]) and not item["withheld"]:
+                _withhold(item, exemption)
+                item["confidential"] = True
+                item["portable"] = False
     if not section["items"]:
         builder.item(section, "Recorded", "Nothing further is recorded on it.")
         section["items"][-1].update(field="", withheld="", portable=False)

@@ -285,8 +285,11 @@ def test_a_reviewer_withholds_an_item_choosing_the_exemption(
     assert any("Choose the exemption" in str(m) for m in get_messages(response.wsgi_request))
     response = client.post(withhold, {"item": "nine", "exemption": "privilege"})
     assert any("Choose the item" in str(m) for m in get_messages(response.wsgi_request))
+    withheld_before = [i["id"] for s in pack.sections for i in s["items"] if i.get("withheld")]
     pack.refresh_from_db()
-    assert not any(i.get("withheld") for s in pack.sections for i in s["items"])
+    assert [i["id"] for s in pack.sections for i in s["items"] if i.get("withheld")] == (
+        withheld_before
+    )
 
     client.post(withhold, {"item": item["id"], "exemption": "privilege"})
     pack.refresh_from_db()
@@ -300,3 +303,41 @@ def test_a_reviewer_withholds_an_item_choosing_the_exemption(
     data = pack_pdf(ResponsePack.objects.get(), compress=False)
     assert b"Withheld: Legal professional privilege" in data
     assert b"marigold@example.test" not in data
+
+
+def _released_html(client, manager, request, staff):
+    pack = pack_build(request=request, actor=staff)
+    client.force_login(staff)
+    client.post(reverse("privacy_requests:pack_review", args=[request.pk]), {})
+    pack_release(pack=ResponsePack.objects.get(pk=pack.pk), actor=manager)
+    client.force_login(manager)
+    return client.get(reverse("privacy_requests:pack", args=[request.pk])).content.decode()
+
+
+def test_words_that_place_a_hiding_parent_without_naming_her_are_withheld(
+    client, staff, manager, parents, access_request
+):
+    asker, other = parents
+    CommunicationFactory(
+        case=asker.case,
+        with_whom="Cafcass officer",
+        summary="Mother has moved into the refuge by the harbour since the last hearing.",
+    )
+    html = _released_html(client, manager, access_request, staff)
+    assert "refuge by the harbour" not in html
+    assert "Withheld" in html
+
+
+def test_words_about_a_parent_who_is_not_hiding_reach_the_pack_where_they_name_no_one(
+    client, staff, manager, parents, access_request
+):
+    asker, other = parents
+    other.contact_details_confidential = False
+    other.save()
+    CommunicationFactory(
+        case=asker.case,
+        with_whom="Cafcass officer",
+        summary="Both parents agreed to Saturday mornings at the centre.",
+    )
+    html = _released_html(client, manager, access_request, staff)
+    assert "Both parents agreed to Saturday mornings at the centre." in html
