@@ -752,3 +752,16 @@ def test_no_pack_is_released_to_a_parent_until_the_childs_view_allows_it(manager
         actor=staff,
     )
     assert pack_release(pack=pack, actor=manager).is_released
+
+
+def test_the_log_form_asks_for_a_name_or_the_childs_view_only_where_they_can_apply(client, staff):
+    adult, child = AdultFactory(), ChildFactory()
+    client.force_login(staff)
+
+    free = client.get(NEW).content.decode()
+    for_adult = client.get(f"{NEW}?adult={adult.pk}").content.decode()
+    for_child = client.get(f"{NEW}?child={child.pk}").content.decode()
+
+    assert 'name="subject_name"' in free and 'name="child_age"' in free
+    assert 'name="subject_name"' not in for_adult and 'name="child_age"' not in for_adult
+    assert 'name="subject_name"' not in for_child and 'name="child_age"' in for_child
