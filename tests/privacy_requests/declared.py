@@ -1,12 +1,8 @@
 """The free text the tests of requests about anyone search: a pre-visit's collection list
-and emergency contact, a supervised report's list of who attended.
+and emergency contact, a supervised report's list of who attended, as their apps declare
+them (``register_personal_data`` in each app's ``retention.py``)."""
 
-Each app declares its own personal data (``register_personal_data`` in its
-``retention.py``). Where a kind is not declared, a test declares it for itself, the way
-the app would, and takes it away afterwards (``monkeypatch``): the finder works from
-whatever is declared, and these tests use the real declaration wherever there is one."""
-
-from retention.registry import PersonalData, personal_data_for, registry
+from retention.registry import personal_data_for
 
 FIELDS = {
     "referrals.previsit": ("who_may_collect", "emergency_contact"),
@@ -14,50 +10,10 @@ FIELDS = {
 }
 
 
-def _declared(monkeypatch, declaration):
-    try:
-        return personal_data_for(declaration.record_type)
-    except LookupError:
-        monkeypatch.setattr(registry, "personal_data", [*registry.personal_data, declaration])
-        return declaration
-
-
-def declare_free_text(monkeypatch) -> dict:
-    """``{record_type: declaration}`` for pre-visits and supervised reports, each
-    declaring the free text this file's tests search."""
-    from attendance.models import SupervisedReport
-    from referrals.models import PreVisit
-
-    declarations = [
-        _declared(
-            monkeypatch,
-            PersonalData(
-                kind="Pre-visit",
-                records=lambda: PreVisit.objects.select_related("case"),
-                describe=lambda visit: f"Pre-visit {visit.pk} of {visit.case.display_reference}",
-                pack_fields=(
-                    ("who_may_collect", "Who may collect the child"),
-                    ("emergency_contact", "Emergency contact"),
-                    ("notes", "Notes"),
-                ),
-            ),
-        ),
-        _declared(
-            monkeypatch,
-            PersonalData(
-                kind="Supervised report",
-                records=lambda: SupervisedReport.objects.select_related("booking__case"),
-                describe=lambda report: (
-                    f"Report {report.pk} of {report.booking.case.display_reference}"
-                ),
-                pack_fields=(
-                    ("who_attended", "Who attended"),
-                    ("observations", "What was observed"),
-                ),
-            ),
-        ),
-    ]
-    found = {declaration.record_type: declaration for declaration in declarations}
+def declare_free_text(monkeypatch=None) -> dict:
+    """``{record_type: declaration}`` for pre-visits and supervised reports; fails if
+    either no longer declares the free text these tests search."""
+    found = {record_type: personal_data_for(record_type) for record_type in FIELDS}
     for record_type, names in FIELDS.items():
         declared = {name for name, _label in found[record_type].pack_fields}
         assert set(names) <= declared, f"{record_type} does not declare {names}"
