@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-pages bench-load venv install install-test clean backup restore
+.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-pages bench-load venv install install-test clean backup restore drill
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -85,10 +85,20 @@ bench-load: venv
 backup: venv
 	$(BIN)/python scripts/backup.py
 
-# Stop web, worker and beat first. Restores BACKUP, then disposes again of what was
-# disposed of since it was made (retention_replay).
+# Refuses while anything else is connected to the database (stop web, worker and beat
+# first), unless FORCE=1, which ends those connections. Restores BACKUP, puts back the
+# audit trail written since it was made, then disposes again of what was disposed of
+# since (retention_replay). PROOFS=<file> replays an off-site copy of the proofs.
 restore: venv
-	$(BIN)/python scripts/restore.py "$(BACKUP)"
+	FORCE="$(FORCE)" PROOFS="$(PROOFS)" $(BIN)/python scripts/restore.py "$(BACKUP)"
+
+# The fault drills (docs/faults.md), against the real PostgreSQL and Redis given, with
+# real Celery workers; each test's name says what held:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover REDIS_URL=redis://127.0.0.1:6379/0 make drill
+drill: install-test
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make drill needs DATABASE_URL=postgres://..."; exit 1;; esac
+	@test -n "$$REDIS_URL" || { echo "make drill needs REDIS_URL=redis://..."; exit 1; }
+	$(BIN)/pytest -p no:cacheprovider -v -rA tests/test_fault_drills.py tests/retention/test_races.py tests/retention/test_disposal_worker.py tests/test_faults.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +30,7 @@ from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger as GunicornLogger
 
 from centre.log_filters import PersonalDataFilter
+from centre.models import AuditEvent
 from config.celery import app
 from config.postgresql import base as fail_fast
 from referrals.models import Adult, Case, CaseDocument, Referral
@@ -611,3 +614,96 @@ def test_postgresql_answers_the_probe(db):
         assert not fail_fast.answers("127.0.0.1", port)
         assert time.monotonic() - started < 1
     assert not fail_fast.answers("127.0.0.1", closed_port())
+
+
+# 8. A restore that checks first and keeps the audit trail.
+
+
+def restore_module():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location("restore", ROOT / "scripts" / "restore.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def open_another_connection(application_name):
+    """A connection such as the web application holds."""
+    params = connection.settings_dict
+    return psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        application_name=application_name,
+    )
+
+
+def case_is_gone(case):
+    return not (
+        Case.objects.filter(pk=case.pk).exists() or Case.history.filter(id=case.pk).exists()
+    )
+
+
+def test_restore_refuses_while_connected_keeps_the_audit_trail_and_replays_once(
+    transactional_db, manager, tmp_path, monkeypatch, capsys
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("restores with pg_dump and pg_restore")
+    backup, restore = backup_module(), restore_module()
+    for module in (backup, restore):
+        monkeypatch.setattr(module, "django_setup", lambda: None)  # set up already
+    monkeypatch.setattr(restore, "ROOT", tmp_path)  # its exports go under tmp_path/var
+    gone, kept = due_case(), due_case()
+    retention_sweep()
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backup"))
+    backup.main()
+    last_backed_up = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    # After the backup: the manager approves one case and a worker disposes of it.
+    disposal_approve(actor=manager, items=QueueItem.objects.filter(object_id=gone.pk))
+    dispose_approved()
+    since = list(
+        AuditEvent.objects.filter(pk__gt=last_backed_up)
+        .order_by("pk")
+        .values_list("pk", "action", "user_id", "kind", "object_id")
+    )
+    assert {event[1] for event in since} >= {"approval", "disposal"}
+    monkeypatch.setattr(sys, "argv", ["restore.py", str(tmp_path / "backup")])
+
+    web = open_another_connection("handover-web")
+    try:
+        with pytest.raises(SystemExit) as refused:
+            restore.main()
+        message = str(refused.value)
+        assert "Refusing to restore: 1 other connection(s)" in message
+        assert "handover-web" in message and "FORCE=1" in message
+        assert case_is_gone(gone)  # nothing was restored
+
+        monkeypatch.setenv("FORCE", "1")
+        restore.main()
+        assert "ended 1 other connection(s)" in capsys.readouterr().out
+        with pytest.raises(psycopg.OperationalError):  # the server ended it
+            web.execute("SELECT 1")
+    finally:
+        web.close()
+
+    # The restore brought the case back; the replay disposed of it again, once.
+    assert case_is_gone(gone)
+    assert Case.objects.filter(pk=kept.pk).exists()
+    assert DisposalRecord.objects.filter(object_id=gone.pk).count() == 1
+    # Who approved and who disposed of what since the backup survived the restore.
+    kept_events = AuditEvent.objects.filter(pk__in=[e[0] for e in since]).order_by("pk")
+    assert list(kept_events.values_list("pk", "action", "user_id", "kind", "object_id")) == since
+    exports = sorted((tmp_path / "var" / "backups").iterdir())
+    assert {stat.S_IMODE(path.stat().st_mode) for path in exports} == {0o600}
+    # New events follow on after the kept ones.
+    assert AuditEvent.objects.create(action="login").pk > since[-1][0]
+
+    # A second replay does nothing.
+    proofs = next(path for path in exports if path.name.startswith("proofs-before-restore"))
+    before = list(DisposalRecord.objects.values())
+    call_command("retention_replay", "--proofs", str(proofs))
+    assert "disposed again:" not in capsys.readouterr().out
+    assert list(DisposalRecord.objects.values()) == before
