@@ -204,56 +204,50 @@ def pack_review_view(request, pk):
     return redirect("privacy_requests:pack", pk=privacy_request.pk)
 
 
-@prepare
-@require_POST
-def pack_withhold_view(request, pk):
+def _on_pack(request, pk, service, done, **arguments):
+    """Run ``service`` on the request's pack with ``arguments``; say ``done`` or what was
+    wrong, and go back to the pack."""
     privacy_request = _privacy_request(pk)
     pack = get_object_or_404(ResponsePack, request=privacy_request)
     try:
-        pack_withhold(
-            pack=pack,
-            item_id=request.POST.get("item", ""),
-            exemption=request.POST.get("exemption", ""),
-            actor=request.user,
-        )
+        service(pack=pack, actor=request.user, **arguments)
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(request, "The item is withheld, with its exemption recorded.")
+        messages.success(request, done)
     return redirect("privacy_requests:pack", pk=privacy_request.pk)
+
+
+@prepare
+@require_POST
+def pack_withhold_view(request, pk):
+    return _on_pack(
+        request,
+        pk,
+        pack_withhold,
+        "The item is withheld, with its exemption recorded.",
+        item_id=request.POST.get("item", ""),
+        exemption=request.POST.get("exemption", ""),
+    )
 
 
 @decide
 @require_POST
 def pack_unredact_view(request, pk):
-    privacy_request = _privacy_request(pk)
-    pack = get_object_or_404(ResponsePack, request=privacy_request)
-    try:
-        pack_unredact(
-            pack=pack,
-            entry_id=request.POST.get("entry", ""),
-            reason=request.POST.get("reason", ""),
-            actor=request.user,
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, "The detail is released, with your reason recorded.")
-    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    return _on_pack(
+        request,
+        pk,
+        pack_unredact,
+        "The detail is released, with your reason recorded.",
+        entry_id=request.POST.get("entry", ""),
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @decide
 @require_POST
 def pack_release_view(request, pk):
-    privacy_request = _privacy_request(pk)
-    pack = get_object_or_404(ResponsePack, request=privacy_request)
-    try:
-        pack_release(pack=pack, actor=request.user)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, "The pack is released and the disclosure recorded.")
-    return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    return _on_pack(request, pk, pack_release, "The pack is released and the disclosure recorded.")
 
 
 @prepare
