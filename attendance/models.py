@@ -99,6 +99,9 @@ class Booking(models.Model):
     absence_reason = models.CharField(max_length=30, choices=AbsenceReason.choices, blank=True)
     absence_note = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
+    # The key the tablet made for the tap that marked the family absent, so that an
+    # absence sent again (a queued tap replayed) is recorded once.
+    absence_key = models.UUIDField(null=True, blank=True, editable=False)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -138,9 +141,14 @@ class Booking(models.Model):
 class Tap(models.Model):
     """One tap on the register: someone arrived or left, at a time, on a tablet.
 
-    Each tap carries the token of the button that sent it, so a tap sent twice (a poor
-    connection, a double press) is recorded once, and two tablets never overwrite each
-    other: each only adds rows."""
+    Each tap carries the token of the button that sent it, or the key the tablet made
+    for it, so a tap sent twice (a poor connection, a double press, a queue replayed) is
+    recorded once, and two tablets never overwrite each other: each only adds rows.
+
+    ``recorded_at`` is when it happened: the tablet's tap time for a tap sent late, the
+    server's time otherwise. ``received_at`` is when the server got it; a tablet whose
+    clock was wrong has its time replaced by ``received_at`` and ``clock_corrected`` set,
+    with what the tablet said kept in ``tablet_time``."""
 
     class Kind(models.TextChoices):
         RESIDENT_ARRIVED = "resident_arrived", "Resident parent arrived with the child"
@@ -161,6 +169,12 @@ class Tap(models.Model):
         "collected by", max_length=150, blank=True, help_text="For a child leaving: with whom."
     )
     warning = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    tapped_offline = models.BooleanField(
+        default=False, help_text="Tapped while the tablet had no connection, and sent later."
+    )
+    clock_corrected = models.BooleanField(default=False)
+    tablet_time = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from centre import audit
 from centre.models import Disclosure, person_reference
 from centre.services import record_save
 from referrals.models import Adult
@@ -154,26 +155,97 @@ def _warning(booking: Booking, kind, present, collected_by) -> str:
     return ""
 
 
+# A tablet's clock may be this far from the server's before its time is not believed.
+CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
+# A tap that reaches the server this long after it was tapped came late: the audit trail
+# says so.
+LATE_AFTER = datetime.timedelta(minutes=1)
+# Not one of centre's audit actions yet: the manager finds these by kind "late-tap".
+LATE_TAP = "late_tap"
+
+
+def _event_time(*, booking: Booking, tapped_at, tapped_offline: bool, received_at):
+    """When the tap happened, and whether the tablet's time had to be replaced.
+
+    A tap sent at once is believed within ``CLOCK_TOLERANCE`` of its arrival; one that
+    waited offline may be older, but never later than its arrival nor on another day
+    than the register's."""
+    if tapped_at is None:
+        return received_at, False
+    if tapped_at > received_at + CLOCK_TOLERANCE:
+        return received_at, True
+    if not tapped_offline and received_at - tapped_at > CLOCK_TOLERANCE:
+        return received_at, True
+    if timezone.localdate(tapped_at) != booking.session.date:
+        return received_at, True
+    return min(tapped_at, received_at), False
+
+
+def warnings_recompute(booking: Booking) -> list[Tap]:
+    """Each tap's warning from the taps before it in order of tap time, so that taps
+    from two tablets, one of them sent late, read as one timeline. Returns the taps in
+    that order; only those whose warning changed are written."""
+    taps = list(booking.taps.order_by("recorded_at", "pk"))
+    changed = []
+    for number, tap in enumerate(taps):
+        warning = _warning(booking, tap.kind, on_site(taps[:number]), tap.collected_by)
+        if warning != tap.warning:
+            tap.warning = warning
+            changed.append(tap)
+    Tap.objects.bulk_update(changed, ["warning"])
+    return taps
+
+
+def _booking_refusal(booking: Booking) -> str:
+    if booking.status == Booking.Status.ABSENT:
+        return "This family is marked absent: undo that before recording taps."
+    return ""
+
+
 @transaction.atomic
-def tap_record(*, booking: Booking, kind, token, actor=None, collected_by="") -> Tap:
-    """Record one tap on the register. The same token twice records once (the first
-    tap is returned); taps from several tablets never overwrite each other."""
+def tap_record(
+    *,
+    booking: Booking,
+    kind,
+    token,
+    actor=None,
+    collected_by="",
+    tapped_at: datetime.datetime | None = None,
+    tapped_offline: bool = False,
+    received_at: datetime.datetime | None = None,
+) -> Tap:
+    """Record one tap on the register. The same token (a button's, or the key the
+    tablet made) twice records once: the first tap is returned. Taps from several
+    tablets never overwrite each other, and warnings are worked out again from all of
+    them in order of tap time.
+
+    ``tapped_at`` is the tablet's time of the tap; ``tapped_offline`` says it waited on
+    the tablet for the connection. A time the tablet cannot have right (see
+    ``_event_time``) is replaced by the time the tap arrived, and flagged."""
     existing = Tap.objects.filter(token=token).first()
     if existing is not None:
         if existing.booking_id != booking.pk:
             raise ValidationError("That button belongs to another family's card.")
         return existing
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status == Booking.Status.ABSENT:
-        raise ValidationError("This family is marked absent: undo that before recording taps.")
-    present = on_site(booking.taps.all())
+    booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+    refusal = _booking_refusal(booking)
+    if refusal:
+        raise ValidationError(refusal)
+    received_at = received_at or timezone.now()
+    recorded_at, corrected = _event_time(
+        booking=booking, tapped_at=tapped_at, tapped_offline=tapped_offline, received_at=received_at
+    )
     tap = Tap(
         booking=booking,
         kind=kind,
         token=token,
+        recorded_at=recorded_at,
+        received_at=received_at,
+        tapped_offline=tapped_offline,
+        clock_corrected=corrected,
+        tablet_time=tapped_at if corrected else None,
         recorded_by=actor,
         collected_by=collected_by,
-        warning=_warning(booking, kind, present, collected_by),
     )
     tap.full_clean(validate_unique=False)
     try:
@@ -181,20 +253,49 @@ def tap_record(*, booking: Booking, kind, token, actor=None, collected_by="") ->
             tap.save()
     except IntegrityError:  # the same tap, arriving at the same moment from a retry
         return Tap.objects.get(token=token)
+    for merged in warnings_recompute(booking):
+        if merged.pk == tap.pk:
+            tap.warning = merged.warning
     if booking.status == Booking.Status.BOOKED:
         booking.status = Booking.Status.ATTENDED
         record_save(record=booking, actor=actor)
+    late = received_at - recorded_at
+    if tapped_offline or corrected or late > LATE_AFTER:
+        # Ids and times only: the manager sees which taps came late, and by how much.
+        audit.record(
+            None,
+            LATE_TAP,
+            kind="late-tap",
+            object_id=tap.pk,
+            user=actor,
+            detail=(
+                f"booking {booking.pk} {kind}: tapped {timezone.localtime(recorded_at):%H:%M}, "
+                f"arrived {timezone.localtime(received_at):%H:%M}"
+                + (", tapped offline" if tapped_offline else "")
+                + (", tablet clock corrected" if corrected else "")
+            ),
+        )
     return tap
 
 
 @transaction.atomic
-def booking_mark_absent(*, booking: Booking, reason, note="", actor=None) -> Booking:
+def booking_mark_absent(*, booking: Booking, reason, note="", actor=None, key=None) -> Booking:
+    """Mark the family absent. With ``key`` (made by the tablet for a queued tap), the
+    same absence sent again changes nothing."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if key is not None and booking.absence_key == key and booking.status == Booking.Status.ABSENT:
+        return booking
     if booking.taps.exists():
         raise ValidationError("Someone from this family has been recorded arriving.")
+    if key is not None and booking.status == Booking.Status.ABSENT:
+        raise ValidationError(
+            "This family was marked absent on another tablet already: "
+            f"{booking.get_absence_reason_display()}."
+        )
     booking.status = Booking.Status.ABSENT
     booking.absence_reason = reason
     booking.absence_note = note
+    booking.absence_key = key
     return record_save(record=booking, actor=actor)
 
 
@@ -206,6 +307,7 @@ def booking_undo_absence(*, booking: Booking, actor=None) -> Booking:
     booking.status = Booking.Status.BOOKED
     booking.absence_reason = ""
     booking.absence_note = ""
+    booking.absence_key = None
     return record_save(record=booking, actor=actor)
 
 

@@ -7,6 +7,17 @@ from . import auth_views as second_step
 from .access import public, signed_in
 from .forms import SignInForm
 
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also tells the browser to delete what Handover kept on it: on a shared
+    tablet, the register's queue of taps and its copy of today's register."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 urlpatterns = [
     path(
         "login/",
@@ -17,7 +28,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("logout/", public(LogoutView.as_view()), name="logout"),
     path("two-factor/", second_step.second_factor, name="two_factor"),
     path("two-factor/set-up/", second_step.second_factor_setup, name="two_factor_setup"),
     path(

@@ -8,6 +8,7 @@ form that posts, then comes back to the family's card (Post/Redirect/Get), and e
 carries a token made when the card was drawn, so a tap sent twice records once.
 """
 
+import datetime
 import logging
 import re
 import uuid
@@ -15,16 +16,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from centre.access import requires
+from centre.access import public, requires
+from centre.sessions import SIGNED_IN_AT_KEY
 from referrals.models import Adult, Child, PreVisit, ProtectiveOrder
 
 from .. import services
@@ -113,6 +118,39 @@ def collect_names(who_may_collect: str) -> list[str]:
     return names
 
 
+# What the tablet may keep while the connection is down (static/js/register-offline.js).
+
+KEEP_COPY_HEADER = "X-Register-Keep-Until"
+
+
+def _epoch_ms(moment: datetime.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _offline_terms(request, session) -> dict:
+    """The times the script needs, in milliseconds since 1970 by the server's clock: now
+    (so a tablet whose clock is wrong can tell by how much), the end of the register's
+    day and the end of this sign-in (30 minutes idle, or 12 hours after the password),
+    after which the tablet deletes what it keeps."""
+    now = timezone.now()
+    next_day = session.date + datetime.timedelta(days=1)
+    day_ends = datetime.datetime.combine(
+        next_day, datetime.time(0), tzinfo=timezone.get_current_timezone()
+    )
+    session_ends = now + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+    if signed_in_at is not None:
+        lifetime_ends = datetime.datetime.fromtimestamp(
+            signed_in_at + settings.SESSION_MAX_AGE_SECONDS, tz=datetime.UTC
+        )
+        session_ends = min(session_ends, lifetime_ends)
+    return {
+        "now": _epoch_ms(now),
+        "day_ends": _epoch_ms(day_ends),
+        "session_ends": _epoch_ms(session_ends),
+    }
+
+
 # Today's sessions.
 
 
@@ -183,6 +221,12 @@ class Card:
     @property
     def all_left(self):
         return bool(self.taps) and not self.present
+
+    @property
+    def collect_choices(self):
+        """Who may collect, for the script to offer "Child left" once an arrival waits
+        to be sent ("|" separates them there)."""
+        return [name.replace("|", " ") for name in collect_names(self.booking.who_may_collect)]
 
 
 def _next_actions(taps, present) -> list[Kind]:
@@ -306,12 +350,15 @@ def register(request, pk):
         "arrived": sum(bool(card.taps) for card in cards),
     }
     counts["expected"] = len(cards) - counts["absent"] - counts["arrived"]
-    return render(
+    is_today = _is_today(session)
+    offline = _offline_terms(request, session) if is_today else None
+    response = render(
         request,
         "attendance/register.html",
         {
             "session": session,
-            "is_today": _is_today(session),
+            "is_today": is_today,
+            "offline": offline,
             "cards": cards,
             "counts": counts,
             "page_notices": page_notices,
@@ -320,6 +367,11 @@ def register(request, pk):
             "someone_else": SOMEONE_ELSE,
         },
     )
+    if offline:
+        # The tablet's service worker keeps a copy of this page, today's only, until this
+        # moment (the end of the day or of the session, whichever is first).
+        response[KEEP_COPY_HEADER] = str(min(offline["day_ends"], offline["session_ends"]))
+    return response
 
 
 # What the buttons post.
@@ -342,20 +394,96 @@ def _collected_by(post) -> str:
     return someone_else
 
 
+def _wants_json(request) -> bool:
+    """The tablet's script sends queued taps asking for JSON; a form post asks for HTML."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _answer(request, booking, outcome: str, message: str, status: int = 200):
+    """A queued tap's answer: the script shows ``message`` on the card."""
+    return JsonResponse(
+        {"outcome": outcome, "message": message, "booking": booking.pk if booking else None},
+        status=status,
+    )
+
+
+def _queued_booking(request, pk):
+    """The booking a queued tap is for, or why the tap cannot be recorded. A tap sent
+    late may find its family's booking cancelled or its day over."""
+    try:
+        return _booking_for(request, pk), ""
+    except Http404:
+        pass
+    booking = on_register(Booking.objects.select_related("session")).filter(pk=pk).first()
+    if booking is None:
+        return None, (
+            "This family's booking was cancelled, or they are no longer on the register. "
+            "Nothing was recorded: tell the staff member on duty."
+        )
+    return None, (
+        f"The register of {booking.session.date:%A %-d %B} is closed: the day is over. "
+        "Nothing was recorded: tell the staff member on duty."
+    )
+
+
+def _tapped_at(post) -> datetime.datetime | None:
+    """The tablet's time of a queued tap, sent as milliseconds since 1970."""
+    value = post.get("tapped_at", "")
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromtimestamp(int(value) / 1000, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise ValidationError(
+            "The time of that tap could not be read. Nothing was recorded."
+        ) from error
+    return moment
+
+
+def _collected_by_choice(post, booking) -> str | None:
+    """A queued "Child left" names the person by their place on the booking's list (the
+    tablet keeps no names); the list must be the one the tablet showed."""
+    if "collect" not in post:
+        return None
+    names = collect_names(booking.who_may_collect)
+    try:
+        index, shown = int(post.get("collect", "")), int(post.get("collect_count", ""))
+    except ValueError as error:
+        raise ValidationError("Say who the child left with. Nothing was recorded.") from error
+    if shown != len(names) or not 0 <= index < len(names):
+        raise ValidationError(
+            "The list of who may collect the child changed since the tap. Nothing was "
+            "recorded: record who collected the child again."
+        )
+    return names[index]
+
+
 @requires(USE_REGISTER)
 @require_POST
 def register_tap(request, pk):
-    booking = _booking_for(request, pk)
+    as_json = _wants_json(request)
+    if as_json:
+        booking, refusal = _queued_booking(request, pk)
+        if refusal:
+            return _answer(request, None, "refused", refusal, status=409)
+    else:
+        booking = _booking_for(request, pk)
     tag = _card_tag(booking.pk)
     try:
         kind = Kind(request.POST.get("kind", ""))
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
-        return _refused(
-            request, booking, ValidationError("That button was out of date. Nothing was recorded.")
-        )
+        error = ValidationError("That button was out of date. Nothing was recorded.")
+        if as_json:
+            return _answer(request, booking, "refused", error.messages[0], status=400)
+        return _refused(request, booking, error)
     try:
-        collected_by = _collected_by(request.POST) if kind == Kind.CHILD_COLLECTED else ""
+        tapped_at = _tapped_at(request.POST)
+        collected_by = ""
+        if kind == Kind.CHILD_COLLECTED:
+            collected_by = _collected_by_choice(request.POST, booking)
+            if collected_by is None:
+                collected_by = _collected_by(request.POST)
         if len(collected_by) > Tap._meta.get_field("collected_by").max_length:
             raise ValidationError("That name is too long: 150 letters at most.")
         already = Tap.objects.filter(token=token).exists()
@@ -365,26 +493,46 @@ def register_tap(request, pk):
             token=token,
             actor=request.user,
             collected_by=collected_by,
+            tapped_at=tapped_at,
+            tapped_offline=request.POST.get("offline") == "1",
         )
     except ValidationError as error:
+        if as_json:
+            return _answer(request, booking, "refused", " ".join(error.messages), status=409)
         return _refused(request, booking, error)
     if tap.warning:
         messages.warning(request, tap.warning, extra_tags=tag)
     at = f"{timezone.localtime(tap.recorded_at):%H:%M}"
     if already:
-        messages.info(request, f"Already recorded at {at}: {tap.get_kind_display()}.", tag)
+        said = f"Already recorded at {at}: {tap.get_kind_display()}."
+        messages.info(request, said, tag)
     else:
-        messages.success(request, f"Recorded at {at}: {tap.get_kind_display()}.", tag)
+        said = f"Recorded at {at}: {tap.get_kind_display()}."
+        messages.success(request, said, tag)
+    if as_json:
+        return _answer(request, booking, "already" if already else "recorded", said)
     return redirect(_back_to_card(booking))
 
 
 @requires(USE_REGISTER)
 @require_POST
 def register_absent(request, pk):
-    booking = _booking_for(request, pk)
+    as_json = _wants_json(request)
+    if as_json:
+        booking, refusal = _queued_booking(request, pk)
+        if refusal:
+            return _answer(request, None, "refused", refusal, status=409)
+    else:
+        booking = _booking_for(request, pk)
     reason = request.POST.get("reason", "")
     note = " ".join(request.POST.get("note", "").split())
+    key = None
     try:
+        if request.POST.get("token"):
+            try:
+                key = uuid.UUID(request.POST["token"])
+            except ValueError as error:
+                raise ValidationError("That button was out of date. Nothing was saved.") from error
         if reason not in Booking.AbsenceReason.values:
             raise ValidationError("Choose the reason the family did not come. Nothing was saved.")
         if reason == Booking.AbsenceReason.OTHER and not note:
@@ -394,14 +542,20 @@ def register_absent(request, pk):
             )
         if len(note) > Booking._meta.get_field("absence_note").max_length:
             raise ValidationError("The note is too long: 300 letters at most.")
+        already = key is not None and booking.absence_key == key
         booking = services.booking_mark_absent(
-            booking=booking, reason=reason, note=note, actor=request.user
+            booking=booking, reason=reason, note=note, actor=request.user, key=key
         )
     except ValidationError as error:
+        if as_json:
+            return _answer(request, booking, "refused", " ".join(error.messages), status=409)
         return _refused(request, booking, error)
-    messages.success(
-        request, f"Marked absent: {booking.get_absence_reason_display()}.", _card_tag(booking.pk)
-    )
+    said = f"Marked absent: {booking.get_absence_reason_display()}."
+    if already:
+        said = f"Already recorded: {said}"
+    messages.success(request, said, _card_tag(booking.pk))
+    if as_json:
+        return _answer(request, booking, "already" if already else "recorded", said)
     return redirect(_back_to_card(booking))
 
 
@@ -418,6 +572,22 @@ def register_undo_absent(request, pk):
         return _refused(request, booking, error)
     messages.success(request, "No longer absent: the family is expected.", _card_tag(booking.pk))
     return redirect(_back_to_card(booking))
+
+
+@requires(USE_REGISTER)
+@require_GET
+def register_token(request):
+    """A fresh CSRF token for the tablet's queue, with the server's time and when this
+    sign-in ends. Signed out, the access rule sends the script to the sign-in page, and
+    the script keeps its queue until the volunteer signs in again."""
+    session_ends = _offline_terms(request, ContactSession(date=timezone.localdate()))
+    return JsonResponse(
+        {
+            "csrf": get_token(request),
+            "now": session_ends["now"],
+            "session_ends": session_ends["session_ends"],
+        }
+    )
 
 
 # A parent's photograph, to know them by at the door.
@@ -451,6 +621,19 @@ def register_photo(request, pk):
     return response
 
 
+@public
+@require_GET
+def register_worker(request):
+    """The service worker that keeps the copy of today's register for a reload with no
+    connection. Served from here, not /static/, so that its scope is the register's
+    pages (/sessions/); it holds no data, so anyone may fetch it."""
+    worker = finders.find("js/register-worker.js")
+    with open(worker, "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 urlpatterns = [
     path("today/", register_today, name="register_today"),
     path("<int:pk>/register/", register, name="register"),
@@ -458,4 +641,6 @@ urlpatterns = [
     path("bookings/<int:pk>/absent/", register_absent, name="register_absent"),
     path("bookings/<int:pk>/undo-absent/", register_undo_absent, name="register_undo_absent"),
     path("photographs/<int:pk>/", register_photo, name="register_photo"),
+    path("register/token/", register_token, name="register_token"),
+    path("register-worker.js", register_worker, name="register_worker"),
 ]
