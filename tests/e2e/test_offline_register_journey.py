@@ -1,0 +1,200 @@
+"""Issue 18: the register keeps working when the hall's Wi-Fi does not. In Chromium on
+the tablet (Playwright's offline mode), a volunteer records an arrival, a departure and
+an absence with no connection, sees them waiting, reloads the page and still has the
+register, and on coming back online sees them recorded once with their tap times; the
+same queue replayed records nothing new. Signing out with taps waiting warns what will
+be lost, and afterwards the tablet keeps nothing of the register."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from attendance.models import Booking, Tap
+from referrals.models import Adult
+from tests.attendance.factories import BookingFactory, ContactSessionFactory
+from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
+
+from .support import (
+    assert_accessible,
+    assert_fits_a_thumb,
+    journey_screenshot,
+    sign_in,
+)
+
+pytestmark = pytest.mark.e2e
+
+# What the register keeps on the tablet, read in the page itself.
+STORED = """async () => ({
+  databases: (await indexedDB.databases()).map((db) => db.name),
+  caches: await caches.keys(),
+  workers: (await navigator.serviceWorker.getRegistrations()).length,
+})"""
+
+# The queue as it is now, to be put back later as a replay.
+QUEUE = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("handover-register");
+  open.onsuccess = () => {
+    const read = open.result.transaction("queue").objectStore("queue").getAll();
+    read.onsuccess = () => { open.result.close(); resolve(read.result); };
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+REPLAY = """(entries) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("handover-register");
+  open.onsuccess = () => {
+    const transaction = open.result.transaction("queue", "readwrite");
+    for (const entry of entries) transaction.objectStore("queue").put(entry);
+    transaction.oncomplete = () => { open.result.close(); resolve(entries.length); };
+    transaction.onerror = () => reject(transaction.error);
+  };
+})"""
+
+
+def _family(*, resident, visiting, child):
+    case = CaseFactory()
+    AdultFactory(case=case, role=Adult.Role.RESIDENT, first_name=resident)
+    AdultFactory(case=case, role=Adult.Role.VISITING, first_name=visiting)
+    ChildFactory(case=case, first_name=child)
+    return case
+
+
+@pytest.fixture
+def saturday(cast):
+    volunteer = cast("volunteer")
+    session = ContactSessionFactory()
+    fenn = BookingFactory(
+        session=session, case=_family(resident="Saffi", visiting="Corwin", child="Bramble")
+    )
+    ives = BookingFactory(
+        session=session, case=_family(resident="Linnea", visiting="Osric", child="Tamsin")
+    )
+    return volunteer, fenn, ives
+
+
+def _open_register_with_its_copy(page, volunteer, booking):
+    """Sign in and open today's register; once its service worker runs, open it again so
+    that the worker keeps the copy a reload with no connection needs."""
+    sign_in(page, volunteer)
+    page.goto(f"/sessions/{booking.session_id}/register/")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("async () => (await caches.keys()).includes('handover-register')")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
+
+
+@pytest.mark.parametrize("orientation", ["tablet", "tablet-landscape"])
+def test_taps_made_offline_wait_survive_a_reload_and_are_recorded_once(
+    page_at, saturday, orientation
+):
+    volunteer, fenn, ives = saturday
+    page = page_at(orientation)
+    _open_register_with_its_copy(page, volunteer, fenn)
+    card = page.locator(f"#booking-{fenn.pk}")
+    other = page.locator(f"#booking-{ives.pk}")
+    banner = page.locator("#queue-banner")
+
+    drawn_at = page.locator("#offline").get_attribute("data-now")
+    page.context.set_offline(True)
+    before = datetime.datetime.now(datetime.UTC)
+    card.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    waiting = card.get_by_role("list", name="Waiting to send")
+    expect(waiting).to_contain_text("Resident parent arrived with the child: waiting to send")
+    expect(banner).to_have_text(
+        "1 tap waiting to send. No connection: they will be sent when it is back."
+    )
+    card.get_by_role("button", name="Resident left", exact=True).click()
+    expect(waiting.get_by_role("listitem")).to_have_count(2)
+    expect(card).to_contain_text("On site now: child")
+    other.get_by_text("Mark absent…").click()
+    other.get_by_label("Why they did not come").select_option(label="Child unwell")
+    other.get_by_role("button", name="Record absence").click()
+    expect(other.get_by_role("list", name="Waiting to send")).to_contain_text(
+        "Marked absent: waiting to send"
+    )
+    expect(other).to_contain_text("Absent (waiting to send)")
+    expect(banner).to_contain_text("3 taps waiting to send.")
+    assert_accessible(page, f"the register with taps waiting ({orientation})")
+    assert_fits_a_thumb(page)
+    journey_screenshot(page, f"18-{orientation}-1-waiting")
+    assert not Tap.objects.exists()
+
+    # Reloaded with no connection: the copy of the register, and the taps still waiting.
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
+    # The page the server drew before the connection went, from the tablet's copy.
+    assert page.locator("#offline").get_attribute("data-now") == drawn_at
+    expect(card.get_by_role("heading", level=2)).to_have_text("Bramble")
+    still_waiting = card.get_by_role("list", name="Waiting to send").get_by_role("listitem")
+    expect(still_waiting).to_have_count(2)
+    expect(banner).to_contain_text("3 taps waiting to send.")
+    assert_accessible(page, f"the register reloaded offline ({orientation})")
+    journey_screenshot(page, f"18-{orientation}-2-reloaded-offline")
+    queue = page.evaluate(QUEUE)
+    assert [entry.get("kind", entry["action"]) for entry in queue] == [
+        "resident_arrived",
+        "resident_left",
+        "absent",
+    ]
+    names = ("Saffi", "Corwin", "Bramble", "Linnea", "Osric", "Tamsin")
+    assert not any(name in str(queue) for name in names), "the queue holds no names"
+
+    # Back online: sent in the order tapped, each recorded once with its tap time.
+    page.context.set_offline(False)
+    expect(card.locator("ol.taps").first).to_contain_text("Resident parent left")
+    expect(banner).to_be_hidden()
+    expect(other).to_contain_text("Absent: Child unwell")
+    taps = list(Tap.objects.filter(booking=fenn))
+    assert [tap.kind for tap in taps] == [Tap.Kind.RESIDENT_ARRIVED, Tap.Kind.RESIDENT_LEFT]
+    for tap, entry in zip(taps, queue, strict=False):
+        assert tap.tapped_offline and not tap.clock_corrected
+        assert before - datetime.timedelta(seconds=5) <= tap.recorded_at <= tap.received_at
+        assert str(tap.token) == entry["key"]
+    expect(card).to_contain_text("(tapped offline, arrived")
+    ives.refresh_from_db()
+    assert ives.status == Booking.Status.ABSENT
+    assert_accessible(page, f"the register after sending ({orientation})")
+    journey_screenshot(page, f"18-{orientation}-3-recorded")
+
+    # The same queue replayed records nothing new.
+    assert page.evaluate(REPLAY, queue) == 3
+    page.reload()
+    expect(banner).to_be_hidden()
+    expect(page.get_by_role("list", name="Waiting to send")).to_have_count(0)
+    assert Tap.objects.filter(booking=fenn).count() == 2
+    assert Booking.objects.get(pk=ives.pk).history.filter(status="absent").count() == 1
+
+
+def test_signing_out_with_taps_waiting_warns_and_leaves_nothing_on_the_tablet(page_at, saturday):
+    volunteer, fenn, _ = saturday
+    page = page_at("tablet-landscape")
+    _open_register_with_its_copy(page, volunteer, fenn)
+    stored = page.evaluate(STORED)
+    assert "handover-register" in stored["databases"] and stored["caches"]
+
+    # The hall's Wi-Fi lets nothing through to the register: the tap waits.
+    page.context.set_offline(True)
+    card = page.locator(f"#booking-{fenn.pk}")
+    card.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    expect(page.locator("#queue-banner")).to_contain_text("1 tap waiting to send.")
+    page.route("**/sessions/bookings/**", lambda route: route.abort())
+    page.route("**/sessions/register/token/", lambda route: route.abort())
+    page.context.set_offline(False)
+
+    page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog", name="1 tap has not been sent")
+    expect(dialog).to_contain_text("Once you sign out they cannot be sent")
+    expect(dialog).to_contain_text("Bramble: Resident parent arrived with the child")
+    assert_accessible(page, "the sign-out warning")
+    journey_screenshot(page, "18-4-sign-out-warning")
+    expect(page.locator("#queue-banner")).to_contain_text("not getting through")
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out and lose them").click()
+    page.wait_for_url("**/accounts/**")
+    assert page.evaluate(STORED) == {"databases": [], "caches": [], "workers": 0}
+    assert not Tap.objects.exists()
+    assert_accessible(page, "signed out")
