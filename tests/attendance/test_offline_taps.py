@@ -460,3 +460,40 @@ def test_the_scripts_fetch_nothing_from_outside_the_project():
             source = file.read()
         assert not re.search(r"https?://", source), name
         assert "import" not in re.sub(r"//.*|/\*.*?\*/", "", source, flags=re.S), name
+
+
+def test_the_register_with_its_script_stays_under_150_kb_over_the_wire(clock, client, volunteer):
+    """A full session (eight families, each with taps and warnings) with everything the
+    page loads: its stylesheet, the script, the worker and the icon. Counted without
+    compression, so the wire carries no more than this."""
+    session = ContactSessionFactory(capacity=8)
+    for number in range(8):
+        case = CaseFactory()
+        AdultFactory(case=case, role="resident", first_name=f"Resident{number}")
+        AdultFactory(case=case, role="visiting", first_name=f"Visiting{number}")
+        ChildFactory(case=case, first_name=f"Child{number}")
+        booking = BookingFactory(
+            session=session,
+            case=case,
+            who_may_collect="Marigold Ashcombe, Grandma Odile, Uncle Peregrine Vantablack",
+            not_to_collect="Rex Ashdown",
+        )
+        for kind in (Kind.RESIDENT_ARRIVED, Kind.VISITING_ARRIVED):
+            tap_record(booking=booking, kind=kind, token=uuid.uuid4(), tapped_offline=True)
+    client.force_login(volunteer)
+
+    page = client.get(reverse("attendance:register", args=[session.pk]))
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+|/sessions/register-worker\.js)"', page.text)
+    assets.append(reverse("attendance:register_worker"))
+    sizes = {"page": len(page.content)}
+    from django.contrib.staticfiles import finders
+
+    for url in set(assets):
+        if url.startswith("/static/"):
+            with open(finders.find(url.removeprefix("/static/")), "rb") as file:
+                sizes[url] = len(file.read())
+        else:
+            sizes[url] = len(client.get(url).content)
+
+    assert "/static/js/register-offline.js" in sizes and "/static/css/register.css" in sizes
+    assert sum(sizes.values()) < 150 * 1024, sizes
