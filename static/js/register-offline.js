@@ -568,7 +568,7 @@
     const terms = await readMeta();
     if (!terms) return;
     if (Date.now() > terms.dayEnds) {
-      await forgetEverything();
+      await forgetEverything(); // the register's day is over
       window.location.reload();
     } else if (Date.now() > terms.sessionEnds) {
       await forgetCopy();
@@ -590,10 +590,11 @@
           dayEnds: Number(root.dataset.dayEnds) - skew,
           sessionEnds: Number(root.dataset.sessionEnds) - skew,
         };
+    // A fresh page from the server has just replaced the copy (register-worker.js).
     if (before && Date.now() > before.dayEnds) {
-      await forgetEverything(); // the register's day is over: the queue goes too
-      db = await open();
-    } else if (before && Date.now() > before.sessionEnds) {
+      await store(QUEUE, "readwrite", (s) => s.clear()); // the day is over: its queue goes
+      if (isCopy) await forgetCopy();
+    } else if (isCopy && Date.now() > before.sessionEnds) {
       await forgetCopy(); // the sign-in ended: the names go, the queue waits for sign-in
     }
     await writeMeta(terms);

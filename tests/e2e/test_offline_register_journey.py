@@ -198,3 +198,57 @@ def test_signing_out_with_taps_waiting_warns_and_leaves_nothing_on_the_tablet(pa
     assert page.evaluate(STORED) == {"databases": [], "caches": [], "workers": 0}
     assert not Tap.objects.exists()
     assert_accessible(page, "signed out")
+
+
+def test_signed_out_meanwhile_the_queue_waits_for_sign_in_and_a_refusal_shows_its_reason(
+    page_at, saturday
+):
+    """While the tablet was offline its sign-in ended, and another tablet marked one of
+    the families absent. Back online, the tablet keeps its taps and asks the volunteer
+    to sign in again; then the arrival is recorded and the tap for the absent family is
+    shown on its card with the server's reason, until the volunteer has seen it."""
+    from django.contrib.sessions.models import Session
+
+    from attendance.services import booking_mark_absent
+    from tests.conftest import PASSWORD
+
+    volunteer, fenn, ives = saturday
+    page = page_at("tablet")
+    _open_register_with_its_copy(page, volunteer, fenn)
+    card = page.locator(f"#booking-{fenn.pk}")
+    other = page.locator(f"#booking-{ives.pk}")
+    banner = page.locator("#queue-banner")
+
+    page.context.set_offline(True)
+    card.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    other.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    expect(banner).to_contain_text("2 taps waiting to send.")
+    Session.objects.all().delete()  # the sign-in ran out meanwhile
+    booking_mark_absent(booking=ives, reason="cancelled_by_family")  # another tablet
+
+    page.context.set_offline(False)
+    expect(banner).to_contain_text(
+        "2 taps waiting to send. You have been signed out: sign in again and they will be sent."
+    )
+    assert_accessible(page, "the register asking to sign in again")
+    journey_screenshot(page, "18-5-sign-in-again")
+    assert not Tap.objects.exists()
+
+    banner.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("E-mail address").fill(volunteer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"**/sessions/{fenn.session_id}/register/**")
+    expect(card.locator("ol.taps").first).to_contain_text("Resident parent arrived")
+    refused = other.get_by_role("list", name="Waiting to send")
+    expect(refused).to_contain_text(
+        "not recorded. This family is marked absent: undo that before recording taps."
+    )
+    expect(banner).to_have_text("1 tap was not recorded: see the card.")
+    assert_accessible(page, "the register with a refused tap")
+    journey_screenshot(page, "18-6-refused")
+    assert [tap.booking_id for tap in Tap.objects.all()] == [fenn.pk]
+
+    refused.get_by_role("button", name="Seen").click()
+    expect(refused).to_have_count(0)
+    expect(banner).to_be_hidden()
