@@ -81,7 +81,9 @@ class Requester:
         return self.child is not None and child.pk == self.child.pk
 
     def own_texts(self):
-        """The requester's own names and address parts: never redacted on their own."""
+        """The requester's own names, address parts and date of birth as the pack shows
+        them: never redacted on their own where someone not hiding shares them (a
+        surname, a town, a birthday). A confidential adult's are redacted all the same."""
         texts = []
         for person in (self.adult, self.child, self.staff_member):
             if person is None:
@@ -90,6 +92,9 @@ class Requester:
             texts += [first, last, f"{first} {last}", f"{last} {first}", f"{last}, {first}"]
             for line in _lines(getattr(person, "address", "")):
                 texts += [line, *(part.strip() for part in line.split(","))]
+            born = getattr(person, "date_of_birth", None)
+            if born:
+                texts += [f"{born:%d/%m/%Y}", born.isoformat()]
         if self.name:
             words = self.name.split()
             texts += [self.name, *words]

@@ -341,3 +341,40 @@ def test_words_about_a_parent_who_is_not_hiding_reach_the_pack_where_they_name_n
     )
     html = _released_html(client, manager, access_request, staff)
     assert "Both parents agreed to Saturday mornings at the centre." in html
+
+
+def test_the_requesters_own_birthday_shared_with_a_parent_not_hiding_is_shown(
+    staff, parents, access_request
+):
+    asker, other = parents
+    other.contact_details_confidential = False
+    other.date_of_birth = asker.date_of_birth = datetime.date(1988, 3, 14)
+    other.save()
+    asker.save()
+    pack = pack_build(request=access_request, actor=staff)
+    [born] = [
+        item
+        for section in pack.sections
+        if section["title"] == "Your details"
+        for item in section["items"]
+        if item["field"] == "date_of_birth"
+    ]
+    assert [(part["text"], part["redact"]) for part in born["parts"]] == [("14/03/1988", False)]
+
+
+def test_a_hiding_parents_birthday_is_barred_even_when_the_requester_shares_it(
+    staff, parents, access_request
+):
+    asker, other = parents
+    other.date_of_birth = asker.date_of_birth = datetime.date(1988, 3, 14)
+    other.save()
+    asker.save()
+    pack = pack_build(request=access_request, actor=staff)
+    [born] = [
+        item
+        for section in pack.sections
+        if section["title"] == "Your details"
+        for item in section["items"]
+        if item["field"] == "date_of_birth"
+    ]
+    assert all(part["redact"] for part in born["parts"] if part["text"].strip())
