@@ -339,6 +339,31 @@ def privacy_request_clarification_answered(
     return pause
 
 
+# The names these services had before Article 12A separated asking for identity from
+# asking for clarification: kept, because scripts and tests outside Handover call them.
+# Waiting on the requester is now a clarification (identity has its own services).
+
+
+def privacy_request_await(
+    *, privacy_request: PrivacyRequest, asked_on: datetime.date, asked_for: str = "", actor
+) -> PrivacyRequest:
+    """Ask the requester to clarify their request: ``privacy_request_ask_clarification``."""
+    privacy_request_ask_clarification(
+        privacy_request=privacy_request, asked_on=asked_on, asked_for=asked_for, actor=actor
+    )
+    return privacy_request
+
+
+def privacy_request_resume(
+    *, privacy_request: PrivacyRequest, received_on: datetime.date, actor
+) -> PrivacyRequest:
+    """The answer arrived: ``privacy_request_clarification_answered``."""
+    privacy_request_clarification_answered(
+        privacy_request=privacy_request, answered_on=received_on, actor=actor
+    )
+    return privacy_request
+
+
 @transaction.atomic
 def privacy_request_start(*, privacy_request: PrivacyRequest, actor) -> PrivacyRequest:
     _move_request(privacy_request, Status.IN_PROGRESS)

@@ -319,3 +319,39 @@ def test_a_single_day_does_not_count_in_the_singular():
         "Clarification asked for on 1 December 2026, answered on 1 December 2026: 1 day "
         "does not count, so 11 December 2026."
     )
+
+
+def test_the_services_by_their_former_names_ask_and_answer_a_clarification(db, manager):
+    """``privacy_request_await`` and ``privacy_request_resume`` keep their names: waiting
+    on the requester is a clarification, the days from asking to the answer not counted."""
+    import time_machine
+
+    from privacy_requests.models import PrivacyRequest
+    from privacy_requests.services import (
+        privacy_request_await,
+        privacy_request_log,
+        privacy_request_resume,
+    )
+    from tests.referrals.factories import AdultFactory
+
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 12, 0), tick=False):
+        request = privacy_request_log(
+            privacy_request=PrivacyRequest(
+                subject_adult=AdultFactory(),
+                right=PrivacyRequest.Right.ACCESS,
+                channel=PrivacyRequest.Channel.LETTER,
+                received_on=datetime.date(2026, 11, 2),
+            ),
+            actor=manager,
+        )
+        privacy_request_await(
+            privacy_request=request, asked_on=datetime.date(2026, 11, 3), actor=manager
+        )
+        assert request.status == PrivacyRequest.Status.AWAITING
+        privacy_request_resume(
+            privacy_request=request, received_on=datetime.date(2026, 11, 5), actor=manager
+        )
+    request.refresh_from_db()
+    # 2 December plus the 3 days from 3 to 5 November: Saturday 5 December, so Monday 7th.
+    assert request.due_on == datetime.date(2026, 12, 7)
+    assert request.status == PrivacyRequest.Status.IN_PROGRESS
