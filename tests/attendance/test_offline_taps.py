@@ -234,6 +234,20 @@ def test_a_tap_sent_late_keeps_its_tap_time_with_the_receipt_time_beside_it(
     assert "Marigold" not in event.detail and "Quillon" not in event.detail
 
 
+def test_the_manager_finds_the_late_taps_in_the_audit_trail(tablet, booking, clock, manager):
+    clock.move_to(at(10, 20))
+    queued(tablet, booking, Kind.RESIDENT_ARRIVED, tapped_at=at(9, 48))
+    queued(tablet, booking, Kind.VISITING_ARRIVED, tapped_at=at(10, 20), offline=False)
+    tablet.force_login(manager)
+
+    html = tablet.get(reverse("centre:audit_list"), {"kind": "late-tap"}).text
+
+    late = Tap.objects.get(kind=Kind.RESIDENT_ARRIVED)
+    assert f"late-tap {late.pk}" in html
+    assert "tapped 09:48, arrived 10:20, tapped offline" in html
+    assert f"late-tap {Tap.objects.get(kind=Kind.VISITING_ARRIVED).pk}" not in html
+
+
 def test_a_tap_sent_at_once_makes_no_late_tap_in_the_audit_trail(tablet, booking):
     queued(tablet, booking, Kind.RESIDENT_ARRIVED, tapped_at=at(10, 30), offline=False)
 
