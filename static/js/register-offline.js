@@ -100,8 +100,13 @@
 
   const cards = () => Array.from(document.querySelectorAll("article[data-booking]"));
   const cardOf = (booking) => document.querySelector(`article[data-booking="${booking}"]`);
+  // A time by the server's clock, as the register shows times: the centre's.
   const hhmm = (serverMs) =>
-    new Date(serverMs - skew).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    new Date(serverMs).toLocaleTimeString("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "Europe/London",
+    });
 
   function onSite(kinds) {
     const present = new Set();

@@ -511,3 +511,17 @@ def test_the_register_with_its_script_stays_under_150_kb_over_the_wire(clock, cl
 
     assert "/static/js/register-offline.js" in sizes and "/static/css/register.css" in sizes
     assert sum(sizes.values()) < 150 * 1024, sizes
+
+
+def test_the_script_uses_the_registers_own_words_for_each_kind_of_tap():
+    """The script draws the buttons that come next, and lists waiting taps, while the
+    server cannot: its words must be the register's."""
+    from django.contrib.staticfiles import finders
+
+    from attendance.views.register import BUTTON_LABELS, PLAN_ORDER
+
+    with open(finders.find("js/register-offline.js"), encoding="utf-8") as file:
+        source = file.read()
+    for kind in PLAN_ORDER:
+        line = f'["{kind.value}", "{BUTTON_LABELS[kind]}", "{kind.label}"]'
+        assert line in source, line
