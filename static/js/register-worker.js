@@ -44,27 +44,36 @@ register's day or your sign-in has ended.</p>
 the connection is back, sign in again and open the register: they are sent then.</p>
 <p><a href="">Try again</a></p></main></body></html>`;
 
+async function theCopy(request) {
+  const cache = await caches.open(CACHE);
+  const copy = await cache.match(request.url.split("#")[0], { ignoreVary: true });
+  if (copy && Number(copy.headers.get(KEPT_UNTIL)) > Date.now()) return copy;
+  await forget();
+  return null;
+}
+
 async function registerPage(request) {
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok && response.headers.get(KEEP_HEADER)) {
-      await keep(request, response);
-    } else if (response.redirected || response.type === "opaqueredirect") {
-      await forget(); // sent to sign in: the sign-in has ended
-    }
-    return response;
+    response = await fetch(request);
   } catch (offline) {
-    const cache = await caches.open(CACHE);
-    const copy = await cache.match(request.url.split("#")[0], { ignoreVary: true });
-    if (copy && Number(copy.headers.get(KEPT_UNTIL)) > Date.now()) {
-      return copy;
-    }
-    await forget();
-    return new Response(NOTHING_KEPT, {
-      status: 503,
-      headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
-    });
+    return (
+      (await theCopy(request)) ||
+      new Response(NOTHING_KEPT, {
+        status: 503,
+        headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+      })
+    );
   }
+  if (response.ok && response.headers.get(KEEP_HEADER)) {
+    await keep(request, response);
+  } else if (response.type === "opaqueredirect" || response.redirected) {
+    await forget(); // sent to sign in: the sign-in has ended
+  } else if ([502, 503, 504].includes(response.status)) {
+    // The hall reaches the proxy, but Handover does not answer: the copy serves too.
+    return (await theCopy(request)) || response;
+  }
+  return response;
 }
 
 self.addEventListener("fetch", (event) => {

@@ -221,14 +221,21 @@ def test_signed_out_meanwhile_the_queue_waits_for_sign_in_and_a_refusal_shows_it
 
     page.context.set_offline(True)
     card.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    # "Child left" appears once the arrival waits; it names the person by their place on
+    # the list, since the tablet keeps no names.
+    card.get_by_text("Child left with…").click()
+    card.get_by_label("Child left with").select_option("Sam Doe")
+    card.get_by_role("button", name="Child left", exact=True).click()
+    expect(card).to_contain_text("Nobody from this family is on site now.")
     other.get_by_role("button", name="Resident arrived with child", exact=True).click()
-    expect(banner).to_contain_text("2 taps waiting to send.")
+    expect(banner).to_contain_text("3 taps waiting to send.")
+    assert "Sam Doe" not in str(page.evaluate(QUEUE))
     Session.objects.all().delete()  # the sign-in ran out meanwhile
     booking_mark_absent(booking=ives, reason="cancelled_by_family")  # another tablet
 
     page.context.set_offline(False)
     expect(banner).to_contain_text(
-        "2 taps waiting to send. You have been signed out: sign in again and they will be sent."
+        "3 taps waiting to send. You have been signed out: sign in again and they will be sent."
     )
     assert_accessible(page, "the register asking to sign in again")
     journey_screenshot(page, "18-5-sign-in-again")
@@ -239,7 +246,7 @@ def test_signed_out_meanwhile_the_queue_waits_for_sign_in_and_a_refusal_shows_it
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"**/sessions/{fenn.session_id}/register/**")
-    expect(card.locator("ol.taps").first).to_contain_text("Resident parent arrived")
+    expect(card.locator("ol.taps").first).to_contain_text("Child left the centre with Sam Doe")
     refused = other.get_by_role("list", name="Waiting to send")
     expect(refused).to_contain_text(
         "not recorded. This family is marked absent: undo that before recording taps."
@@ -247,7 +254,10 @@ def test_signed_out_meanwhile_the_queue_waits_for_sign_in_and_a_refusal_shows_it
     expect(banner).to_have_text("1 tap was not recorded: see the card.")
     assert_accessible(page, "the register with a refused tap")
     journey_screenshot(page, "18-6-refused")
-    assert [tap.booking_id for tap in Tap.objects.all()] == [fenn.pk]
+    assert [(tap.booking_id, tap.kind, tap.collected_by) for tap in Tap.objects.all()] == [
+        (fenn.pk, Tap.Kind.RESIDENT_ARRIVED, ""),
+        (fenn.pk, Tap.Kind.CHILD_COLLECTED, "Sam Doe"),
+    ]
 
     refused.get_by_role("button", name="Seen").click()
     expect(refused).to_have_count(0)
