@@ -262,3 +262,69 @@ def test_signed_out_meanwhile_the_queue_waits_for_sign_in_and_a_refusal_shows_it
     refused.get_by_role("button", name="Seen").click()
     expect(refused).to_have_count(0)
     expect(banner).to_be_hidden()
+
+
+# Moves the tablet's notes of when things end into the past, as if that time had come.
+AGE_TERMS = """(which) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("handover-register");
+  open.onsuccess = () => {
+    const meta = open.result.transaction("meta", "readwrite").objectStore("meta");
+    const read = meta.get("terms");
+    read.onsuccess = () => {
+      meta.put({ ...read.result, [which]: Date.now() - 1000 }, "terms");
+      meta.transaction.oncomplete = () => { open.result.close(); resolve(true); };
+    };
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+AGE_COPY = """async () => {
+  const cache = await caches.open("handover-register");
+  const [request] = await cache.keys();
+  const copy = await cache.match(request);
+  const headers = new Headers(copy.headers);
+  headers.set("X-Kept-Until-Tablet-Time", String(Date.now() - 1000));
+  await cache.put(request, new Response(await copy.arrayBuffer(), { headers }));
+}"""
+
+
+def test_what_the_tablet_keeps_goes_when_the_day_or_the_sign_in_ends(page_at, saturday):
+    """Checked on the next page load: the queue at the end of the register's day, the
+    copy of the page (names) when the sign-in has ended; and the worker serves no copy
+    past its time."""
+    volunteer, fenn, _ = saturday
+    page = page_at("tablet")
+    _open_register_with_its_copy(page, volunteer, fenn)
+    card = page.locator(f"#booking-{fenn.pk}")
+
+    # The day ends with a tap still waiting: on the next load the queue is gone.
+    page.context.set_offline(True)
+    card.get_by_role("button", name="Resident arrived with child", exact=True).click()
+    expect(page.locator("#queue-banner")).to_contain_text("1 tap waiting to send.")
+    page.evaluate(AGE_TERMS, "dayEnds")
+    page.route("**/sessions/bookings/**", lambda route: route.abort())
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator("#queue-banner")).to_be_hidden()
+    assert page.evaluate(QUEUE) == []
+    page.unroute("**/sessions/bookings/**")
+
+    # The sign-in ends while the tablet is offline: the copy is deleted on the next load.
+    page.reload()
+    page.wait_for_function("async () => (await caches.keys()).length === 1")
+    page.context.set_offline(True)
+    page.evaluate(AGE_TERMS, "sessionEnds")
+    page.reload()  # the copy, which the script then deletes
+    page.wait_for_function("async () => (await caches.keys()).length === 0")
+
+    # A copy past its time is never served: the page says what the tablet still keeps.
+    page.context.set_offline(False)
+    page.reload()
+    page.wait_for_function("async () => (await caches.keys()).length === 1")
+    page.evaluate(AGE_COPY)
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
+    expect(page.get_by_text("it keeps no copy of the register now")).to_be_visible()
+    assert page.evaluate("async () => (await caches.keys()).length") == 0
+    assert not Tap.objects.exists()
