@@ -160,8 +160,6 @@ CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
 # A tap that reaches the server this long after it was tapped came late: the audit trail
 # says so.
 LATE_AFTER = datetime.timedelta(minutes=1)
-# Not one of centre's audit actions yet: the manager finds these by kind "late-tap".
-LATE_TAP = "late_tap"
 
 
 def _event_time(*, booking: Booking, tapped_at, tapped_offline: bool, received_at):
@@ -264,7 +262,7 @@ def tap_record(
         # Ids and times only: the manager sees which taps came late, and by how much.
         audit.record(
             None,
-            LATE_TAP,
+            audit.Action.LATE_TAP,
             kind="late-tap",
             object_id=tap.pk,
             user=actor,

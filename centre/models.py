@@ -624,6 +624,7 @@ class AuditEvent(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", "Wrong second-factor code"
         SESSIONS_ENDED = "sessions_ended", "Sessions ended"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
+        LATE_TAP = "late_tap", "Register tap sent late"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)
