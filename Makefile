@@ -81,7 +81,7 @@ bench-load: venv
 	$(BIN)/python bench/load/run.py
 
 # The database, the uploaded files and the proofs of disposal, into BACKUP_DIR
-# (default var/backups/<timestamp>/). See "Backup and restore" in the README.
+# (default var/backups/<timestamp>/). See "Backup and restore" in docs/operating.md.
 backup: venv
 	$(BIN)/python scripts/backup.py
 

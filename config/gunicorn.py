@@ -3,7 +3,7 @@
     gunicorn config.wsgi:application -c config/gunicorn.py
 
 The Docker image and docker-compose.yml use this file; ``bench/load/run.py`` serves the
-load test with it, so the figures in the README are for exactly these settings. Each
+load test with it, so the figures in bench/README.md are for exactly these settings. Each
 value can be changed from the environment without editing the file (a bigger machine:
 ``WEB_CONCURRENCY`` and ``GUNICORN_THREADS``).
 
@@ -43,7 +43,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 os.environ.setdefault("DB_POOL_SIZE", str(threads))
 
 # A worker silent for this long is killed and replaced: far beyond any page the load test
-# measures (README, "Load test"), soon enough to stop a stuck process.
+# measures (bench/README.md, "Load test"), soon enough to stop a stuck process.
 timeout = 30
 # On a restart or a deploy, requests under way get this long to finish.
 graceful_timeout = 30

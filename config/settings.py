@@ -3,7 +3,7 @@
 With no environment at all the project runs on development defaults (SQLite under
 ``var/``, Celery tasks in-process, e-mail to the console). Production sets ``DEBUG=False``
 and must then give ``SECRET_KEY`` and ``ALLOWED_HOSTS``; every variable is listed in the
-README's configuration table.
+configuration table in docs/operating.md.
 """
 
 from datetime import timedelta
@@ -133,7 +133,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # PostgreSQL connections come from a psycopg pool in each server process when DB_POOL_SIZE
-# is set (the Docker image sets it to the gunicorn threads per worker; README "Sizing").
+# is set (the Docker image sets it to the gunicorn threads per worker; bench/README.md "Sizing").
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=0)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A server that does not answer costs a new connection 2 seconds (libpq's least),
@@ -143,7 +143,7 @@ if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The pool that fails fast: a request waits on the pool only once PostgreSQL has
     # answered, and an unreachable server answers 503 within about a second
-    # (config/postgresql/base.py; README "When Redis or PostgreSQL is down").
+    # (config/postgresql/base.py; docs/operating.md "When Redis or PostgreSQL is down").
     DATABASES["default"]["ENGINE"] = "config.postgresql"
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": 1,
