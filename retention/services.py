@@ -3,6 +3,7 @@ and changes to a rule. Each is one transaction (disposal: one per record)."""
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -140,11 +141,21 @@ def _decide(items, *, actor):
 
 
 @transaction.atomic
-def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int:
+def disposal_approve(
+    *,
+    actor: User,
+    items=None,
+    rule: str | None = None,
+    queue_disposal: Callable[[], object] | None = None,
+) -> int:
     """The manager's decision to dispose of queued records: all that await a decision,
     those of one rule, or the ``items`` given (a queryset of ``QueueItem``). The decision
-    is recorded with the manager's name; the disposal task runs once it is committed.
-    Returns the number approved."""
+    is recorded with the manager's name; once it is committed ``queue_disposal`` asks a
+    worker to dispose of them (the views pass ``tasks.dispose_approved_soon``; without it
+    beat's five-minute run does the work). Returns the number approved.
+
+    A callable rather than an import, so that tasks import services and never the other
+    way round."""
     today = timezone.localdate()
     chosen = QueueItem.objects.awaiting_decision(today)
     if items is not None:
@@ -154,21 +165,9 @@ def disposal_approve(*, actor: User, items=None, rule: str | None = None) -> int
     approved = _decide(chosen.select_for_update(), actor=actor)
     if approved:
         audit.record(None, audit.Action.APPROVAL, user=actor, detail=f"{approved} disposal(s)")
-        transaction.on_commit(_queue_disposal)
+        if queue_disposal is not None:
+            transaction.on_commit(queue_disposal)
     return approved
-
-
-def _queue_disposal():
-    """Ask a worker to dispose of what was approved. The approvals are in the database,
-    so if the queue cannot be reached beat's five-minute run does the work instead."""
-    from .tasks import dispose_approved
-
-    try:
-        # No one waits for the result: without ignore_result, a down Redis result store
-        # would be retried for some twenty seconds inside the manager's request.
-        dispose_approved.apply_async(ignore_result=True)
-    except Exception:  # the broker is down: the nightly run picks the approvals up
-        logger.exception("retention-dispose-not-queued")
 
 
 @transaction.atomic

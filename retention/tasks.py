@@ -24,3 +24,15 @@ def dispose_approved():
     every five minutes, so approved work left by a worker that died, or not queued while
     Redis was down, is finished minutes later."""
     return services.dispose_approved()
+
+
+def dispose_approved_soon():
+    """Ask a worker to dispose of what was approved; ``disposal_approve`` calls this once
+    the approval is committed. The approvals are in the database, so if the queue cannot
+    be reached beat's five-minute run does the work instead."""
+    try:
+        # No one waits for the result: without ignore_result, a down Redis result store
+        # would be retried for some twenty seconds inside the manager's request.
+        dispose_approved.apply_async(ignore_result=True)
+    except Exception:  # the broker is down: the nightly run picks the approvals up
+        logger.exception("retention-dispose-not-queued")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from centre.access import requires
 from referrals.views.common import form_page
 
-from . import engine
+from . import engine, tasks
 from .forms import PostponeForm, RuleForm
 from .models import DisposalRecord, QueueItem, Rule
 from .services import (
@@ -118,14 +118,21 @@ def _approved(request, count):
 @requires("retention.approve_disposal")
 @require_POST
 def approve_all(request):
-    return _approved(request, disposal_approve(actor=request.user))
+    return _approved(
+        request, disposal_approve(actor=request.user, queue_disposal=tasks.dispose_approved_soon)
+    )
 
 
 @requires("retention.approve_disposal")
 @require_POST
 def approve_rule(request, pk):
     rule = get_object_or_404(Rule, pk=pk)
-    return _approved(request, disposal_approve(actor=request.user, rule=rule.key))
+    return _approved(
+        request,
+        disposal_approve(
+            actor=request.user, rule=rule.key, queue_disposal=tasks.dispose_approved_soon
+        ),
+    )
 
 
 @requires("retention.approve_disposal")
@@ -133,7 +140,12 @@ def approve_rule(request, pk):
 def approve_item(request, pk):
     # No 404 for an item already disposed of (a second click): the count says it.
     items = QueueItem.objects.filter(pk=pk)
-    return _approved(request, disposal_approve(actor=request.user, items=items))
+    return _approved(
+        request,
+        disposal_approve(
+            actor=request.user, items=items, queue_disposal=tasks.dispose_approved_soon
+        ),
+    )
 
 
 @requires("retention.approve_disposal")
