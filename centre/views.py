@@ -30,21 +30,10 @@ from .models import (
     StaffDocument,
     StaffMember,
 )
+from .pages import form_page
 from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
 from .sessions import open_sessions_of, sessions_end
-
-
-def _form_page(request, *, form, title, on_valid, back_url, intro=""):
-    """Render ``form``; on a valid POST call ``on_valid(form)``, which saves and returns
-    where to go next."""
-    if request.method == "POST" and form.is_valid():
-        return redirect(on_valid(form))
-    return render(
-        request,
-        "centre/form.html",
-        {"form": form, "title": title, "back_url": back_url, "intro": intro},
-    )
 
 
 def _record_form_page(
@@ -61,11 +50,16 @@ def _record_form_page(
         if attach:
             attach(record)
         (save or record_save)(record=record, actor=request.user)
-        messages.success(request, saved)
         return back_url
 
-    return _form_page(
-        request, form=form, title=title, on_valid=on_valid, back_url=back_url, intro=intro
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        on_valid=on_valid,
+        back_url=back_url,
+        intro=intro,
+        success=saved,
     )
 
 
@@ -188,7 +182,7 @@ def staff_create(request):
         messages.success(request, f"{person.full_name} is added to the staff register.")
         return reverse("centre:staff_detail", args=[person.pk])
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title="Add someone to the staff register",
@@ -261,7 +255,7 @@ def staff_access(request, pk):
             messages.success(request, "The account is updated.")
         return back_url
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=f"Signing in: {person.full_name}",

@@ -5,15 +5,15 @@ URL carries personal data."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from centre.access import requires
 from centre.forms import CentreModelForm
+from centre.pages import form_page
 from referrals.models import Adult, Child
-from referrals.views.common import add_service_errors, case_url
+from referrals.views.common import case_url
 
 from . import restrictions
 from .models import PrivacyRequest, Restriction
@@ -54,23 +54,8 @@ class LiftForm(forms.Form):
     )
 
 
-def _page(request, *, form, title, intro, back_url, submit_label, on_valid):
-    if request.method == "POST" and form.is_valid():
-        try:
-            return redirect(on_valid(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
-        request,
-        "privacy_requests/restriction_form.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "back_url": back_url,
-            "submit_label": submit_label,
-        },
-    )
+# The shared form page, with a way back.
+RESTRICTION_FORM = "privacy_requests/restriction_form.html"
 
 
 INTRO = (
@@ -99,9 +84,10 @@ def _place(request, *, person, subject):
         )
         return case_url(case)
 
-    return _page(
+    return form_page(
         request,
         form=form,
+        template=RESTRICTION_FORM,
         title=f"Restrict the records of {person.full_name} ({case.display_reference})",
         intro=INTRO,
         back_url=case_url(case),
@@ -148,9 +134,10 @@ def restriction_lift(request, pk):
         case = restriction.subject and getattr(restriction.subject, "case_id", None)
         return case_url(case) if case else back_url
 
-    return _page(
+    return form_page(
         request,
         form=form,
+        template=RESTRICTION_FORM,
         title=f"Lift the restriction on {restriction.subject_label}",
         intro=f"Restricted since {restriction.placed_on:%d/%m/%Y}: {restriction.reason}",
         back_url=back_url,

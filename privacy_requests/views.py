@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.http import Http404
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from centre.access import requires, rule_of
 from centre.models import CentreProfile
+from centre.pages import add_service_errors, form_page
 
 from . import forms, services
 from .models import ClarificationPause, Complaint, PrivacyRequest
@@ -160,40 +161,23 @@ def _subject_from(request):
     return None
 
 
-def add_service_errors(form, error: ValidationError, names=None):
-    """Put a service's refusal on the form: on the field it names where the form has it
-    (``names`` maps the model's field names to the form's), otherwise at the top."""
-    names = names or {}
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            name = names.get(name, name)
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            for text in texts:
-                form.add_error(target, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
-
-
 def _log_page(request, *, form, log, title, intro, back_url, done):
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = log(form.save(commit=False))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done(record))
-            return redirect(record_url(record))
-    return render(
+    """Log what the form holds through ``log`` (a service), then go to the record's page
+    saying ``done(record)``."""
+
+    def on_valid(form):
+        record = log(form.save(commit=False))
+        messages.success(request, done(record))
+        return record_url(record)
+
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "back_url": back_url,
-            "submit_label": title,
-        },
+        form=form,
+        on_valid=on_valid,
+        title=title,
+        intro=intro,
+        back_url=back_url,
+        submit_label=title,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from centre.access import requires
-from referrals.views.common import form_page
+from centre.pages import form_page
 
 from . import engine, tasks
 from .forms import PostponeForm, RuleForm

@@ -7,16 +7,15 @@ were hurt). Every opening of an entry is in the access log, by ids only."""
 import logging
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from centre.access import requires_or_safeguarding_lead
+from centre.pages import form_page
 from referrals.models import Case, Child
-from referrals.views.common import add_service_errors
 
 from .access_log import Kind, record_access
 from .accident_services import CHILD_OF_ANOTHER_CASE, NO_ONE_NAMED, accident_record
@@ -129,23 +128,20 @@ def accident_list(request):
 @require_http_methods(["GET", "POST"])
 def accident_create(request):
     form = AccidentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accident = accident_record(accident=form.save(commit=False), actor=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("safeguarding:accident_detail", pk=accident.pk)
-    return render(
+
+    def on_valid(form):
+        accident = accident_record(accident=form.save(commit=False), actor=request.user)
+        return reverse("safeguarding:accident_detail", args=[accident.pk])
+
+    return form_page(
         request,
-        "safeguarding/accident_form.html",
-        {
-            "form": form,
-            "title": "Record an accident",
-            "intro": "Record an accident or injury at the centre as soon as you can.",
-            "back_url": reverse("safeguarding:accident_list"),
-            "submit_label": "Record the accident",
-        },
+        form=form,
+        on_valid=on_valid,
+        template="safeguarding/accident_form.html",
+        title="Record an accident",
+        intro="Record an accident or injury at the centre as soon as you can.",
+        back_url=reverse("safeguarding:accident_list"),
+        submit_label="Record the accident",
     )
 
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from centre.access import requires
 from centre.forms import CentreModelForm
 from centre.models import StaffMember
+from centre.pages import form_page
 from referrals.models import Adult, Case
-from referrals.views.common import case_url, form_page
+from referrals.views.common import CASE_FORM, case_url
 
 from .holds import adult_scope_label, hold_lift, hold_place
 from .models import Hold
@@ -80,6 +81,7 @@ def _place(request, *, hold, title, back_url, case=None):
         title=title,
         back_url=back_url,
         on_valid=on_valid,
+        template=CASE_FORM,
         case=case,
         intro="Nothing in the hold's scope can be disposed of while it stands.",
         submit_label="Place the hold",

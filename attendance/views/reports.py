@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centre.access import requires
 from centre.models import CentreProfile, Disclosure
-from referrals.views.common import add_service_errors, refuse_while_restricted
+from centre.pages import add_service_errors, form_page
+from referrals.views.common import refuse_while_restricted
 
 from .. import report_services, services
 from ..models import Booking, ContactSession, ReportRecipient, SupervisedReport
@@ -148,27 +149,8 @@ def _report_url(report):
     return reverse("attendance:report_detail", args=[report.pk])
 
 
-def _form_page(request, *, form, title, back_url, on_valid, report=None, booking=None, intro=""):
-    """Render ``form``; on a valid POST call ``on_valid(form)``, which calls a service and
-    returns where to go next. A refusal is shown on the form and nothing is saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            return redirect(on_valid(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return render(
-        request,
-        "attendance/report_form.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "back_url": back_url,
-            "report": report,
-            "booking": booking,
-            "submit_label": "Save",
-        },
-    )
+# The form pages of a report: the shared form page with the report and its session.
+REPORT_FORM = "attendance/report_form.html"
 
 
 # The list.
@@ -265,9 +247,11 @@ def report_create(request, pk):
         )
         return _report_url(report)
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
+        template=REPORT_FORM,
+        submit_label="Save",
         title="Write the supervised contact report",
         intro=(
             "Write it soon after the session, while it is fresh. It is a draft until someone "
@@ -299,9 +283,11 @@ def report_edit(request, pk):
         messages.success(request, "The draft is saved.")
         return _report_url(report)
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
+        template=REPORT_FORM,
+        submit_label="Save",
         title="Change the draft report",
         back_url=_report_url(report),
         on_valid=on_valid,
@@ -361,9 +347,11 @@ def report_recipient_add(request, pk):
         messages.success(request, f"{recipient} is on the distribution list.")
         return _report_url(report) + "#distribution"
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
+        template=REPORT_FORM,
+        submit_label="Save",
         title="Add to the distribution list",
         back_url=_report_url(report) + "#distribution",
         on_valid=on_valid,

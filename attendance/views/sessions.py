@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 from centre.access import requires
 from centre.forms import CentreModelForm, DateInput
 from centre.models import User
+from centre.pages import form_page
 from centre.roles import Role
 from referrals.models import Case
 from referrals.restrictions import case_write_refusal
-from referrals.views.common import case_url, form_page, refuse_while_restricted
+from referrals.views.common import CASE_FORM, case_url, refuse_while_restricted
 
 from .. import selectors, session_services
 from ..models import Booking, ContactSession
@@ -406,6 +407,7 @@ def case_booking_create(request, pk):
         intro="Leave the times blank for the usual practice: the resident parent brings the "
         "child 15 minutes before the start and leaves; the visiting parent arrives at the "
         "start and leaves 15 minutes before the resident parent returns at the end.",
+        template=CASE_FORM,
         case=case,
         back_url=case_url(case, "sessions"),
         on_valid=on_valid,

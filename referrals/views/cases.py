@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from centre.access import requires
 from centre.downloads import file_download
+from centre.pages import form_page
 
 from .. import services
 from ..forms import CaseFilterForm, CaseSearchForm, CloseForm, DeclineForm, ReferralForm, ReviewForm
 from ..models import Case, Referral
 from ..selectors import case_for_page, case_history, cases_for_list, pre_visits_by_adult
-from .common import audit, case_url, form_page, refuse_while_restricted
+from .common import CASE_FORM, audit, case_url, refuse_while_restricted
 
 CASES_PER_PAGE = 50
 
@@ -138,6 +139,7 @@ def referral_edit(request, pk):
         title=f"Edit the referral: {referral.case}",
         intro="Changing the source, the service, the court order or Cafcass involvement "
         "may change how long the case is kept.",
+        template=CASE_FORM,
         case=referral.case,
         back_url=case_url(referral.case, "referral"),
         on_valid=on_valid,

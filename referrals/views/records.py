@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from centre.access import requires
 from centre.downloads import file_download
+from centre.pages import form_page
 from centre.services import record_save
 
 from .. import services
@@ -31,7 +32,7 @@ from ..models import (
     PreVisit,
     ProtectiveOrder,
 )
-from .common import case_url, form_page, refuse_while_restricted
+from .common import CASE_FORM, case_url, refuse_while_restricted
 
 
 def _bound(request):
@@ -56,6 +57,7 @@ def _record_page(request, *, case, form, title, section, saved, save=None, intro
         form=form,
         title=title,
         intro=intro,
+        template=CASE_FORM,
         case=case,
         back_url=case_url(case, section),
         on_valid=on_valid,
@@ -271,6 +273,7 @@ def consent_withdraw(request, pk):
         intro=f"Consent to record {consent.scope}, given on {consent.given_on:%d/%m/%Y}. "
         "Withdrawing it erases the medical needs recorded under it, from the pre-visits and "
         "from their history. This cannot be undone.",
+        template=CASE_FORM,
         case=case,
         back_url=case_url(case, "consents"),
         on_valid=on_valid,

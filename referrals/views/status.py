@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centre.access import requires
+from centre.pages import form_page
 
 from .. import services
 from ..forms import CloseForm, DeclineForm, ReviewForm
 from ..models import Case
 from ..restrictions import case_write_refusal
-from .common import case_url, form_page, refuse_while_restricted
+from .common import CASE_FORM, case_url, refuse_while_restricted
 
 Status = Case.Status
 
@@ -117,6 +118,7 @@ def _move_with_form(request, pk, *, form_class, to_status, title, move, done, su
         request,
         form=form,
         title=f"{title}: {case}",
+        template=CASE_FORM,
         case=case,
         back_url=case_url(case, "status"),
         on_valid=on_valid,
@@ -181,6 +183,7 @@ def case_review(request, pk):
         request,
         form=form,
         title=f"Record the six-monthly review: {case}",
+        template=CASE_FORM,
         case=case,
         back_url=case_url(case, "summary"),
         on_valid=on_valid,
