@@ -140,6 +140,7 @@ register(
         longer_rules=_staff_kept_longer,
         later_due_on=_staff_later_due_on,
         label="Staff member's HR file",
+        view_url=lambda pk: reverse("centre:staff_detail", args=[pk]),
     )
 )
 register(

@@ -11,6 +11,7 @@ copies and outlive the case.
 
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 
 from retention.purge import purge
 from retention.registry import Retainable, ids_in, register
@@ -57,13 +58,12 @@ for rule in RetentionRule:
             summary=_case_summary,
             summary_fields=("status", "closed_on"),
             label="Case",
+            view_url=lambda pk: reverse("referrals:case_detail", args=[pk]),
         )
     )
 
 
 # Personal data, for privacy requests ---------------------------------------------------
-
-from django.urls import reverse  # noqa: E402
 
 from retention.registry import PersonalData, register_personal_data  # noqa: E402
 

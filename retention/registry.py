@@ -47,6 +47,9 @@ class Retainable:
     - ``later_due_on``: with ``longer_rules``, ``(ids, rules) -> {id: date}``: the day the
       other rules let each of these records go, where later than its own due date, so
       the record is shown due on the day it was first listed (a set-based query or two).
+    - ``view_url``: ``object id -> URL`` of a read-only page of the record, or None where
+      it has none: the disposal queue and its confirmation link there, so the manager can
+      look at what they are about to destroy. From the id alone, so no record is loaded.
     """
 
     kind: str
@@ -62,6 +65,7 @@ class Retainable:
     longer_rules: Callable[[dict], Q] | None = None
     later_due_on: Callable[[list, dict], dict] | None = None
     label: str = ""
+    view_url: Callable[[int], str | None] | None = None
 
     @property
     def action(self):

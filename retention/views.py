@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from centre.access import requires
 from centre.pages import form_page
@@ -18,6 +18,7 @@ from centre.pages import form_page
 from . import engine, tasks
 from .forms import PostponeForm, RuleForm
 from .models import DisposalRecord, QueueItem, Rule
+from .selectors import disposal_preview, queue_items_awaiting, queue_items_link
 from .services import (
     DISPOSAL_EXPECTED_WITHIN,
     disposal_approve,
@@ -71,7 +72,7 @@ def queue(request):
     )
     by_rule = {}
     late = timezone.now() - DISPOSAL_EXPECTED_WITHIN
-    for item in items:
+    for item in queue_items_link(items):
         item.state = _item_state(item, today)
         item.overdue = item.state == "approved" and item.decided_at < late
         item.kind_label = kind_label(item.kind)
@@ -115,36 +116,80 @@ def _approved(request, count):
     return redirect("retention:queue")
 
 
-@requires("retention.approve_disposal")
-@require_POST
-def approve_all(request):
-    return _approved(
-        request, disposal_approve(actor=request.user, queue_disposal=tasks.dispose_approved_soon)
+def _approve_or_confirm(request, *, items, approve, title, scope):
+    """The first click shows what would go; only a POST from that page with ``confirm``
+    approves. A POST without it (an old button, a double submission from the queue)
+    shows the same page and destroys nothing."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _approved(request, approve())
+    queue_items_link(items)
+    names = {rule.key: rule for rule in Rule.objects.all()}
+    for item in items:
+        item.kind_label = kind_label(item.kind)
+        item.rule_label = names.get(item.rule, item.rule)
+    return render(
+        request,
+        "retention/approve_confirm.html",
+        {
+            "title": title,
+            "scope": scope,
+            "items": items,
+            "preview": disposal_preview(items),
+        },
     )
 
 
 @requires("retention.approve_disposal")
-@require_POST
+@require_http_methods(["GET", "POST"])
+def approve_all(request):
+    items = queue_items_awaiting()
+    return _approve_or_confirm(
+        request,
+        items=items,
+        approve=lambda: disposal_approve(
+            actor=request.user, queue_disposal=tasks.dispose_approved_soon
+        ),
+        title=f"Approve all awaiting ({len(items)})",
+        scope=f"all {len(items)} record{'s' if len(items) != 1 else ''} awaiting a decision",
+    )
+
+
+@requires("retention.approve_disposal")
+@require_http_methods(["GET", "POST"])
 def approve_rule(request, pk):
     rule = get_object_or_404(Rule, pk=pk)
-    return _approved(
+    items = queue_items_awaiting(rule=rule.key)
+    return _approve_or_confirm(
         request,
-        disposal_approve(
+        items=items,
+        approve=lambda: disposal_approve(
             actor=request.user, rule=rule.key, queue_disposal=tasks.dispose_approved_soon
         ),
+        title=f"Approve this group ({len(items)}): {rule}",
+        scope=f"the {len(items)} record{'s' if len(items) != 1 else ''} of {rule} "
+        "awaiting a decision",
     )
 
 
 @requires("retention.approve_disposal")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve_item(request, pk):
-    # No 404 for an item already disposed of (a second click): the count says it.
-    items = QueueItem.objects.filter(pk=pk)
-    return _approved(
+    # No 404 for an item already disposed of (a second click): the page and the count say it.
+    items = queue_items_awaiting(pk=pk)
+    return _approve_or_confirm(
         request,
-        disposal_approve(
-            actor=request.user, items=items, queue_disposal=tasks.dispose_approved_soon
+        items=items,
+        approve=lambda: disposal_approve(
+            actor=request.user,
+            items=QueueItem.objects.filter(pk=pk),
+            queue_disposal=tasks.dispose_approved_soon,
         ),
+        title=(
+            f"Approve {kind_label(items[0].kind).lower()} {items[0].ref}"
+            if items
+            else "Approve a record"
+        ),
+        scope="this record",
     )
 
 

@@ -388,7 +388,7 @@ def test_with_the_broker_hung_or_closed_an_approval_is_kept_within_about_a_secon
 
         def approve():
             with django_capture_on_commit_callbacks(execute=True):
-                return signed_in.post(reverse("retention:approve_all"))
+                return signed_in.post(reverse("retention:approve_all"), {"confirm": "yes"})
 
         response, took = timed(approve)
     assert (response.status_code, response.url) == (302, reverse("retention:queue"))

@@ -93,7 +93,7 @@ def test_a_write_cut_off_half_way_leaves_nothing_half_written(signed_in, manager
     )
     # The approval marks the item, then writes its audit row: the database goes there.
     with connection.execute_wrapper(failing_on('INSERT INTO "centre_auditevent"')):
-        response = signed_in.post(reverse("retention:approve_all"))
+        response = signed_in.post(reverse("retention:approve_all"), {"confirm": "yes"})
     assert response.status_code == 503
     item.refresh_from_db()
     assert item.status == QueueItem.Status.DUE
@@ -149,7 +149,7 @@ def test_with_redis_down_an_approval_is_kept_and_the_nightly_run_disposes(
 
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in.post(reverse("retention:approve_all"))
+            response = signed_in.post(reverse("retention:approve_all"), {"confirm": "yes"})
         took = time.monotonic() - started
 
         # Not a 500: the approval is saved and the manager is back at the queue.

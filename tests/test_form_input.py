@@ -99,9 +99,10 @@ FORMS = {
     "safeguarding:hold_place_adult": None,
     "safeguarding:hold_place_staff": None,
     "safeguarding:hold_lift": None,
-    "retention:approve_all": "retention:queue",
-    "retention:approve_rule": "retention:queue",
-    "retention:approve_item": "retention:queue",
+    # The queue links to each approval's confirmation page, whose form approves.
+    "retention:approve_all": None,
+    "retention:approve_rule": None,
+    "retention:approve_item": None,
     "retention:item_postpone": None,
     "retention:rule_change": None,
     "privacy_requests:request_create": None,

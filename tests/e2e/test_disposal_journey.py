@@ -1,6 +1,7 @@
 """Journey 4 of issue 9: the manager sees a self-referral case that is due in the disposal
-queue, approves it, a real Celery worker (over Redis, on the test's PostgreSQL database)
-disposes of it, and the proof of disposal appears; a case under a legal hold, due on the
+queue, opens the approval, sees what it destroys (nothing is approved by that first
+click), confirms it, a real Celery worker (over Redis, on the test's PostgreSQL
+database) disposes of it, and the proof of disposal appears; a case under a legal hold, due on the
 same day, is never in the queue.
 
 The clock is moved by dates, not by waiting: both cases closed on a fixed day long ago,
@@ -94,9 +95,29 @@ def test_the_manager_approves_a_due_case_and_a_real_worker_disposes_of_it_with_p
     assert_accessible(page, "the disposal queue")
     journey_screenshot(page, "4-disposal-queue")
 
-    for approve in queue.get_by_role("button", name=f"Approve case {due.reference}").all():
-        approve.click()
-        expect(page.get_by_role("status").first).to_contain_text("approved")
+    # The reference leads to the case itself, so the manager can look before deciding.
+    expect(queue.get_by_role("link", name=due.reference, exact=True)).to_have_attribute(
+        "href", f"/cases/{due.pk}/"
+    )
+
+    # The first click only shows what the approval destroys: nothing is approved yet.
+    queue.get_by_role("link", name=f"Approve case {due.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Approve case {due.reference}")
+    confirmation = page.locator("main")
+    expect(confirmation.get_by_role("link", name=due.reference, exact=True)).to_be_visible()
+    expect(confirmation).to_contain_text("What will be destroyed")
+    expect(confirmation).to_contain_text("Cases")
+    expect(confirmation).to_contain_text("A proof of disposal for each record")
+    expect(confirmation).not_to_contain_text(held.reference)
+    assert QueueItem.objects.get(ref=due.reference).status == QueueItem.Status.DUE
+    assert Case.objects.filter(pk=due.pk).exists()
+    assert_accessible(page, "the confirmation of a disposal")
+    journey_screenshot(page, "4-disposal-confirmation")
+
+    # The second, deliberate step approves.
+    confirmation.get_by_role("button", name="Approve the disposal of 1 record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disposal queue")
+    expect(page.get_by_role("status").first).to_contain_text("approved")
     assert_accessible(page, "the queue after the approval")
     journey_screenshot(page, "4-approved")
 

@@ -17,6 +17,8 @@ from safeguarding.models import Hold
 from tests.referrals.factories import CaseFactory
 
 QUEUE_URL = reverse("retention:queue")
+# The second, deliberate step of an approval (tests/retention/test_confirm.py: the first).
+CONFIRM = {"confirm": "yes"}
 _object_ids = itertools.count(10_000)
 
 
@@ -111,7 +113,7 @@ def test_approving_all_records_the_manager_and_leaves_postponed_items_alone(
     awaiting = [queue_item("contact-court"), queue_item("hr-file")]
     postponed = postponed_item()
 
-    response = manager_client.post(reverse("retention:approve_all"), follow=True)
+    response = manager_client.post(reverse("retention:approve_all"), CONFIRM, follow=True)
 
     assert response.redirect_chain == [(QUEUE_URL, 302)]
     assert "2 records approved for disposal" in response.text
@@ -131,7 +133,9 @@ def test_approving_a_group_approves_only_that_rule(manager_client, manager):
     other = queue_item("hr-file")
     rule = Rule.objects.get(key="contact-court")
 
-    response = manager_client.post(reverse("retention:approve_rule", args=[rule.pk]), follow=True)
+    response = manager_client.post(
+        reverse("retention:approve_rule", args=[rule.pk]), CONFIRM, follow=True
+    )
 
     assert "2 records approved for disposal" in response.text
     assert set(
@@ -145,7 +149,9 @@ def test_approving_a_group_approves_only_that_rule(manager_client, manager):
 def test_approving_one_item_approves_only_it(manager_client, manager):
     chosen, left = queue_item("contact-court"), queue_item("contact-court")
 
-    response = manager_client.post(reverse("retention:approve_item", args=[chosen.pk]), follow=True)
+    response = manager_client.post(
+        reverse("retention:approve_item", args=[chosen.pk]), CONFIRM, follow=True
+    )
 
     assert "1 record approved for disposal" in response.text
     chosen.refresh_from_db()
@@ -161,16 +167,19 @@ def test_approving_one_item_approves_only_it(manager_client, manager):
 def test_approving_an_item_twice_approves_nothing_more(manager_client):
     item = approved_item()
 
-    response = manager_client.post(reverse("retention:approve_item", args=[item.pk]), follow=True)
+    response = manager_client.post(
+        reverse("retention:approve_item", args=[item.pk]), CONFIRM, follow=True
+    )
 
     assert "Nothing was awaiting a decision" in response.text
 
 
-def test_approving_takes_only_post(manager_client):
+def test_opening_an_approval_only_shows_it_and_other_methods_are_refused(manager_client):
     item = queue_item()
 
-    assert manager_client.get(reverse("retention:approve_all")).status_code == 405
-    assert manager_client.get(reverse("retention:approve_item", args=[item.pk])).status_code == 405
+    assert manager_client.get(reverse("retention:approve_all")).status_code == 200
+    assert manager_client.get(reverse("retention:approve_item", args=[item.pk])).status_code == 200
+    assert manager_client.put(reverse("retention:approve_all")).status_code == 405
     item.refresh_from_db()
     assert item.status == QueueItem.Status.DUE
 
@@ -223,8 +232,9 @@ def test_staff_and_volunteers_may_neither_see_nor_decide(request, client, role):
     item = queue_item()
 
     assert client.get(QUEUE_URL).status_code == 403
-    assert client.post(reverse("retention:approve_all")).status_code == 403
-    assert client.post(reverse("retention:approve_item", args=[item.pk])).status_code == 403
+    assert client.post(reverse("retention:approve_all"), CONFIRM).status_code == 403
+    item_url = reverse("retention:approve_item", args=[item.pk])
+    assert client.post(item_url, CONFIRM).status_code == 403
     item.refresh_from_db()
     assert item.status == QueueItem.Status.DUE
     assert "Retention" not in client.get(reverse("home")).text
