@@ -119,9 +119,14 @@ def _approved(request, count):
 def _approve_or_confirm(request, *, items, approve, title, scope):
     """The first click shows what would go; only a POST from that page with ``confirm``
     approves. A POST without it (an old button, a double submission from the queue)
-    shows the same page and destroys nothing."""
+    shows the same page and destroys nothing. The page sends the ids it showed: what the
+    sweep adds to the queue meanwhile is not approved with them."""
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        return _approved(request, approve())
+        shown = request.POST.getlist("shown")
+        only = None
+        if shown:
+            only = QueueItem.objects.filter(pk__in=[int(i) for i in shown if i.isdigit()])
+        return _approved(request, approve(only))
     queue_items_link(items)
     names = {rule.key: rule for rule in Rule.objects.all()}
     for item in items:
@@ -146,8 +151,8 @@ def approve_all(request):
     return _approve_or_confirm(
         request,
         items=items,
-        approve=lambda: disposal_approve(
-            actor=request.user, queue_disposal=tasks.dispose_approved_soon
+        approve=lambda only: disposal_approve(
+            actor=request.user, items=only, queue_disposal=tasks.dispose_approved_soon
         ),
         title=f"Approve all awaiting ({len(items)})",
         scope=f"all {len(items)} record{'s' if len(items) != 1 else ''} awaiting a decision",
@@ -162,8 +167,11 @@ def approve_rule(request, pk):
     return _approve_or_confirm(
         request,
         items=items,
-        approve=lambda: disposal_approve(
-            actor=request.user, rule=rule.key, queue_disposal=tasks.dispose_approved_soon
+        approve=lambda only: disposal_approve(
+            actor=request.user,
+            rule=rule.key,
+            items=only,
+            queue_disposal=tasks.dispose_approved_soon,
         ),
         title=f"Approve this group ({len(items)}): {rule}",
         scope=f"the {len(items)} record{'s' if len(items) != 1 else ''} of {rule} "
@@ -179,9 +187,9 @@ def approve_item(request, pk):
     return _approve_or_confirm(
         request,
         items=items,
-        approve=lambda: disposal_approve(
+        approve=lambda only: disposal_approve(
             actor=request.user,
-            items=QueueItem.objects.filter(pk=pk),
+            items=QueueItem.objects.filter(pk=pk) if only is None else only.filter(pk=pk),
             queue_disposal=tasks.dispose_approved_soon,
         ),
         title=(

@@ -139,6 +139,29 @@ def test_the_second_post_approves_with_the_managers_name(manager_client):
     assert (item.status, item.decided_by_name) == (QueueItem.Status.APPROVED, "Alice Mercer")
 
 
+def test_approving_all_approves_only_what_the_page_showed(manager_client):
+    """A record the sweep queues after the page was shown is not approved with the rest."""
+    shown_case = due_case()
+    sweep()
+    shown = item_of(shown_case)
+    page = manager_client.get(reverse("retention:approve_all")).text
+    assert f'name="shown" value="{shown.pk}"' in page
+
+    later = item_of(_queued_later())
+    manager_client.post(reverse("retention:approve_all"), {**CONFIRM, "shown": [shown.pk]})
+
+    shown.refresh_from_db()
+    later.refresh_from_db()
+    assert shown.status == QueueItem.Status.APPROVED
+    assert later.status == QueueItem.Status.DUE
+
+
+def _queued_later():
+    case = due_case()
+    sweep()
+    return case
+
+
 def test_a_record_no_longer_awaiting_says_so_and_offers_no_approval(manager_client):
     case = due_case()
     sweep()
