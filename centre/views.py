@@ -30,7 +30,7 @@ from .models import (
     StaffDocument,
     StaffMember,
 )
-from .pages import form_page
+from core.pages import form_page
 from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
 from .sessions import open_sessions_of, sessions_end

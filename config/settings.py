@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The base layer first: it imports no app, and discovers each app's declarations.
+    "core",
     "centre",
     "referrals",
     "attendance",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from centre.access import requires
 from centre.forms import CentreModelForm
-from centre.pages import form_page
+from core.pages import form_page
 from referrals.models import Adult, Child
 from referrals.views.common import case_url
 

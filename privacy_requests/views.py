@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from centre.access import requires, rule_of
 from centre.models import CentreProfile
-from centre.pages import add_service_errors, form_page
+from core.pages import add_service_errors, form_page
 
 from . import forms, services
 from .models import ClarificationPause, Complaint, PrivacyRequest

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from centre.access import requires
-from centre.pages import form_page
+from core.pages import form_page
 
 from . import engine, tasks
 from .forms import PostponeForm, RuleForm

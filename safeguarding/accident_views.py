@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from centre.access import requires_or_safeguarding_lead
-from centre.pages import form_page
+from core.pages import form_page
 from referrals.models import Case, Child
 
 from .access_log import Kind, record_access

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from centre.access import requires
 from centre.forms import CentreModelForm
 from centre.models import StaffMember
-from centre.pages import form_page
+from core.pages import form_page
 from referrals.models import Adult, Case
 from referrals.views.common import CASE_FORM, case_url
 

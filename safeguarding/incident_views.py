@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from centre.access import requires, requires_or_safeguarding_lead
 from centre.forms import DateInput
 from centre.models import User
-from centre.pages import form_page
+from core.pages import form_page
 from referrals.models import Case, Child
 
 from .access_log import Kind, accesses_by_user, accesses_of_record, record_access

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance.models import Booking
 from centre.access import requires, requires_or_safeguarding_lead
-from centre.pages import add_service_errors
+from core.pages import add_service_errors
 from referrals.models import Case
 
 from .access_log import Kind as AccessKind

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centre.access import requires
 from centre.models import CentreProfile, Disclosure
-from centre.pages import add_service_errors, form_page
+from core.pages import add_service_errors, form_page
 from referrals.views.common import refuse_while_restricted
 
 from .. import report_services, services

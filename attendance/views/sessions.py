@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from centre.access import requires
 from centre.forms import CentreModelForm, DateInput
 from centre.models import User
-from centre.pages import form_page
+from core.pages import form_page
 from centre.roles import Role
 from referrals.models import Case
 from referrals.restrictions import case_write_refusal

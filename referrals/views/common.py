@@ -1,5 +1,5 @@
 """What the case views share: the way back to a case, and refusing every write while the
-case's records are restricted. The form page is ``centre.pages.form_page``; a case's form
+case's records are restricted. The form page is ``core.pages.form_page``; a case's form
 pages use the template ``CASE_FORM``, which links back to the case."""
 
 import logging
@@ -13,7 +13,7 @@ from ..restrictions import case_write_refusal
 # Sensitive reads are logged here by ids only, never by name.
 audit = logging.getLogger("handover.audit")
 
-# The form page of a case: ``centre.pages.form_page`` with ``case=`` and a way back to it.
+# The form page of a case: ``core.pages.form_page`` with ``case=`` and a way back to it.
 CASE_FORM = "referrals/form.html"
 
 

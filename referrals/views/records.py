@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from centre.access import requires
 from centre.downloads import file_download
-from centre.pages import form_page
+from core.pages import form_page
 from centre.services import record_save
 
 from .. import services

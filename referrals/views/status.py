@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centre.access import requires
-from centre.pages import form_page
+from core.pages import form_page
 
 from .. import services
 from ..forms import CloseForm, DeclineForm, ReviewForm

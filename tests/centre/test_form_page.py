@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from centre.models import User
-from centre.pages import form_page
+from core.pages import form_page
 from tests.factories import StaffMemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The form page every app's views share, and putting a service's refusal on a form.
 
-It sits in ``centre``, the layer every app may import, so no app borrows another's view
+It sits in the base layer (``core``), which every app may import, so no app borrows another's view
 helpers."""
 
 from collections.abc import Callable
