@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.pages import form_page
 from retention.models import Rule
 
 from . import audit, two_factor
@@ -30,7 +31,6 @@ from .models import (
     StaffDocument,
     StaffMember,
 )
-from core.pages import form_page
 from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
 from .sessions import open_sessions_of, sessions_end

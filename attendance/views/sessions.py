@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from centre.access import requires
 from centre.forms import CentreModelForm, DateInput
 from centre.models import User
-from core.pages import form_page
 from centre.roles import Role
+from core.pages import form_page
 from referrals.models import Case
 from referrals.restrictions import case_write_refusal
 from referrals.views.common import CASE_FORM, case_url, refuse_while_restricted

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from centre.access import requires
 from centre.downloads import file_download
-from core.pages import form_page
 from centre.services import record_save
+from core.pages import form_page
 
 from .. import services
 from ..forms import (
