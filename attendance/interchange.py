@@ -38,8 +38,13 @@ import datetime
 from django.db.models import Prefetch
 
 from centre.services import record_save
-from referrals.interchange import case_sections
-from referrals.interchange.case_sections import CREATED, UNCHANGED, UPDATED, SectionImport
+from referrals.interchange.case_sections import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    CaseSection,
+    SectionImport,
+)
 from referrals.interchange.validation import DATE_SHAPE, parse_date
 from referrals.models import Case, Referral
 
@@ -220,8 +225,10 @@ def _import_new(section, path, case, date, item):
     )
 
 
-def register() -> None:
-    case_sections.register(
+def section() -> CaseSection:
+    """This app's part of a case in the interchange format (declared in
+    ``declarations.py``)."""
+    return CaseSection(
         KEY,
         nouns=(KEY_KIND, "sessions"),
         validate=validate_sessions,

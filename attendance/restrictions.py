@@ -3,26 +3,23 @@
 While a person's records are restricted (the right to restriction, which
 ``privacy_requests`` records), their family's bookings are left off the register and any
 page a volunteer sees, and the staff's session page shows them as restricted, without
-names. Attendance knows nothing of restrictions themselves: ``privacy_requests`` adds a
-function to ``REGISTER_EXCLUSIONS`` when the project starts.
+names. Attendance knows nothing of restrictions themselves: ``privacy_requests`` fills
+the ``REGISTER_EXCLUSION`` hook (``core.declarations``).
 
 Each function returns a queryset of case ids (``.values("pk")``), used as a subquery, so
 hiding the families costs the register no extra query however many there are.
 """
 
-from collections.abc import Callable
-
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
-# Functions ``() -> QuerySet of case ids``: the cases whose bookings the register hides.
-REGISTER_EXCLUSIONS: list[Callable[[], QuerySet]] = []
+from core.declarations import REGISTER_EXCLUSION, declarations
 
 
 def hidden(field="case_id") -> Q | None:
     """A condition on ``field`` (a case id) matching the hidden families, or None when
     nothing is hidden."""
     found = None
-    for exclusion in REGISTER_EXCLUSIONS:
+    for exclusion in declarations.get(REGISTER_EXCLUSION):
         condition = Q(**{f"{field}__in": exclusion()})
         found = condition if found is None else found | condition
     return found

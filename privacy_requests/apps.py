@@ -2,12 +2,7 @@ from django.apps import AppConfig
 
 
 class PrivacyRequestsConfig(AppConfig):
+    # What privacy requests declare and the hooks they fill (a restriction makes a case
+    # read-only and keeps its family off the register) are in declarations.py.
     name = "privacy_requests"
     verbose_name = "Privacy requests"
-
-    def ready(self):
-        # A restriction makes a case read-only and hides its family from the register;
-        # referrals and attendance own the hooks and know nothing of this app.
-        from .restrictions import register_hooks
-
-        register_hooks()

@@ -1,6 +1,6 @@
 """Finding everything the centre holds about a person, for a privacy request.
 
-Each app declares its personal data (``retention.registry.PersonalData``); a search asks
+Each app declares its personal data (``core.declarations.PersonalData``); a search asks
 each declaration once (one query per kind of record, however many records there are)
 for the records matching any of the terms given. Staff then confirm which are this
 person's, and the confirmed records are linked to the request (``RequestRecord``), by
@@ -21,7 +21,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Cast, Replace, Upper
 from django.utils import timezone
 
-from retention.registry import personal_data_for, registry
+from core.declarations import declarations, personal_data_for
 
 from .models import PrivacyRequest, RequestRecord
 
@@ -338,7 +338,7 @@ def person_find(terms: Terms) -> list[KindFound]:
     if not terms:
         return []
     results = []
-    for declaration in registry.personal_data:
+    for declaration in declarations.personal_data:
         records = _query(declaration, terms)
         if records is None:
             continue

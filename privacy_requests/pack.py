@@ -3,7 +3,7 @@ the person's and every record the apps' declarations link to them, marked for re
 wherever the system knows a detail is someone else's, reviewed, and released by the
 manager as a snapshot that never changes.
 
-The pack is generic: each app declares its personal data (``retention.registry.
+The pack is generic: each app declares its personal data (``core.declarations.
 PersonalData``: the fields shown, how a record links to a requester, its category,
 purpose, lawful basis, source, retention rules, portable fields and exemptions), and the
 pack shows every declared field of every linked record, so a kind or a field declared
@@ -28,7 +28,7 @@ from centre import audit
 from centre.identifiers import Matcher
 from centre.models import Disclosure
 from centre.services import record_save
-from retention.registry import EXEMPTIONS, LINK_SUBJECTS, registry
+from core.declarations import EXEMPTIONS, LINK_SUBJECTS, declarations
 
 from .finding import record_key, records_by_key
 from .models import PrivacyRequest, ResponsePack
@@ -124,7 +124,7 @@ class Builder:
 # The sections ---------------------------------------------------------------------------
 #
 # Every section but the first and the last comes from the declarations
-# (``retention.registry.PersonalData``): the records staff confirmed are the person's, and
+# (``core.declarations.PersonalData``): the records staff confirmed are the person's, and
 # every record of every declared kind linked to them (their case, their pre-visits, their
 # consents, the disclosures about them...), each field a declaration names an item.
 
@@ -247,13 +247,15 @@ def requester_records(records) -> list:
     for declaration, record in records:
         own = _Record(declaration, record, own=declaration.subject in subjects)
         found.setdefault((declaration.kind, record.pk), own)
-    for declaration in registry.personal_data:
+    for declaration in declarations.personal_data:
         linked = declaration.linked_to(subjects)
         if linked is None:
             continue
         for record in declaration.records().filter(linked).distinct().order_by("pk"):
             found.setdefault((declaration.kind, record.pk), _Record(declaration, record, False))
-    order = {declaration.kind: index for index, declaration in enumerate(registry.personal_data)}
+    order = {
+        declaration.kind: index for index, declaration in enumerate(declarations.personal_data)
+    }
     return sorted(
         found.values(),
         key=lambda each: (not each.own, order.get(each.declaration.kind, 0), each.record.pk),

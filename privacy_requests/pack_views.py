@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from centre import audit as audit_trail
 from centre.access import requires
 from centre.models import CentreProfile
-from retention.registry import EXEMPTIONS
+from core.declarations import EXEMPTIONS
 
 from . import finding
 from .models import PrivacyRequest, ResponsePack

@@ -5,10 +5,9 @@ stands they are read-only for everyone (staff and the manager alike), hidden fro
 tablet register and every page a volunteer sees, and the case page carries a banner with
 the reason. The manager places and lifts restrictions.
 
-``register_hooks`` (called from ``PrivacyRequestsConfig.ready``) fills the hooks the
-lower apps own, so neither ``referrals`` nor ``attendance`` imports this app:
-``referrals.restrictions.CASE_WRITE_GUARDS`` and
-``attendance.restrictions.REGISTER_EXCLUSIONS``.
+This app's ``declarations.py`` fills the hooks the lower apps own with
+``case_write_refusal`` and ``restricted_case_ids`` (the ``CASE_WRITE_GUARD`` and
+``REGISTER_EXCLUSION`` hooks), so neither ``referrals`` nor ``attendance`` imports it.
 
 A restriction on a staff member is recorded (the model takes one) but has no effect on
 any page yet.
@@ -112,16 +111,3 @@ def restriction_lift(*, restriction: Restriction, reason: str, actor) -> Restric
     restriction.lifted_by = actor
     restriction.lift_reason = reason.strip()
     return record_save(record=restriction, actor=actor)
-
-
-# Hooks ----------------------------------------------------------------------------
-
-
-def register_hooks():
-    from attendance.restrictions import REGISTER_EXCLUSIONS
-    from referrals.restrictions import CASE_WRITE_GUARDS
-
-    if case_write_refusal not in CASE_WRITE_GUARDS:
-        CASE_WRITE_GUARDS.append(case_write_refusal)
-    if restricted_case_ids not in REGISTER_EXCLUSIONS:
-        REGISTER_EXCLUSIONS.append(restricted_case_ids)

@@ -3,20 +3,16 @@
 While a person's records are restricted (the right to restriction, which
 ``privacy_requests`` records), their case is read-only: every view that writes to a case
 or one of its records asks ``case_write_refusal`` first. Referrals knows nothing of
-restrictions themselves: ``privacy_requests`` adds its guard to ``CASE_WRITE_GUARDS`` when
-the project starts.
+restrictions themselves: ``privacy_requests`` fills the ``CASE_WRITE_GUARD`` hook
+(``core.declarations``) with its guard.
 """
 
-from collections.abc import Callable
-
-# Functions ``(case) -> str | None``: why writes to the case are refused now (a sentence
-# for the page), or None.
-CASE_WRITE_GUARDS: list[Callable[[object], str | None]] = []
+from core.declarations import CASE_WRITE_GUARD, declarations
 
 
 def case_write_refusal(case) -> str | None:
     """Why nothing may be written to ``case`` now, or None."""
-    for guard in CASE_WRITE_GUARDS:
+    for guard in declarations.get(CASE_WRITE_GUARD):
         refusal = guard(case)
         if refusal:
             return refusal

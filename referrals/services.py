@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from centre.dates import add_months
 from centre.services import record_save
+from core.declarations import PRE_VISIT_CHECK, declarations
 
 from .models import (
     Adult,
@@ -34,11 +35,6 @@ TRANSITIONS = {
 }
 
 REVIEW_EVERY_MONTHS = 6
-
-# Checks a pre-visit must also pass, added by the apps built on referrals (attendance: a
-# pre-visit is never on the day of one of the family's contact sessions). Each takes the
-# pre-visit and returns a list of problems.
-PRE_VISIT_CHECKS = []
 
 
 def retention_class_for(referral: Referral) -> tuple[str, str]:
@@ -200,7 +196,10 @@ def case_review_record(*, case: Case, reviewed_on: datetime.date, actor) -> Case
 def pre_visit_save(*, pre_visit: PreVisit, children=(), actor=None) -> PreVisit:
     if any(child.case_id != pre_visit.case_id for child in children):
         raise ValidationError({"children": "Only this case's children can come to its pre-visit."})
-    problems = [problem for check in PRE_VISIT_CHECKS for problem in check(pre_visit)]
+    # Checks the apps built on referrals add (attendance: never on a session day).
+    problems = [
+        problem for check in declarations.get(PRE_VISIT_CHECK) for problem in check(pre_visit)
+    ]
     if problems:
         raise ValidationError({"visited_on": problems})
     record_save(record=pre_visit, actor=actor)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
+from core.declarations import declarations
+
 from .models import Rule
-from .registry import registry
-from .schedule import add_months, last_start_due_by
+from .schedule import ACTIONS, add_months, last_start_due_by
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Finding:
 
     @property
     def action(self):
-        return self.retainable.action
+        return ACTIONS[self.retainable.rule]
 
     @property
     def record_type(self):
@@ -101,9 +102,9 @@ def assess(as_of, *, retainables=None, object_ids=None, rules=None):
     ``object_ids`` narrows one retainable to some records (the disposal's last check)."""
     rules = rules if rules is not None else load_rules()
     cutoffs, extended_cutoffs = cutoffs_for(rules, as_of)
-    held_subjects = registry.held_subjects()
+    held_subjects = declarations.held_subjects()
     findings = []
-    for retainable in retainables or registry.retainables:
+    for retainable in retainables or declarations.retainables:
         rule = rules[retainable.rule]
         due = _due_queryset(retainable, rule, cutoffs, extended_cutoffs)
         if object_ids is not None:
@@ -152,7 +153,7 @@ def forecast(as_of, horizons=(30, 90, 365)):
     now_cut = cutoffs_for(rules, as_of)
     cuts = {days: cutoffs_for(rules, as_of + datetime.timedelta(days=days)) for days in horizons}
     result = {days: {} for days in horizons}
-    for retainable in registry.retainables:
+    for retainable in declarations.retainables:
         rule = rules[retainable.rule]
         counts = (
             retainable.records()

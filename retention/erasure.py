@@ -1,11 +1,11 @@
 """Erasure: a person's records put through the disposal path at their request.
 
 An app declares which of its records a person can ask to have erased (``Erasable``, in
-its own ``erasure.py``, autodiscovered like ``retention.py``) and why the centre may have
+its own ``declarations.py``, see ``core.declarations``) and why the centre may have
 to keep one (its exemptions: an open case, records of court-ordered contact still in
 their period, a legal obligation). Holds stand as they do for the schedule: a
 safeguarding or legal hold keeps the record. The privacy-request hold does not, since
-the request asking for erasure is what places it; instead ``ERASURE_CHECKS`` let the
+the request asking for erasure is what places it; instead the ``ERASURE_CHECK`` hook lets the
 privacy requests app keep what another open request (a subject access request) covers.
 
 ``erasure_queue`` decides each record: exempt ones are kept with the exemption recorded
@@ -14,78 +14,33 @@ manager approves like any other and the disposal task disposes of after the same
 check under lock.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ErasureDecision, QueueItem
-from .registry import registry
+from core.declarations import ERASURE_CHECK, declarations
 
+from .models import ErasureDecision, QueueItem, Rule
 
-@dataclass(frozen=True)
-class Erasable:
-    """A kind of record a person can ask to have erased.
-
-    - ``subject``: who asks: "adult", "child" or "staff-member" (the record is theirs).
-    - ``records``: a queryset of all such records; the subject's is the one with their id.
-    - ``rule``: the retention rule that governs the record (shown in the queue).
-    - ``ref`` and ``summary``: how the record is named, without its content.
-    - ``held``: like a retainable's, given ``{subject: ids}`` the rows a hold reaches.
-    - ``exemptions``: the reasons, in words, the centre must keep this record, or none.
-    - ``dispose``: deletes the record and what belongs to it (with history and files).
-    """
-
-    subject: str
-    kind: str
-    records: Callable
-    rule: Callable
-    ref: Callable
-    summary: str
-    held: Callable
-    exemptions: Callable
-    dispose: Callable
-
-    @property
-    def model(self):
-        return self.records().model
-
-    @property
-    def record_type(self):
-        return self.model._meta.label_lower
-
-
-ERASABLES: list[Erasable] = []
-# Functions ``(subject, subject_id, request_reference) -> [reason, ...]``: other reasons
-# to keep a person's records (another open request about them).
-ERASURE_CHECKS: list[Callable] = []
 HOLD_NAMES = {"safeguarding": "A safeguarding hold stands", "legal": "A legal hold stands"}
 
 
-def register_erasable(erasable):
-    ERASABLES.append(erasable)
-
-
 def erasable_for(record_type):
-    for erasable in ERASABLES:
-        if erasable.record_type == record_type:
-            return erasable
-    raise LookupError(f"No erasable record of type {record_type}")
+    return declarations.erasable_for(record_type)
 
 
 def reasons_to_keep(erasable, record, *, request_reference=""):
     """Why ``record`` cannot be erased now: the holds on it (safeguarding, legal), the
     app's exemptions, and any other open request about the person."""
     reasons = []
-    for kind, subjects in registry.held_subjects().items():
+    for kind, subjects in declarations.held_subjects().items():
         if kind not in HOLD_NAMES:
             continue
         reached = erasable.records().filter(pk=record.pk).filter(erasable.held(subjects))
         if reached.exists():
             reasons.append(HOLD_NAMES[kind])
-    reasons += erasable.exemptions(record)
-    for check in ERASURE_CHECKS:
+    periods = dict(Rule.objects.values_list("key", "period_months"))
+    reasons += erasable.exemptions(record, periods)
+    for check in declarations.get(ERASURE_CHECK):
         reasons += check(erasable.subject, record.pk, request_reference)
     return reasons
 
@@ -97,7 +52,7 @@ def erasure_queue(*, request_reference: str, subject: str, subject_id: int, acto
     run again: a record already queued is not queued twice."""
     decided_by = actor.full_name or actor.email
     decisions = []
-    for erasable in (e for e in ERASABLES if e.subject == subject):
+    for erasable in (e for e in declarations.erasables if e.subject == subject):
         record = erasable.records().filter(pk=subject_id).first()
         if record is None:
             continue

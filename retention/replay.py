@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.declarations import declarations
+
 from . import erasure
 from .models import DisposalRecord, QueueItem
-from .registry import registry
 
 PROOF_FIELDS = (
     "rule",
@@ -101,7 +102,7 @@ def _held(queryset, held, kinds=None):
     """Whether a hold (of one of ``kinds``, or any) reaches the one record in ``queryset``."""
     return any(
         queryset.filter(held(subjects)).exists()
-        for kind, subjects in registry.held_subjects().items()
+        for kind, subjects in declarations.held_subjects().items()
         if kinds is None or kind in kinds
     )
 
@@ -120,7 +121,7 @@ def _record_back(proof, *, lock):
         # holds: the request that asked for it may be open again in the restored data.
         held = _held(records, erasable.held, kinds=erasure.HOLD_NAMES)
         return record, erasable.ref(record), erasable.dispose, held
-    retainable = registry.for_record_type(proof["record_type"], proof["rule"])
+    retainable = declarations.retainable_for(proof["record_type"], proof["rule"])
     # A strip is done again only if what it stripped is back (the retainable's records
     # are those that still have it); a disposal, if the record is there at all.
     manager = retainable.records() if proof["action"] == "strip" else retainable.model._base_manager

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
+from core.declarations import declarations
+from core.purge import _collect, _file_names, _history_closure, _history_model
+
 from .models import QueueItem
-from .purge import _collect, _file_names, _history_closure, _history_model
-from .registry import registry
 from .schedule import Action
 
 
 def view_urls():
     """``{record type: object id -> URL}`` for the kinds of record with a read-only page."""
     urls = {}
-    for retainable in registry.retainables:
+    for retainable in declarations.retainables:
         if retainable.view_url is not None:
             urls.setdefault(retainable.record_type, retainable.view_url)
     return urls

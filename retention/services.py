@@ -16,11 +16,11 @@ from centre import audit
 from centre.models import User
 from centre.roles import Role
 from centre.services import record_save
+from core.declarations import declarations
+from core.purge import pending_files_remove
 
 from . import engine, erasure
 from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
-from .purge import pending_files_remove
-from .registry import registry
 from .schedule import add_months
 
 logger = logging.getLogger(__name__)
@@ -231,7 +231,7 @@ def _dispose_one(item_id, *, today, rules):
             return None
         if item.reason == "erasure":
             return _erase_one(item)
-        retainable = registry.for_record_type(item.record_type, item.rule)
+        retainable = declarations.retainable_for(item.record_type, item.rule)
         record = (
             retainable.model._base_manager.select_for_update().filter(pk=item.object_id).first()
         )

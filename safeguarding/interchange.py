@@ -45,8 +45,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from centre.services import record_save
-from referrals.interchange import case_sections
-from referrals.interchange.case_sections import CREATED, UNCHANGED, SectionImport
+from referrals.interchange.case_sections import CREATED, UNCHANGED, CaseSection, SectionImport
 from referrals.interchange.references import own_reference
 from referrals.interchange.validation import parse_date
 
@@ -233,8 +232,10 @@ def _import_incident(section, path, case, day, children, item):
     )
 
 
-def register() -> None:
-    case_sections.register(
+def section() -> CaseSection:
+    """This app's part of a case in the interchange format (declared in
+    ``declarations.py``)."""
+    return CaseSection(
         KEY,
         nouns=(KEY_KIND, "incidents"),
         validate=validate_incidents,

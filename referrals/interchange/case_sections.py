@@ -2,16 +2,17 @@
 
 A case in the format carries lists that belong to apps built on ``referrals``: its
 ``sessions`` (attendance) and its ``incidents`` (safeguarding). ``referrals`` imports none
-of them. Each app registers a handler for its key from its ``AppConfig.ready()``:
+of them. Each app declares a handler for its key in its ``declarations.py``, filling the
+``CASE_SECTION`` hook (``core.declarations``):
 
-    case_sections.register(
+    declarations.add(CASE_SECTION, CaseSection(
         "sessions",
         nouns=("session", "sessions"),
         validate=validate_sessions,   # (items, *, path, case, today) -> [(path, reason)]
         import_=import_sessions,      # (section: SectionImport) -> None
         export=export_sessions,       # (case) -> list of dicts, [] for none
         prefetch=(Prefetch(...),),    # what ``export`` reads, loaded for every case at once
-    )
+    ))
 
 A key of the format with no handler is refused on import with the reason in
 ``validation.NOT_YET_IMPORTED``; a registered one is validated, imported and exported by
@@ -20,6 +21,8 @@ its handler, in the same transaction and under the same all-or-nothing rule as t
 
 import dataclasses
 from collections.abc import Callable, Iterable
+
+from core.declarations import CASE_SECTION, declarations
 
 # What the import did with a record; the summary counts each under its kind.
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -62,32 +65,9 @@ class SectionImport:
         return self.case is not None and self.case.pk is not None
 
 
-_registry: dict[str, CaseSection] = {}
-
-
-def register(
-    key: str,
-    *,
-    nouns: tuple[str, str],
-    validate: Callable,
-    import_: Callable,
-    export: Callable,
-    prefetch: Iterable = (),
-) -> CaseSection:
-    """Hand the case's ``key`` list to these functions. Registering a key again replaces
-    its handler (``ready()`` may run more than once in tests)."""
-    section = CaseSection(key, tuple(nouns), validate, import_, export, tuple(prefetch))
-    _registry[key] = section
-    return section
-
-
-def unregister(key: str) -> None:
-    _registry.pop(key, None)
-
-
-def registered() -> list[CaseSection]:
-    return list(_registry.values())
+def registered() -> tuple[CaseSection, ...]:
+    return declarations.get(CASE_SECTION)
 
 
 def get(key: str) -> CaseSection | None:
-    return _registry.get(key)
+    return next((section for section in registered() if section.key == key), None)

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from attendance import interchange as attendance_interchange
 from attendance.models import Booking, ContactSession
 from attendance.selectors import case_attendance
+from core.declarations import CASE_SECTION, declarations
 from referrals import interchange
 from referrals.interchange import case_sections, export_data, validate
 from referrals.models import Case
@@ -333,7 +334,8 @@ def test_referrals_knows_the_sessions_only_through_the_registry():
 
 
 def test_without_a_handler_the_sessions_are_refused_as_before(db, tmp_path, monkeypatch):
-    monkeypatch.delitem(case_sections._registry, "sessions")
+    others = [s for s in declarations.get(CASE_SECTION) if s.key != "sessions"]
+    monkeypatch.setitem(declarations._hooks, CASE_SECTION.name, others)
     data = records(self_referral(sessions=[{"date": "2023-04-01", "attended": True}]))
 
     assert rejected(tmp_path, data) == [

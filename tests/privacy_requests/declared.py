@@ -2,7 +2,7 @@
 and emergency contact, a supervised report's list of who attended, as their apps declare
 them (``register_personal_data`` in each app's ``retention.py``)."""
 
-from retention.registry import personal_data_for
+from core.declarations import personal_data_for
 
 FIELDS = {
     "referrals.previsit": ("who_may_collect", "emergency_contact"),

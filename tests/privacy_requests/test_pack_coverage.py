@@ -12,12 +12,12 @@ from django.utils import timezone
 from attendance.models import ReportRecipient, SupervisedReport, Tap
 from centre.models import Disclosure
 from centre.services import record_save
+from core.declarations import EXEMPTIONS, PersonalData, declarations
 from privacy_requests.finding import request_records_confirm
 from privacy_requests.models import PrivacyRequest
 from privacy_requests.pack import INFORMATION, pack_build
 from referrals.models import CaseDocument
 from retention.models import Rule
-from retention.registry import EXEMPTIONS, PersonalData, registry
 from safeguarding.accident_services import accident_record
 from safeguarding.holds import hold_place
 from safeguarding.models import Accident, Concern, Hold, IncidentAction, IncidentChild
@@ -240,10 +240,10 @@ def _value_given(record, path):
 
 
 @pytest.mark.parametrize(
-    "kind", [declaration.kind for declaration in registry.personal_data], ids=str
+    "kind", [declaration.kind for declaration in declarations.personal_data], ids=str
 )
 def test_every_declared_kind_reaches_the_pack_or_is_withheld_with_its_exemption(kind, family):
-    [declaration] = [d for d in registry.personal_data if d.kind == kind]
+    [declaration] = [d for d in declarations.personal_data if d.kind == kind]
     assert declaration.record_type in MAKERS, (
         f"Add a maker for {declaration.record_type} to MAKERS: the pack is checked for it."
     )
@@ -315,7 +315,8 @@ def test_a_field_declared_later_reaches_the_next_pack_without_touching_the_pack(
         source="A test",
         retention=("contact-self",),
     )
-    monkeypatch.setattr(registry, "personal_data", [*registry.personal_data, later])
+    declared = [*declarations.personal_data, later]
+    monkeypatch.setattr(type(declarations), "personal_data", property(lambda _: declared))
     family["asker"].relationship = "Mother"
     family["asker"].save()
     pack = _pack_for(family, "subject_adult", family["asker"], "referrals.adult")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from attendance.models import ReportRecipient, SupervisedReport
 from attendance.report_services import report_create, report_recipient_add
+from core.declarations import declarations
 from privacy_requests import services
 from privacy_requests.finding import (
     Terms,
@@ -29,7 +30,6 @@ from privacy_requests.models import PrivacyRequest, RequestRecord, ResponsePack
 from privacy_requests.pack import pack_build, pack_release
 from retention.engine import dry_run
 from retention.models import DisposalRecord
-from retention.registry import registry
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.privacy_requests.declared import declare_free_text, matched_in
@@ -277,7 +277,7 @@ def test_the_free_text_search_costs_one_query_per_kind_however_many_records_matc
     terms = Terms(name=GRANDMOTHER, phone="07700 900 314", postcode="ZZ3 4QQ")
     with CaptureQueriesContext(connection) as before:
         person_find(terms)
-    assert len(before.captured_queries) <= len(registry.personal_data)
+    assert len(before.captured_queries) <= len(declarations.personal_data)
     for _ in range(3):
         PreVisitFactory(who_may_collect=f"{GRANDMOTHER}, 07700 900314")
     with django_assert_num_queries(len(before.captured_queries)):

@@ -12,6 +12,7 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from referrals.declarations import case_dispose
 
 from attendance.interchange import IMPORTED_ROOM
 from attendance.models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
@@ -20,6 +21,7 @@ from attendance.services import report_check, report_send
 from centre.models import DBSCheck, Disclosure, ParentalLeave, StaffDocument, StaffMember, User
 from centre.roles import Role
 from centre.services import record_save, user_create
+from core.declarations import declarations
 from privacy_requests.models import PrivacyRequest
 from referrals.models import (
     Adult,
@@ -30,7 +32,6 @@ from referrals.models import (
     Referral,
     StatusChange,
 )
-from referrals.retention import case_dispose
 from referrals.services import (
     case_accept,
     case_activate,
@@ -39,7 +40,6 @@ from referrals.services import (
 )
 from retention import services
 from retention.models import DisposalRecord, PendingFileDeletion, QueueItem
-from retention.registry import registry
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.accident_services import accident_record
 from safeguarding.holds import hold_place
@@ -525,13 +525,10 @@ def test_a_failure_in_the_middle_leaves_nothing_half_deleted(
             assert not Case.objects.filter(pk=record.pk).exists()
             raise Crash
 
-        retainable = registry.for_record_type("referrals.case", "contact-self")
+        retainable = declarations.retainable_for("referrals.case", "contact-self")
         swapped = dataclasses.replace(retainable, dispose=dispose_then_crash)
-        monkeypatch.setattr(
-            registry,
-            "retainables",
-            [swapped if r is retainable else r for r in registry.retainables],
-        )
+        retainables = [swapped if r is retainable else r for r in declarations.retainables]
+        monkeypatch.setattr(type(declarations), "retainables", property(lambda _: retainables))
     else:
 
         def crash(**fields):
@@ -565,7 +562,7 @@ def test_a_record_that_cannot_be_disposed_of_does_not_stop_the_others(
 ):
     failing, fine = closed_case(), closed_case()
     sweep_and_approve(manager)
-    retainable = registry.for_record_type("referrals.case", "contact-self")
+    retainable = declarations.retainable_for("referrals.case", "contact-self")
 
     def refuse_one(record):
         if record.pk == failing.pk:
@@ -573,9 +570,8 @@ def test_a_record_that_cannot_be_disposed_of_does_not_stop_the_others(
         case_dispose(record)
 
     swapped = dataclasses.replace(retainable, dispose=refuse_one)
-    monkeypatch.setattr(
-        registry, "retainables", [swapped if r is retainable else r for r in registry.retainables]
-    )
+    retainables = [swapped if r is retainable else r for r in declarations.retainables]
+    monkeypatch.setattr(type(declarations), "retainables", property(lambda _: retainables))
 
     counts = dispose(capture=django_capture_on_commit_callbacks)
 

@@ -4,7 +4,9 @@ many-to-many history), and the files they and their history name.
 
 It works from Django's own deletion collector and the models' declarations, so it
 knows no app's models by name. It runs inside the caller's transaction; the files are
-written to ``PendingFileDeletion`` there and removed from storage after the commit.
+written to ``PendingFileDeletion`` there and removed from storage after the commit. What
+refers to the deleted rows elsewhere (the disposal queue's items) is forgotten in the same
+transaction by the ``PURGED`` hook.
 """
 
 import functools
@@ -13,7 +15,9 @@ from django.apps import apps
 from django.db import models, router, transaction
 from django.db.models.deletion import CASCADE, Collector
 
-from .models import PendingFileDeletion, QueueItem
+from retention.models import PendingFileDeletion
+
+from .declarations import PURGED, declarations
 
 CHUNK = 1000
 
@@ -191,24 +195,14 @@ def purge(instances):
     # the deleted row's id, so it goes with the rest here.
     _delete_history(doomed, history)
     file_deletions_queue(names)
-    queue_items_forget(doomed)
+    for forget in declarations.get(PURGED):
+        forget(doomed)
     return counts
 
 
-def queue_items_forget(doomed):
-    """Take out of the disposal queue every item about a row deleted here (a staff
-    member's documents go with their HR file, each perhaps queued under its own rule), in
-    the same transaction: a queue item never outlives its record."""
-    by_label = {model._meta.label_lower: pks for model, pks in doomed.items()}
-    # One query says which of these kinds of record the queue holds at all (usually one).
-    queued = (
-        QueueItem.objects.filter(record_type__in=by_label)
-        .values_list("record_type", flat=True)
-        .distinct()
-    )
-    for label in list(queued):
-        for chunk in _chunks(by_label[label]):
-            QueueItem.objects.filter(record_type=label, object_id__in=chunk).delete()
+def chunks(ids):
+    """``ids`` sorted, in lists of at most ``CHUNK``."""
+    return _chunks(ids)
 
 
 def purge_history_files(model, ids, field_names):

@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from centre.dates import add_months
-from retention.purge import purge, purge_history_files
-from retention.registry import Retainable, ids_in, own_reference, register
+from core.declarations import Retainable, ids_in, own_reference, register
+from core.purge import purge, purge_history_files
 
 from .models import DBSCheck, FinanceRecord, ParentalLeave, StaffDocument, StaffMember
 
@@ -220,7 +220,7 @@ register(
 
 from django.urls import reverse  # noqa: E402
 
-from retention.registry import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData, register_personal_data  # noqa: E402
 
 from .models import Disclosure, User  # noqa: E402
 
@@ -401,5 +401,43 @@ register_personal_data(
         lawful_basis="A legal obligation (UK GDPR Article 5(2), accountability)",
         source="Centre staff",
         retention=("contact-court", "contact-self"),
+    )
+)
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+# What a member of staff can ask to have erased: their file, once the law no longer
+# requires the centre to keep it. HR records are kept for six years after employment or
+# volunteering ends (a legal obligation), so until then the file is kept, with that
+# reason recorded; holds keep it too (``retention.erasure``).
+
+from core.declarations import Erasable, register_erasable  # noqa: E402
+
+
+def _exemptions(member, periods):
+    if member.ended_on is None:
+        return ["They still work at the centre: their HR file is needed"]
+    keep_until = add_months(member.ended_on, periods["hr-file"])
+
+    if timezone.localdate() < keep_until:
+        return [
+            "A legal obligation: HR records are kept until "
+            f"{keep_until:%d/%m/%Y}, six years after their last day"
+        ]
+    return []
+
+
+register_erasable(
+    Erasable(
+        subject="staff-member",
+        kind="staff",
+        records=lambda: StaffMember.objects.all(),
+        rule=lambda member: "hr-file",
+        ref=lambda member: member.reference,
+        summary="A staff member's HR file",
+        held=lambda subjects: ids_in(subjects, "staff-member", "pk"),
+        exemptions=_exemptions,
+        dispose=staff_file_dispose,
     )
 )

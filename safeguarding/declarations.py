@@ -10,8 +10,7 @@
 from django.db.models import Max, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from retention.purge import purge
-from retention.registry import (
+from core.declarations import (
     HoldProvider,
     Retainable,
     ids_in,
@@ -19,6 +18,7 @@ from retention.registry import (
     register,
     register_hold,
 )
+from core.purge import purge
 
 from .models import Accident, Hold, Incident, IncidentChild
 
@@ -95,8 +95,8 @@ register(
 # Personal data, for privacy requests ---------------------------------------------------
 # Neither has an edit page: safeguarding records are corrected by a further entry.
 
-from referrals.retention import CONTACT_RULES  # noqa: E402
-from retention.registry import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from referrals.declarations import CONTACT_RULES  # noqa: E402
 
 from .models import Concern, IncidentAction  # noqa: E402
 
@@ -273,3 +273,15 @@ register_personal_data(
         withheld=_legal_hold_withheld,
     )
 )
+
+
+# Hooks this app fills --------------------------------------------------------------------
+
+from core.declarations import CASE_SECTION, declarations  # noqa: E402
+
+from . import interchange  # noqa: E402
+
+# A case's incidents (accidents and safeguarding incidents) travel with it in the records
+# interchange format; referrals imports and exports them through this section, knowing
+# nothing of safeguarding.
+declarations.add(CASE_SECTION, interchange.section())

@@ -4,7 +4,7 @@
 A case is held when a hold stands on it or on one of its adults, or a privacy request
 about one of its adults or children is open. Disposal takes the case with its referral,
 people, pre-visits, consents, communications, documents and status history, everything
-the other apps hang on it (``CASE_DISPOSAL_EXTRAS``), and all their history and files.
+the other apps hang on it (the ``CASE_RECORDS`` hook), and all their history and files.
 Accident and safeguarding records about a child are not part of it: they keep their own
 copies and outlive the case.
 """
@@ -13,14 +13,10 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
-from retention.purge import purge
-from retention.registry import Retainable, ids_in, register
+from core.declarations import CASE_RECORDS, Retainable, declarations, ids_in, register
+from core.purge import purge
 
 from .models import Adult, Case, Child, RetentionRule
-
-# Functions ``(case) -> [model instances]`` another app adds: records of that app that
-# belong to the case but do not cascade from it.
-CASE_DISPOSAL_EXTRAS = []
 
 
 def _closed_cases(rule):
@@ -36,7 +32,7 @@ def _case_held(subjects):
 
 
 def case_dispose(case):
-    extras = [instance for extra in CASE_DISPOSAL_EXTRAS for instance in extra(case)]
+    extras = [instance for extra in declarations.get(CASE_RECORDS) for instance in extra(case)]
     purge([case, *extras])
 
 
@@ -65,7 +61,7 @@ for rule in RetentionRule:
 
 # Personal data, for privacy requests ---------------------------------------------------
 
-from retention.registry import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData, register_personal_data  # noqa: E402
 
 from .models import (  # noqa: E402
     CaseDocument,
@@ -353,5 +349,68 @@ register_personal_data(
         lawful_basis=CONTACT_BASIS,
         source="Courts, solicitors, the referrer and you",
         retention=CONTACT_RULES,
+    )
+)
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+# What a parent or a child can ask to have erased: their own record in a case (an adult
+# with their pre-visits and consents; a child), not the case, which is the other family
+# members' too and goes by the schedule.
+#
+# The centre keeps the record, with the reason recorded, while the case is open (the
+# contact service needs it), and while records of contact under a court order or with
+# Cafcass involvement are in their three years (they may be needed for legal
+# proceedings). Holds (safeguarding, legal) keep it too (``retention.erasure``).
+
+from core.declarations import ADULT_RECORDS, Erasable, register_erasable  # noqa: E402
+
+
+def _exemptions(record, periods):
+    case = record.case
+    if case.is_open:
+        return ["The case is open: its records are needed while contact continues"]
+    if case.retention_rule == RetentionRule.CONTACT_COURT:
+        return [
+            "Contact under a court order or with Cafcass involvement: its records are kept "
+            "for three years after the case closed, for legal proceedings"
+        ]
+    return []
+
+
+def adult_erase(adult):
+    extras = [instance for extra in declarations.get(ADULT_RECORDS) for instance in extra(adult)]
+    purge([adult, *extras])
+
+
+def child_erase(child):
+    purge([child])
+
+
+register_erasable(
+    Erasable(
+        subject="adult",
+        kind="adult",
+        records=lambda: Adult.objects.select_related("case"),
+        rule=lambda adult: adult.case.retention_rule,
+        ref=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
+        summary="An adult's own record in a case",
+        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "adult", "pk"),
+        exemptions=_exemptions,
+        dispose=adult_erase,
+    )
+)
+register_erasable(
+    Erasable(
+        subject="child",
+        kind="child",
+        records=lambda: Child.objects.select_related("case"),
+        rule=lambda child: child.case.retention_rule,
+        ref=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
+        summary="A child's own record in a case",
+        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "child", "pk"),
+        exemptions=_exemptions,
+        dispose=child_erase,
     )
 )

@@ -14,16 +14,16 @@ from functools import cache
 from django.conf import settings
 from django.db.models import Q
 
-from retention.purge import purge
-from retention.registry import (
+from core.declarations import (
     HoldProvider,
     Retainable,
+    declarations,
     ids_in,
     own_reference,
     register,
     register_hold,
-    registry,
 )
+from core.purge import purge
 
 from .models import Complaint, PrivacyRequest, RequestRecord
 
@@ -89,7 +89,7 @@ def _confirmed_subjects():
     queryset per kind of record declared and subject it reaches."""
     confirmed = RequestRecord.objects.filter(request__status__in=PrivacyRequest.OPEN_STATUSES)
     held = {}
-    for declaration in registry.personal_data:
+    for declaration in declarations.personal_data:
         model = declaration.model
         ids = confirmed.filter(record_type=declaration.record_type).values("object_id")
         for subject, paths in paths_to_subjects(model).items():
@@ -142,3 +142,44 @@ register(
         label="Complaint",
     )
 )
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+# Erasure waits for any other open request about the person that covers their data
+# (access or portability): destroying what a subject access request covers is an offence.
+
+from core.declarations import ERASURE_CHECK  # noqa: E402
+
+COLUMNS = {
+    "adult": "subject_adult_id",
+    "child": "subject_child_id",
+    "staff-member": "subject_staff_member_id",
+}
+COVERING = (PrivacyRequest.Right.ACCESS, PrivacyRequest.Right.PORTABILITY)
+
+
+def _other_open_requests(subject, subject_id, request_reference):
+    column = COLUMNS.get(subject)
+    if column is None:
+        return []
+    others = PrivacyRequest.objects.open().filter(right__in=COVERING, **{column: subject_id})
+    return [
+        f"{request.reference}, a request for a copy of their data, is still open"
+        for request in others
+        if request.reference != request_reference
+    ]
+
+
+declarations.add(ERASURE_CHECK, _other_open_requests)
+
+
+# Hooks this app fills --------------------------------------------------------------------
+
+from core.declarations import CASE_WRITE_GUARD, REGISTER_EXCLUSION  # noqa: E402
+
+from .restrictions import case_write_refusal, restricted_case_ids  # noqa: E402
+
+# While a restriction stands its case is read-only and its family off the register.
+declarations.add(CASE_WRITE_GUARD, case_write_refusal)
+declarations.add(REGISTER_EXCLUSION, restricted_case_ids)

@@ -6,7 +6,7 @@ cascade from the case by themselves."""
 from django.db.models import Exists, OuterRef
 
 from centre.models import Disclosure
-from referrals.retention import CASE_DISPOSAL_EXTRAS
+from core.declarations import ADULT_RECORDS, CASE_RECORDS, declarations
 
 from .interchange import IMPORTED_ROOM
 from .models import Booking, ContactSession, SupervisedReport
@@ -24,13 +24,13 @@ def _case_extras(case):
     return [*disclosures, *sessions]
 
 
-CASE_DISPOSAL_EXTRAS.append(_case_extras)
+declarations.add(CASE_RECORDS, _case_extras)
 
 
 # Personal data, for privacy requests ---------------------------------------------------
 
-from referrals.retention import CONTACT_BASIS, CONTACT_PURPOSE, CONTACT_RULES  # noqa: E402
-from retention.registry import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from referrals.declarations import CONTACT_BASIS, CONTACT_PURPOSE, CONTACT_RULES  # noqa: E402
 
 from .models import ReportRecipient, Tap  # noqa: E402
 
@@ -137,3 +137,30 @@ register_personal_data(
         retention=CONTACT_RULES,
     )
 )
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+# What attendance adds to an adult's erasure: the report distribution entries that name
+# them (the reports themselves are the case's, and stay).
+
+
+def _recipient_entries(adult):
+    return list(ReportRecipient.objects.filter(adult=adult))
+
+
+declarations.add(ADULT_RECORDS, _recipient_entries)
+
+
+# Hooks this app fills --------------------------------------------------------------------
+
+from core.declarations import CASE_SECTION, PRE_VISIT_CHECK  # noqa: E402
+
+from . import interchange  # noqa: E402
+from .services import pre_visit_not_on_a_session_day  # noqa: E402
+
+# A case's sessions travel with it in the records interchange format; referrals imports
+# and exports them through this section, knowing nothing of attendance.
+declarations.add(CASE_SECTION, interchange.section())
+# A pre-visit is never on the day of one of the family's contact sessions.
+declarations.add(PRE_VISIT_CHECK, pre_visit_not_on_a_session_day)
