@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pages import form_page
-from retention.models import Rule
 
 from . import audit, two_factor
 from .access import public, requires, signed_in
@@ -27,7 +26,6 @@ from .models import (
     DBSCheck,
     FinanceRecord,
     ParentalLeave,
-    PrivacyNoticeVersion,
     StaffDocument,
     StaffMember,
 )
@@ -123,20 +121,6 @@ def health(request):
     if checks["cache"] != "ok":
         return JsonResponse({**checks, "status": "degraded"})
     return JsonResponse(checks)
-
-
-@public
-def privacy_notice(request):
-    # The retention table is the rules the sweep applies, so the notice cannot drift from it.
-    return render(
-        request,
-        "centre/privacy_notice.html",
-        {
-            "profile": CentreProfile.load(),
-            "retention_rules": Rule.objects.all(),
-            "notice_version": PrivacyNoticeVersion.current(),
-        },
-    )
 
 
 # The centre profile.

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
-from centre.access import requires
+from centre.access import public, requires
+from centre.models import CentreProfile, PrivacyNoticeVersion
 from core.pages import form_page
 
 from . import engine, tasks
@@ -324,3 +325,18 @@ def disposal_list(request):
     for proof in page.object_list:
         proof.kind_label = kind_label(proof.kind)
     return render(request, "retention/disposal_list.html", {"page": page})
+
+
+@public
+def privacy_notice(request):
+    """The centre's privacy notice. It lives here because its retention table is the rules
+    the sweep applies, so the notice cannot drift from them."""
+    return render(
+        request,
+        "centre/privacy_notice.html",
+        {
+            "profile": CentreProfile.load(),
+            "retention_rules": Rule.objects.all(),
+            "notice_version": PrivacyNoticeVersion.current(),
+        },
+    )
