@@ -96,7 +96,7 @@ def disclosure_create(request):
             disclosure.person_kind, disclosure.person_id = person
             disclosure.person_label = person_reference(*person, disclosure.case_reference)
         disclosure_record(disclosure=disclosure, actor=request.user)
-        messages.success(request, f"The disclosure to {disclosure.recipient} is recorded.")
+        messages.success(request, "The disclosure is recorded.")
         return redirect(back_url)
     about = person_reference(*person, case_reference) if person else case_reference
     return render(

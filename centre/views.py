@@ -163,7 +163,9 @@ def staff_create(request):
 
     def on_valid(form):
         person = record_save(record=form.save(commit=False), actor=request.user)
-        messages.success(request, f"{person.full_name} is added to the staff register.")
+        messages.success(
+            request, f"Staff member {person.reference} is added to the staff register."
+        )
         return reverse("centre:staff_detail", args=[person.pk])
 
     return form_page(

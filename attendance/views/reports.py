@@ -341,10 +341,10 @@ def report_recipient_add(request, pk):
     )
 
     def on_valid(form):
-        recipient = report_services.report_recipient_add(
+        report_services.report_recipient_add(
             recipient=form.save(commit=False), actor=request.user
         )
-        messages.success(request, f"{recipient} is on the distribution list.")
+        messages.success(request, "The recipient is on the distribution list.")
         return _report_url(report) + "#distribution"
 
     return form_page(
@@ -373,7 +373,7 @@ def report_recipient_remove(request, pk, recipient_pk):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{recipient} is off the distribution list.")
+        messages.success(request, "The recipient is off the distribution list.")
     return redirect(_report_url(report) + "#distribution")
 
 

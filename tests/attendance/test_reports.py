@@ -28,6 +28,7 @@ from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.conftest import PASSWORD
 from tests.factories import CentreProfileFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
+from tests.session_store import session_text
 from tests.test_pages import PageAudit
 
 TODAY = datetime.date(2026, 11, 29)
@@ -459,7 +460,22 @@ def test_a_parent_is_added_under_the_adults_name(client, staff, family):
 
     recipient = report.recipients.get()
     assert (recipient.name, recipient.adult) == ("Wren Quillfeather", family.resident)
-    assert "Wren Quillfeather (Parent) is on the distribution list." in response.text
+    assert "The recipient is on the distribution list." in response.text
+
+
+def test_the_message_waiting_in_the_session_names_no_recipient(client, staff, family):
+    report = draft(staff, family)
+    client.force_login(staff)
+
+    client.post(
+        url("report_recipient_add", report.pk),
+        {"kind": "parent", "name": "", "adult": family.resident.pk},
+    )
+    held = session_text()
+
+    assert report.recipients.get().name == "Wren Quillfeather"
+    assert "The recipient is on the distribution list." in held
+    assert "Wren" not in held and "Quillfeather" not in held
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from centre.models import Disclosure, person_reference
 from referrals.models import Adult
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.referrals.factories import family_case
+from tests.session_store import session_text
 
 NEW = reverse("centre:disclosure_create")
 LOG = reverse("centre:disclosure_list")
@@ -266,3 +267,16 @@ def test_old_rows_are_given_their_kind_and_basis_from_their_words():
     assert migration.RECIPIENT_TYPES["parent"] == "person"
     assert migration.basis_kind_of("Court order of 01/10/2026") == "court_order"
     assert migration.basis_kind_of("Consent of both parents") == "consent"
+
+
+def test_the_message_waiting_in_the_session_does_not_repeat_to_whom_it_was_disclosed(
+    client, staff, family
+):
+    client.force_login(staff)
+    client.post(NEW, form_data(family, recipient="Ms Ottoline Brackwater of Fictional Lane"))
+
+    held = session_text()
+
+    assert Disclosure.objects.get().recipient.startswith("Ms Ottoline")
+    assert "The disclosure is recorded." in held
+    assert "Ottoline" not in held and "Brackwater" not in held

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from centre.models import StaffMember
 from tests.factories import DBSCheckFactory, StaffMemberFactory
+from tests.session_store import session_text
 
 TODAY = datetime.date(2026, 11, 29)
 
@@ -147,3 +148,16 @@ def test_a_persons_page_costs_the_same_queries_however_many_records_they_have(
         add_more=lambda: DBSCheckFactory.create_batch(10, staff_member=person),
     )
     assert len(response.context["dbs_checks"]) == 11
+
+
+def test_the_message_waiting_in_the_session_gives_the_new_persons_reference_not_their_name(
+    client, manager
+):
+    client.force_login(manager)
+    client.post(reverse("centre:staff_create"), staff_form())
+    person = StaffMember.objects.get()
+
+    held = session_text()
+
+    assert f"Staff member {person.reference} is added to the staff register." in held
+    assert "Imogen" not in held and "Fairweather" not in held
