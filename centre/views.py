@@ -271,9 +271,9 @@ def staff_sessions_end(request, pk):
     audit.record(request, audit.Action.SESSIONS_ENDED, kind="centre.user", object_id=person.user.pk)
     messages.success(
         request,
-        f"{person.full_name} is signed out of {ended} session{'s' if ended != 1 else ''}."
+        f"{person.reference} is signed out of {ended} session{'s' if ended != 1 else ''}."
         if ended
-        else f"{person.full_name} was not signed in anywhere.",
+        else f"{person.reference} was not signed in anywhere.",
     )
     return redirect("centre:staff_detail", pk=person.pk)
 
@@ -292,7 +292,7 @@ def staff_two_factor_reset(request, pk):
         )
     messages.success(
         request,
-        f"{person.full_name}'s two-factor sign-in is reset. They set up their authenticator "
+        f"The two-factor sign-in of {person.reference} is reset. They set up their authenticator "
         "app again when they next sign in.",
     )
     return redirect("centre:staff_detail", pk=person.pk)
