@@ -29,113 +29,103 @@ declarations.add(CASE_RECORDS, _case_extras)
 
 # Personal data, for privacy requests ---------------------------------------------------
 
-from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData  # noqa: E402
 from referrals.declarations import CONTACT_BASIS, CONTACT_PURPOSE, CONTACT_RULES  # noqa: E402
 
 from .models import ReportRecipient, Tap  # noqa: E402
 
-register_personal_data(
-    PersonalData(
-        kind="Session booking",
-        records=lambda: Booking.objects.select_related("session", "case"),
-        describe=lambda booking: (
-            f"Session of {booking.session.date:%d/%m/%Y} for {booking.case.display_reference}"
-        ),
-        # The handover plan's times and entrances keep the parents apart: they are
-        # the centre's, and each parent's are the other's business, so they stay out.
-        pack_fields=(
-            ("session__date", "Session on"),
-            ("status", "Attendance"),
-            ("absence_reason", "Why the family did not come"),
-            ("absence_note", "Absence note"),
-            ("who_may_collect", "Who may collect the child"),
-            ("not_to_collect", "Who must not collect the child"),
-            ("notes", "Notes"),
-        ),
-        links={"case": "case"},
-        category="Your family's sessions and attendance",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="Centre staff and volunteers, on the register",
-        retention=CONTACT_RULES,
-        portable_fields=("session__date", "status", "absence_reason"),
-    )
+BOOKING_PERSONAL_DATA = PersonalData(
+    kind="Session booking",
+    records=lambda: Booking.objects.select_related("session", "case"),
+    describe=lambda booking: (
+        f"Session of {booking.session.date:%d/%m/%Y} for {booking.case.display_reference}"
+    ),
+    # The handover plan's times and entrances keep the parents apart: they are
+    # the centre's, and each parent's are the other's business, so they stay out.
+    pack_fields=(
+        ("session__date", "Session on"),
+        ("status", "Attendance"),
+        ("absence_reason", "Why the family did not come"),
+        ("absence_note", "Absence note"),
+        ("who_may_collect", "Who may collect the child"),
+        ("not_to_collect", "Who must not collect the child"),
+        ("notes", "Notes"),
+    ),
+    links={"case": "case"},
+    category="Your family's sessions and attendance",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="Centre staff and volunteers, on the register",
+    retention=CONTACT_RULES,
+    portable_fields=("session__date", "status", "absence_reason"),
 )
-register_personal_data(
-    PersonalData(
-        kind="Arrival or departure",
-        records=lambda: Tap.objects.select_related("booking__case", "booking__session"),
-        describe=lambda tap: (
-            f"Register entry of {tap.booking.session.date:%d/%m/%Y} "
-            f"for {tap.booking.case.display_reference}"
-        ),
-        pack_fields=(
-            ("kind", "What happened"),
-            ("recorded_at", "When"),
-            ("collected_by", "Collected by"),
-            ("warning", "Warning shown"),
-        ),
-        links={"case": "booking__case"},
-        category="Arrivals and departures on the register",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="Centre staff and volunteers, on the register",
-        retention=CONTACT_RULES,
-    )
+TAP_PERSONAL_DATA = PersonalData(
+    kind="Arrival or departure",
+    records=lambda: Tap.objects.select_related("booking__case", "booking__session"),
+    describe=lambda tap: (
+        f"Register entry of {tap.booking.session.date:%d/%m/%Y} "
+        f"for {tap.booking.case.display_reference}"
+    ),
+    pack_fields=(
+        ("kind", "What happened"),
+        ("recorded_at", "When"),
+        ("collected_by", "Collected by"),
+        ("warning", "Warning shown"),
+    ),
+    links={"case": "booking__case"},
+    category="Arrivals and departures on the register",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="Centre staff and volunteers, on the register",
+    retention=CONTACT_RULES,
 )
-register_personal_data(
-    PersonalData(
-        kind="Supervised contact report",
-        records=lambda: SupervisedReport.objects.select_related(
-            "booking__session", "booking__case"
-        ),
-        describe=lambda report: (
-            f"Report of the session of {report.booking.session.date:%d/%m/%Y} "
-            f"for {report.booking.case.display_reference}"
-        ),
-        pack_fields=(
-            ("booking__session__date", "Session on"),
-            ("status", "Status"),
-            ("who_attended", "Who attended"),
-            ("started_at", "Contact began"),
-            ("ended_at", "Contact ended"),
-            ("observations", "What was observed"),
-            ("concerns", "Concerns"),
-            ("court_ordered", "Ordered by a court"),
-            ("sent_at", "Sent on"),
-        ),
-        links={"case": "booking__case"},
-        category="Reports of supervised sessions",
-        purpose="To report what happened at supervised contact to those entitled to it",
-        lawful_basis=CONTACT_BASIS + "; where a court ordered the report, a legal obligation",
-        source="The staff member who supervised the session",
-        retention=CONTACT_RULES,
-    )
+REPORT_PERSONAL_DATA = PersonalData(
+    kind="Supervised contact report",
+    records=lambda: SupervisedReport.objects.select_related("booking__session", "booking__case"),
+    describe=lambda report: (
+        f"Report of the session of {report.booking.session.date:%d/%m/%Y} "
+        f"for {report.booking.case.display_reference}"
+    ),
+    pack_fields=(
+        ("booking__session__date", "Session on"),
+        ("status", "Status"),
+        ("who_attended", "Who attended"),
+        ("started_at", "Contact began"),
+        ("ended_at", "Contact ended"),
+        ("observations", "What was observed"),
+        ("concerns", "Concerns"),
+        ("court_ordered", "Ordered by a court"),
+        ("sent_at", "Sent on"),
+    ),
+    links={"case": "booking__case"},
+    category="Reports of supervised sessions",
+    purpose="To report what happened at supervised contact to those entitled to it",
+    lawful_basis=CONTACT_BASIS + "; where a court ordered the report, a legal obligation",
+    source="The staff member who supervised the session",
+    retention=CONTACT_RULES,
 )
-register_personal_data(
-    PersonalData(
-        kind="Report recipient",
-        records=lambda: ReportRecipient.objects.select_related(
-            "report__booking__session", "report__booking__case"
-        ),
-        describe=lambda recipient: (
-            f"Recipient of the report of {recipient.report.booking.session.date:%d/%m/%Y} "
-            f"for {recipient.report.booking.case.display_reference}"
-        ),
-        name_fields=("name",),
-        pack_fields=(
-            ("report__booking__session__date", "Report of the session on"),
-            ("name", "Name"),
-            ("kind", "Who they are"),
-            ("named_in_order", "Named in the court order"),
-        ),
-        links={"adult": "adult"},
-        category="The reports sent to you",
-        purpose="To send supervised contact reports to those entitled to them",
-        lawful_basis=CONTACT_BASIS,
-        source="Centre staff",
-        retention=CONTACT_RULES,
-    )
+RECIPIENT_PERSONAL_DATA = PersonalData(
+    kind="Report recipient",
+    records=lambda: ReportRecipient.objects.select_related(
+        "report__booking__session", "report__booking__case"
+    ),
+    describe=lambda recipient: (
+        f"Recipient of the report of {recipient.report.booking.session.date:%d/%m/%Y} "
+        f"for {recipient.report.booking.case.display_reference}"
+    ),
+    name_fields=("name",),
+    pack_fields=(
+        ("report__booking__session__date", "Report of the session on"),
+        ("name", "Name"),
+        ("kind", "Who they are"),
+        ("named_in_order", "Named in the court order"),
+    ),
+    links={"adult": "adult"},
+    category="The reports sent to you",
+    purpose="To send supervised contact reports to those entitled to them",
+    lawful_basis=CONTACT_BASIS,
+    source="Centre staff",
+    retention=CONTACT_RULES,
 )
 
 
@@ -150,6 +140,72 @@ def _recipient_entries(adult):
 
 
 declarations.add(ADULT_RECORDS, _recipient_entries)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of attendance declared once (``core.declarations.Record``). The order
+# matters: the access pack shows its sections in the order the personal data is declared.
+
+from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+
+declare(
+    Record(
+        "attendance.booking",
+        retention=GoesWith(
+            "referrals.case", "cascades from its case, which its rule disposes of whole"
+        ),
+        personal_data=(BOOKING_PERSONAL_DATA,),
+        # The register on the tablet is the family's bookings.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        "attendance.tap",
+        retention=GoesWith(
+            "attendance.booking", "cascades from its booking, which goes with its case"
+        ),
+        personal_data=(TAP_PERSONAL_DATA,),
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        "attendance.supervisedreport",
+        retention=GoesWith(
+            "attendance.booking",
+            "cascades from its booking, which goes with its case; the disclosure log's "
+            "entries of its sending go with the case too (CASE_RECORDS)",
+        ),
+        personal_data=(REPORT_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "attendance.reportrecipient",
+        retention=GoesWith(
+            "attendance.supervisedreport",
+            "cascades from its report, which goes with its case; an adult's erasure takes "
+            "the entries naming them (ADULT_RECORDS)",
+        ),
+        personal_data=(RECIPIENT_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "attendance.contactsession",
+        retention=NoRuleYet(
+            "A session's date, room and notes, and which staff and volunteers were on duty. "
+            "A session made for a case's imported attendance goes with the case "
+            "(CASE_RECORDS); every other session is kept with no end"
+        ),
+        # Volunteers open today's sessions on the tablet.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
 
 
 # Hooks this app fills --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from centre.dates import add_months
-from core.declarations import Retainable, ids_in, own_reference, register
+from core.declarations import Retainable, ids_in, own_reference
 from core.purge import purge, purge_history_files
 
 from .models import DBSCheck, FinanceRecord, ParentalLeave, StaffDocument, StaffMember
@@ -123,96 +123,86 @@ def _single(record):
     purge([record])
 
 
-register(
-    Retainable(
-        kind="staff",
-        rule="hr-file",
-        records=lambda: StaffMember.objects.filter(ended_on__isnull=False),
-        clock="ended_on",
-        ref=staff_reference(),
-        held=_staff_held("pk"),
-        dispose=staff_file_dispose,
-        summary=lambda row: (
-            f"HR file of a {StaffMember.Role(row['role']).label.lower()} "
-            f"who left on {row['ended_on']:%d/%m/%Y}"
-        ),
-        summary_fields=("role", "ended_on"),
-        longer_rules=_staff_kept_longer,
-        later_due_on=_staff_later_due_on,
-        label="Staff member's HR file",
-        view_url=lambda pk: reverse("centre:staff_detail", args=[pk]),
-    )
+STAFF_RETAINED = Retainable(
+    kind="staff",
+    rule="hr-file",
+    records=lambda: StaffMember.objects.filter(ended_on__isnull=False),
+    clock="ended_on",
+    ref=staff_reference(),
+    held=_staff_held("pk"),
+    dispose=staff_file_dispose,
+    summary=lambda row: (
+        f"HR file of a {StaffMember.Role(row['role']).label.lower()} "
+        f"who left on {row['ended_on']:%d/%m/%Y}"
+    ),
+    summary_fields=("role", "ended_on"),
+    longer_rules=_staff_kept_longer,
+    later_due_on=_staff_later_due_on,
+    label="Staff member's HR file",
+    view_url=lambda pk: reverse("centre:staff_detail", args=[pk]),
 )
-register(
-    Retainable(
-        kind="staff-document",
-        rule="staff-other",
-        records=lambda: StaffDocument.objects.exclude(category__in=HR_FILE_CATEGORIES).filter(
-            last_used_on__isnull=False
-        ),
-        clock="last_used_on",
-        ref=staff_reference("staff_member__"),
-        held=_staff_held("staff_member_id"),
-        dispose=_single,
-        summary=lambda row: (
-            f"{StaffDocument.Category(row['category']).label} document, "
-            f"last used {row['last_used_on']:%d/%m/%Y}"
-        ),
-        summary_fields=("category", "last_used_on"),
-        label="Staff document",
-    )
+STAFF_DOCUMENT_RETAINED = Retainable(
+    kind="staff-document",
+    rule="staff-other",
+    records=lambda: StaffDocument.objects.exclude(category__in=HR_FILE_CATEGORIES).filter(
+        last_used_on__isnull=False
+    ),
+    clock="last_used_on",
+    ref=staff_reference("staff_member__"),
+    held=_staff_held("staff_member_id"),
+    dispose=_single,
+    summary=lambda row: (
+        f"{StaffDocument.Category(row['category']).label} document, "
+        f"last used {row['last_used_on']:%d/%m/%Y}"
+    ),
+    summary_fields=("category", "last_used_on"),
+    label="Staff document",
 )
-register(
-    Retainable(
-        kind="dbs-check",
-        rule="dbs-certificate",
-        records=lambda: DBSCheck.objects.filter(
-            Q(certificate_copy__gt="")
-            | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
-        ),
-        clock="checked_on",
-        ref=staff_reference("staff_member__"),
-        held=_staff_held("staff_member_id"),
-        dispose=dbs_certificate_strip,
-        summary=lambda row: (
-            f"Certificate copy of the DBS check of {row['checked_on']:%d/%m/%Y}"
-            + (" (a copy held outside Handover)" if row["certificate_copy_held_elsewhere"] else "")
-        ),
-        summary_fields=("checked_on", "certificate_copy_held_elsewhere"),
-        label="DBS certificate copy",
-    )
+DBS_CHECK_RETAINED = Retainable(
+    kind="dbs-check",
+    rule="dbs-certificate",
+    records=lambda: DBSCheck.objects.filter(
+        Q(certificate_copy__gt="")
+        | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
+    ),
+    clock="checked_on",
+    ref=staff_reference("staff_member__"),
+    held=_staff_held("staff_member_id"),
+    dispose=dbs_certificate_strip,
+    summary=lambda row: (
+        f"Certificate copy of the DBS check of {row['checked_on']:%d/%m/%Y}"
+        + (" (a copy held outside Handover)" if row["certificate_copy_held_elsewhere"] else "")
+    ),
+    summary_fields=("checked_on", "certificate_copy_held_elsewhere"),
+    label="DBS certificate copy",
 )
-register(
-    Retainable(
-        kind="parental-leave",
-        rule="parental-leave",
-        records=lambda: ParentalLeave.objects.all(),
-        clock=_parental_leave_clock(),
-        ref=staff_reference("staff_member__"),
-        held=_staff_held("staff_member_id"),
-        dispose=_single,
-        extended=Q(disability_allowance=True),
-        summary=lambda row: f"Parental leave from {row['starts_on']:%d/%m/%Y}",
-        summary_fields=("starts_on",),
-        label="Parental leave",
-    )
+PARENTAL_LEAVE_RETAINED = Retainable(
+    kind="parental-leave",
+    rule="parental-leave",
+    records=lambda: ParentalLeave.objects.all(),
+    clock=_parental_leave_clock(),
+    ref=staff_reference("staff_member__"),
+    held=_staff_held("staff_member_id"),
+    dispose=_single,
+    extended=Q(disability_allowance=True),
+    summary=lambda row: f"Parental leave from {row['starts_on']:%d/%m/%Y}",
+    summary_fields=("starts_on",),
+    label="Parental leave",
 )
-register(
-    Retainable(
-        kind="finance-record",
-        rule="finance",
-        records=lambda: FinanceRecord.objects.all(),
-        clock=Coalesce("spans_later_years_until", "financial_year_end"),
-        ref=Coalesce(NullIf("former_reference", Value("")), own_reference("FIN")),
-        held=lambda subjects: Q(pk__in=[]),
-        dispose=_single,
-        summary=lambda row: (
-            f"{FinanceRecord.Category(row['category']).label}, financial year "
-            f"ending {row['financial_year_end']:%d/%m/%Y}"
-        ),
-        summary_fields=("category", "financial_year_end"),
-        label="Finance record",
-    )
+FINANCE_RECORD_RETAINED = Retainable(
+    kind="finance-record",
+    rule="finance",
+    records=lambda: FinanceRecord.objects.all(),
+    clock=Coalesce("spans_later_years_until", "financial_year_end"),
+    ref=Coalesce(NullIf("former_reference", Value("")), own_reference("FIN")),
+    held=lambda subjects: Q(pk__in=[]),
+    dispose=_single,
+    summary=lambda row: (
+        f"{FinanceRecord.Category(row['category']).label}, financial year "
+        f"ending {row['financial_year_end']:%d/%m/%Y}"
+    ),
+    summary_fields=("category", "financial_year_end"),
+    label="Finance record",
 )
 
 
@@ -220,7 +210,7 @@ register(
 
 from django.urls import reverse  # noqa: E402
 
-from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData  # noqa: E402
 
 from .models import Disclosure, User  # noqa: E402
 
@@ -232,137 +222,127 @@ STAFF_BASIS = (
 )
 STAFF_SOURCE = "You, your referees, the Disclosure and Barring Service and the centre"
 
-register_personal_data(
-    PersonalData(
-        kind="Staff member",
-        records=lambda: StaffMember.objects.all(),
-        describe=lambda member: f"Staff member {member.reference}",
-        name_fields=("first_name", "last_name"),
-        dob_fields=("date_of_birth",),
-        email_fields=("email",),
-        phone_fields=("phone",),
-        postcode_fields=("postcode",),
-        edit_url=lambda member: reverse("centre:staff_edit", args=[member.pk]),
-        pack_fields=(
-            ("first_name", "First name"),
-            ("last_name", "Last name"),
-            ("date_of_birth", "Date of birth"),
-            ("email", "E-mail"),
-            ("phone", "Phone"),
-            ("address", "Address"),
-            ("postcode", "Postcode"),
-            ("role", "Role"),
-            ("job_title", "Job title"),
-            ("paid", "Paid"),
-            ("started_on", "Started on"),
-            ("ended_on", "Left on"),
-            ("confidentiality_agreement_signed_on", "Confidentiality agreement signed on"),
-        ),
-        subject="staff-member",
-        links={"staff-member": "pk"},
-        category="Your staff record: contact details, role and dates",
-        purpose=STAFF_PURPOSE,
-        lawful_basis=STAFF_BASIS,
-        source=STAFF_SOURCE,
-        retention=("hr-file",),
-        portable_fields=(
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "address",
-            "postcode",
-        ),
-    )
+STAFF_PERSONAL_DATA = PersonalData(
+    kind="Staff member",
+    records=lambda: StaffMember.objects.all(),
+    describe=lambda member: f"Staff member {member.reference}",
+    name_fields=("first_name", "last_name"),
+    dob_fields=("date_of_birth",),
+    email_fields=("email",),
+    phone_fields=("phone",),
+    postcode_fields=("postcode",),
+    edit_url=lambda member: reverse("centre:staff_edit", args=[member.pk]),
+    pack_fields=(
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("date_of_birth", "Date of birth"),
+        ("email", "E-mail"),
+        ("phone", "Phone"),
+        ("address", "Address"),
+        ("postcode", "Postcode"),
+        ("role", "Role"),
+        ("job_title", "Job title"),
+        ("paid", "Paid"),
+        ("started_on", "Started on"),
+        ("ended_on", "Left on"),
+        ("confidentiality_agreement_signed_on", "Confidentiality agreement signed on"),
+    ),
+    subject="staff-member",
+    links={"staff-member": "pk"},
+    category="Your staff record: contact details, role and dates",
+    purpose=STAFF_PURPOSE,
+    lawful_basis=STAFF_BASIS,
+    source=STAFF_SOURCE,
+    retention=("hr-file",),
+    portable_fields=(
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "address",
+        "postcode",
+    ),
 )
-register_personal_data(
-    PersonalData(
-        kind="DBS check",
-        records=lambda: DBSCheck.objects.select_related("staff_member"),
-        describe=lambda check: (
-            f"DBS check of {check.checked_on:%d/%m/%Y} for {check.staff_member.reference}"
-        ),
-        pack_fields=(
-            ("checked_on", "Checked on"),
-            ("certificate_number", "Certificate number"),
-            ("level", "Level"),
-            ("decision", "Decision"),
-            ("outcome", "Outcome"),
-            ("certificate_destroyed_on", "Certificate copy destroyed on"),
-        ),
-        links={"staff-member": "staff_member"},
-        category="Your DBS checks",
-        purpose="Safer recruitment: to check you may work with children",
-        lawful_basis=STAFF_BASIS,
-        source="The Disclosure and Barring Service and you",
-        retention=("dbs-certificate", "hr-file"),
-    )
+DBS_CHECK_PERSONAL_DATA = PersonalData(
+    kind="DBS check",
+    records=lambda: DBSCheck.objects.select_related("staff_member"),
+    describe=lambda check: (
+        f"DBS check of {check.checked_on:%d/%m/%Y} for {check.staff_member.reference}"
+    ),
+    pack_fields=(
+        ("checked_on", "Checked on"),
+        ("certificate_number", "Certificate number"),
+        ("level", "Level"),
+        ("decision", "Decision"),
+        ("outcome", "Outcome"),
+        ("certificate_destroyed_on", "Certificate copy destroyed on"),
+    ),
+    links={"staff-member": "staff_member"},
+    category="Your DBS checks",
+    purpose="Safer recruitment: to check you may work with children",
+    lawful_basis=STAFF_BASIS,
+    source="The Disclosure and Barring Service and you",
+    retention=("dbs-certificate", "hr-file"),
 )
-register_personal_data(
-    PersonalData(
-        kind="Staff document",
-        records=lambda: StaffDocument.objects.select_related("staff_member"),
-        describe=lambda document: (
-            f"Document {document.pk} on the file of {document.staff_member.reference}"
-        ),
-        # The stored file's title and category, never its bytes.
-        pack_fields=(
-            ("category", "Kind"),
-            ("title", "Title"),
-            ("last_used_on", "Last used on"),
-            ("notes", "Notes"),
-        ),
-        links={"staff-member": "staff_member"},
-        category="Documents on your staff file",
-        purpose=STAFF_PURPOSE,
-        lawful_basis=STAFF_BASIS,
-        source=STAFF_SOURCE,
-        retention=("hr-file", "staff-other"),
-    )
+STAFF_DOCUMENT_PERSONAL_DATA = PersonalData(
+    kind="Staff document",
+    records=lambda: StaffDocument.objects.select_related("staff_member"),
+    describe=lambda document: (
+        f"Document {document.pk} on the file of {document.staff_member.reference}"
+    ),
+    # The stored file's title and category, never its bytes.
+    pack_fields=(
+        ("category", "Kind"),
+        ("title", "Title"),
+        ("last_used_on", "Last used on"),
+        ("notes", "Notes"),
+    ),
+    links={"staff-member": "staff_member"},
+    category="Documents on your staff file",
+    purpose=STAFF_PURPOSE,
+    lawful_basis=STAFF_BASIS,
+    source=STAFF_SOURCE,
+    retention=("hr-file", "staff-other"),
 )
-register_personal_data(
-    PersonalData(
-        kind="Parental leave",
-        records=lambda: ParentalLeave.objects.select_related("staff_member"),
-        describe=lambda leave: (
-            f"Parental leave from {leave.starts_on:%d/%m/%Y} for {leave.staff_member.reference}"
-        ),
-        pack_fields=(
-            ("starts_on", "Starts on"),
-            ("ends_on", "Ends on"),
-            ("child_born_on", "Child born on"),
-            ("adopted_on", "Adopted on"),
-            ("disability_allowance", "The child receives a disability allowance"),
-        ),
-        links={"staff-member": "staff_member"},
-        category="Your parental leave",
-        purpose="To give you the leave and pay the law provides",
-        lawful_basis=STAFF_BASIS,
-        source="You",
-        retention=("parental-leave",),
-    )
+PARENTAL_LEAVE_PERSONAL_DATA = PersonalData(
+    kind="Parental leave",
+    records=lambda: ParentalLeave.objects.select_related("staff_member"),
+    describe=lambda leave: (
+        f"Parental leave from {leave.starts_on:%d/%m/%Y} for {leave.staff_member.reference}"
+    ),
+    pack_fields=(
+        ("starts_on", "Starts on"),
+        ("ends_on", "Ends on"),
+        ("child_born_on", "Child born on"),
+        ("adopted_on", "Adopted on"),
+        ("disability_allowance", "The child receives a disability allowance"),
+    ),
+    links={"staff-member": "staff_member"},
+    category="Your parental leave",
+    purpose="To give you the leave and pay the law provides",
+    lawful_basis=STAFF_BASIS,
+    source="You",
+    retention=("parental-leave",),
 )
-register_personal_data(
-    PersonalData(
-        kind="Sign-in account",
-        records=lambda: User.objects.all(),
-        describe=lambda user: f"Sign-in account {user.pk}",
-        name_fields=("full_name",),
-        email_fields=("email",),
-        pack_fields=(
-            ("full_name", "Name"),
-            ("email", "E-mail"),
-            ("is_active", "Can sign in"),
-            ("date_joined", "Created on"),
-        ),
-        links={"staff-member": "staff_record"},
-        category="Your account for signing in to Handover",
-        purpose="To let you use Handover, and to keep a record of who did what in it",
-        lawful_basis=STAFF_BASIS,
-        source="The centre",
-        retention=("hr-file",),
-    )
+ACCOUNT_PERSONAL_DATA = PersonalData(
+    kind="Sign-in account",
+    records=lambda: User.objects.all(),
+    describe=lambda user: f"Sign-in account {user.pk}",
+    name_fields=("full_name",),
+    email_fields=("email",),
+    pack_fields=(
+        ("full_name", "Name"),
+        ("email", "E-mail"),
+        ("is_active", "Can sign in"),
+        ("date_joined", "Created on"),
+    ),
+    links={"staff-member": "staff_record"},
+    category="Your account for signing in to Handover",
+    purpose="To let you use Handover, and to keep a record of who did what in it",
+    lawful_basis=STAFF_BASIS,
+    source="The centre",
+    retention=("hr-file",),
 )
 
 
@@ -379,29 +359,27 @@ def _disclosures_about(kind):
     return link
 
 
-register_personal_data(
-    PersonalData(
-        kind="Disclosure",
-        records=lambda: Disclosure.objects.all(),
-        describe=lambda disclosure: (
-            f"Disclosure of {timezone.localtime(disclosure.disclosed_at):%d/%m/%Y}"
-        ),
-        pack_fields=(
-            ("disclosed_at", "Disclosed on"),
-            ("recipient_type", "Kind of recipient"),
-            ("recipient", "To"),
-            ("what", "What"),
-            ("basis_kind", "Lawful basis"),
-            ("basis", "Details of the basis"),
-            ("person_told", "You were told"),
-        ),
-        links={"adult": _disclosures_about("adult"), "child": _disclosures_about("child")},
-        category="The disclosure log: who your records were shared with, when and why",
-        purpose="To account for every disclosure of personal data outside the centre",
-        lawful_basis="A legal obligation (UK GDPR Article 5(2), accountability)",
-        source="Centre staff",
-        retention=("contact-court", "contact-self"),
-    )
+DISCLOSURE_PERSONAL_DATA = PersonalData(
+    kind="Disclosure",
+    records=lambda: Disclosure.objects.all(),
+    describe=lambda disclosure: (
+        f"Disclosure of {timezone.localtime(disclosure.disclosed_at):%d/%m/%Y}"
+    ),
+    pack_fields=(
+        ("disclosed_at", "Disclosed on"),
+        ("recipient_type", "Kind of recipient"),
+        ("recipient", "To"),
+        ("what", "What"),
+        ("basis_kind", "Lawful basis"),
+        ("basis", "Details of the basis"),
+        ("person_told", "You were told"),
+    ),
+    links={"adult": _disclosures_about("adult"), "child": _disclosures_about("child")},
+    category="The disclosure log: who your records were shared with, when and why",
+    purpose="To account for every disclosure of personal data outside the centre",
+    lawful_basis="A legal obligation (UK GDPR Article 5(2), accountability)",
+    source="Centre staff",
+    retention=("contact-court", "contact-self"),
 )
 
 
@@ -412,7 +390,7 @@ register_personal_data(
 # volunteering ends (a legal obligation), so until then the file is kept, with that
 # reason recorded; holds keep it too (``retention.erasure``).
 
-from core.declarations import Erasable, register_erasable  # noqa: E402
+from core.declarations import Erasable  # noqa: E402
 
 
 def _exemptions(member, periods):
@@ -428,16 +406,255 @@ def _exemptions(member, periods):
     return []
 
 
-register_erasable(
-    Erasable(
-        subject="staff-member",
-        kind="staff",
-        records=lambda: StaffMember.objects.all(),
-        rule=lambda member: "hr-file",
-        ref=lambda member: member.reference,
-        summary="A staff member's HR file",
-        held=lambda subjects: ids_in(subjects, "staff-member", "pk"),
-        exemptions=_exemptions,
-        dispose=staff_file_dispose,
+STAFF_ERASABLE = Erasable(
+    subject="staff-member",
+    kind="staff",
+    records=lambda: StaffMember.objects.all(),
+    rule=lambda member: "hr-file",
+    ref=lambda member: member.reference,
+    summary="A staff member's HR file",
+    held=lambda subjects: ids_in(subjects, "staff-member", "pk"),
+    exemptions=_exemptions,
+    dispose=staff_file_dispose,
+)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of centre declared once (``core.declarations.Record``). Centre owns accounts
+# and signing in, so it also declares the models of the third-party apps behind them
+# (auth, contenttypes, sessions, django-otp, django-axes), and those of the base layer,
+# which imports no app and so declares nothing itself. The order matters: the access pack
+# shows its sections in the order the personal data is declared.
+
+from core.declarations import (  # noqa: E402
+    Expires,
+    GoesWith,
+    NoPersonalData,
+    NoRuleYet,
+    Record,
+    declare,
+)
+
+EVERYONE = ("manager", "staff", "volunteer")
+
+declare(
+    Record(
+        "centre.staffmember",
+        retention=(STAFF_RETAINED,),
+        personal_data=(STAFF_PERSONAL_DATA,),
+        erasable=(STAFF_ERASABLE,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.dbscheck",
+        retention=(DBS_CHECK_RETAINED,),
+        personal_data=(DBS_CHECK_PERSONAL_DATA,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.staffdocument",
+        retention=(STAFF_DOCUMENT_RETAINED,),
+        personal_data=(STAFF_DOCUMENT_PERSONAL_DATA,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.parentalleave",
+        retention=(PARENTAL_LEAVE_RETAINED,),
+        personal_data=(PARENTAL_LEAVE_PERSONAL_DATA,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.user",
+        retention=GoesWith(
+            "centre.staffmember",
+            "switched off the night after the staff member's last day, and anonymised, not "
+            "deleted, when their HR file is disposed of (user_anonymise): the centre's "
+            "records of what they did point to it",
+        ),
+        personal_data=(ACCOUNT_PERSONAL_DATA,),
+        # The manager's staff access page, and everyone's own account page.
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "centre.financerecord",
+        retention=(FINANCE_RECORD_RETAINED,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.disclosure",
+        retention=NoRuleYet(
+            "The disclosure log: what was shared, with whom and on what basis, and whose "
+            "it was. The entries of a case's sent reports go with the case (attendance's "
+            "CASE_RECORDS); every other entry (one recorded by hand, a response pack's "
+            "release) is kept with no end"
+        ),
+        personal_data=(DISCLOSURE_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "centre.centreprofile",
+        retention=NoRuleYet(
+            "The data controller's name, a person's, printed in the privacy notice: the "
+            "profile holds the current one and its history every earlier one, with no end"
+        ),
+        # The privacy notice, which anyone may read, prints it.
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "centre.privacynoticeversion",
+        retention=NoPersonalData(
+            "Each version of the privacy notice: its number, date and what changed. Who "
+            "published it is a link to their account, anonymised with their HR file"
+        ),
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "centre.auditevent",
+        retention=NoRuleYet(
+            "The audit trail: which account did what and when, in which role and from which "
+            "network address. Kept with no end, so that it outlives what it describes"
+        ),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "centre.signedinsession",
+        retention=GoesWith(
+            "sessions.session",
+            "deleted with its session: at sign-out, when a person's sessions are ended, "
+            "and nightly once the session is gone (forget_expired_sign_in_records); it "
+            "cascades from the account",
+        ),
+        # Everyone's account page lists their own sessions; the manager ends anyone's.
+        read_by=EVERYONE,
+    )
+)
+
+# Django's, django-otp's and django-axes' records.
+
+declare(
+    Record(
+        "auth.permission",
+        retention=NoPersonalData("What a role may do: a code and a name for each permission"),
+    )
+)
+declare(
+    Record(
+        "auth.group",
+        retention=NoPersonalData(
+            "The three roles (centre.roles); who holds one is on their account"
+        ),
+        # The manager's staff access page gives an account its role.
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "contenttypes.contenttype",
+        retention=NoPersonalData("The name of each kind of record"),
+    )
+)
+declare(
+    Record(
+        "sessions.session",
+        retention=Expires(
+            "Deleted at sign-out. A session ends after 30 minutes without a request or 12 "
+            "hours after the password was given, and the nightly "
+            "forget_expired_sign_in_records deletes it; switching an account off ends "
+            "all of its sessions at once (sessions_end)"
+        ),
+    )
+)
+declare(
+    Record(
+        "otp_totp.totpdevice",
+        retention=GoesWith(
+            "centre.user",
+            "cascades from the account; resetting a person's second factor deletes it. An "
+            "account disposed of with its HR file is anonymised, not deleted, so the "
+            "device stays with an account that names no one",
+        ),
+        # Setting up the authenticator app shows a person their own device's key.
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "otp_static.staticdevice",
+        retention=GoesWith(
+            "centre.user",
+            "cascades from the account; new recovery codes or a second factor reset "
+            "replace or delete it. An account disposed of with its HR file is anonymised, "
+            "not deleted, so the device stays with an account that names no one",
+        ),
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "otp_static.statictoken",
+        retention=GoesWith(
+            "otp_static.staticdevice",
+            "cascades from its device; a recovery code is deleted once used",
+        ),
+        # A person is shown their own new recovery codes once.
+        read_by=EVERYONE,
+    )
+)
+declare(
+    Record(
+        "axes.accessattempt",
+        retention=Expires(
+            "A count of failed sign-ins for a typed name from one address: a right password "
+            "clears it (AXES_RESET_ON_SUCCESS), and the nightly "
+            "forget_expired_sign_in_records deletes any older than the 15-minute lockout "
+            "(AXES_COOLOFF_TIME)"
+        ),
+    )
+)
+declare(
+    Record(
+        "axes.accessattemptexpiration",
+        retention=GoesWith(
+            "axes.accessattempt",
+            "cascades from its count of failed sign-ins (and is never written: "
+            "AXES_USE_ATTEMPT_EXPIRATION is off)",
+        ),
+    )
+)
+declare(
+    Record(
+        "axes.accesslog",
+        retention=NoPersonalData(
+            "Never written: AXES_DISABLE_ACCESS_LOG is on, as the audit trail records sign-ins"
+        ),
+    )
+)
+declare(
+    Record(
+        "axes.accessfailurelog",
+        retention=NoPersonalData(
+            "Never written: AXES_ENABLE_ACCESS_FAILURE_LOG is off (django-axes' default)"
+        ),
     )
 )

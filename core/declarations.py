@@ -4,10 +4,12 @@ Each app has one module of its own, ``<app>/declarations.py``, imported when the
 starts (``core.apps.CoreConfig.ready``). In it the app declares each of its models once,
 with ``declare(Record(...))``: whose personal data the model holds and in which fields
 (``PersonalData``: the finder, the access pack and erasure read it), how it is retained
-(its own rules, ``Retainable``; or it goes with another record, ``GoesWith``; or it holds
-no personal data, ``NoPersonalData``), what a person may ask to have erased
-(``Erasable``), and who may read it. A history model (django-simple-history) is declared
-by its record's declaration: its rows go with the record.
+(its own rules, ``Retainable``; or it goes with another record, ``GoesWith``; or it is
+deleted on a clock of its own outside the retention table, ``Expires``; or it holds no
+personal data, ``NoPersonalData``; or no rule reaches it yet, ``NoRuleYet``), what a
+person may ask to have erased (``Erasable``), and who may read it. A history model
+(django-simple-history) is declared by its record's declaration: its rows go with the
+record. Every model Django knows has a declaration (``Declarations.undeclared``).
 
 It fills the hooks another app offers with ``declarations.add(HOOK, item)``; the app
 offering a hook reads ``declarations.get(HOOK)`` and knows nothing of who filled it. The
@@ -296,6 +298,16 @@ class NoPersonalData:
 
 
 @dataclass(frozen=True)
+class Expires:
+    """The record is deleted on a clock of its own, outside the retention table and its
+    disposal queue: by a scheduled task, or by the code that ends what it is for (a
+    session at sign-out, a queue item once its disposal runs). ``how`` says what deletes
+    it, and when."""
+
+    how: str
+
+
+@dataclass(frozen=True)
 class NoRuleYet:
     """The record holds personal data that no rule of the retention table reaches yet:
     ``reason`` says what keeps it now and what should end it. Listed so that the gap is
@@ -313,7 +325,7 @@ class Record:
 
     - ``model``: its label, ``"app_label.modelname"``.
     - ``retention``: a tuple of ``Retainable`` (its own rules), or ``GoesWith``,
-      ``NoPersonalData`` or ``NoRuleYet``.
+      ``Expires``, ``NoPersonalData`` or ``NoRuleYet``.
     - ``personal_data``: the ``PersonalData`` kinds it holds (most have one).
     - ``erasable``: the ``Erasable`` kinds a person may ask to have erased.
     - ``read_by``: the roles that may read it (``ROLES``); none for records only the
@@ -321,7 +333,7 @@ class Record:
     """
 
     model: str
-    retention: tuple | GoesWith | NoPersonalData | NoRuleYet
+    retention: tuple | GoesWith | Expires | NoPersonalData | NoRuleYet
     personal_data: tuple = ()
     erasable: tuple = ()
     read_by: tuple = ()
@@ -426,8 +438,6 @@ class Declarations:
     def __init__(self):
         self.records: dict[str, Record] = {}
         self.holds: list[HoldProvider] = []
-        # Parts registered one by one, not yet gathered into a Record (being converted).
-        self._loose = {"retainables": [], "personal_data": [], "erasables": []}
         self._hooks: dict[str, list] = {hook.name: [] for hook in HOOKS}
 
     # Records
@@ -435,6 +445,10 @@ class Declarations:
     def declare(self, record: Record):
         if record.model in self.records:
             raise ValueError(f"{record.model} is declared twice")
+        names = {r.name for r in self.retainables}
+        for retainable in record.retention if isinstance(record.retention, tuple) else ():
+            if retainable.name in names:
+                raise ValueError(f"{retainable.name} is declared twice")
         kinds = {d.kind for d in self.personal_data}
         for declaration in record.personal_data:
             if declaration.kind in kinds:
@@ -444,10 +458,13 @@ class Declarations:
 
     def record_for(self, model) -> Record:
         """The declaration of ``model`` (a class); a history model's is its record's,
-        whose history goes with it."""
+        whose history goes with it (and so is that of its many-to-many fields)."""
         instance_type = getattr(model, "instance_type", None)
         if instance_type is not None and model.__name__ == f"Historical{instance_type.__name__}":
-            own = self.records[instance_type._meta.label_lower]
+            # A many-to-many field's history copies the field's own table, which Django
+            # made for the model holding the field (``_meta.auto_created`` is that model).
+            owner = instance_type._meta.auto_created or instance_type
+            own = self.records[owner._meta.label_lower]
             return Record(
                 model._meta.label_lower,
                 retention=GoesWith(
@@ -457,44 +474,33 @@ class Declarations:
             )
         return self.records[model._meta.label_lower]
 
+    def undeclared(self, models) -> list:
+        """The models of ``models`` (classes) that have no declaration: every model
+        Django knows must have one (``tests/core/test_declarations.py``)."""
+        missing = []
+        for model in models:
+            try:
+                self.record_for(model)
+            except KeyError:
+                missing.append(model)
+        return missing
+
     @property
     def retainables(self) -> list[Retainable]:
         return [
-            *(
-                retainable
-                for record in self.records.values()
-                if isinstance(record.retention, tuple)
-                for retainable in record.retention
-            ),
-            *self._loose["retainables"],
+            retainable
+            for record in self.records.values()
+            if isinstance(record.retention, tuple)
+            for retainable in record.retention
         ]
 
     @property
     def personal_data(self) -> list[PersonalData]:
-        return [
-            *(d for record in self.records.values() for d in record.personal_data),
-            *self._loose["personal_data"],
-        ]
+        return [d for record in self.records.values() for d in record.personal_data]
 
     @property
     def erasables(self) -> list[Erasable]:
-        return [
-            *(e for record in self.records.values() for e in record.erasable),
-            *self._loose["erasables"],
-        ]
-
-    def register(self, retainable):
-        if any(existing.name == retainable.name for existing in self.retainables):
-            raise ValueError(f"{retainable.name} is registered twice")
-        self._loose["retainables"].append(retainable)
-
-    def register_personal_data(self, declaration):
-        if any(existing.kind == declaration.kind for existing in self.personal_data):
-            raise ValueError(f"Personal data of kind {declaration.kind!r} is declared twice")
-        self._loose["personal_data"].append(declaration)
-
-    def register_erasable(self, erasable):
-        self._loose["erasables"].append(erasable)
+        return [e for record in self.records.values() for e in record.erasable]
 
     def unruled(self) -> list[Record]:
         return [r for r in self.records.values() if isinstance(r.retention, NoRuleYet)]
@@ -556,8 +562,5 @@ class Declarations:
 
 declarations = Declarations()
 declare = declarations.declare
-register = declarations.register
 register_hold = declarations.register_hold
-register_personal_data = declarations.register_personal_data
-register_erasable = declarations.register_erasable
 personal_data_for = declarations.personal_data_for

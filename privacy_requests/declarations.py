@@ -20,7 +20,6 @@ from core.declarations import (
     declarations,
     ids_in,
     own_reference,
-    register,
     register_hold,
 )
 from core.purge import purge
@@ -128,18 +127,81 @@ def _dispose(complaint):
     purge([complaint])
 
 
-register(
-    Retainable(
-        kind="complaint",
-        rule="complaint",
-        records=lambda: Complaint.objects.filter(status=Complaint.Status.RESOLVED),
-        clock="resolved_on",
-        ref=own_reference("CO"),
-        held=_complaint_held,
-        dispose=_dispose,
-        summary=lambda row: f"Complaint resolved on {row['resolved_on']:%d/%m/%Y}",
-        summary_fields=("resolved_on",),
-        label="Complaint",
+COMPLAINT_RETAINED = Retainable(
+    kind="complaint",
+    rule="complaint",
+    records=lambda: Complaint.objects.filter(status=Complaint.Status.RESOLVED),
+    clock="resolved_on",
+    ref=own_reference("CO"),
+    held=_complaint_held,
+    dispose=_dispose,
+    summary=lambda row: f"Complaint resolved on {row['resolved_on']:%d/%m/%Y}",
+    summary_fields=("resolved_on",),
+    label="Complaint",
+)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of privacy_requests declared once (``core.declarations.Record``). A request,
+# and what cascades from it, is about the very people whose data it covers; none of it
+# is yet reached by a rule (a request's records go with the request).
+
+from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+
+declare(
+    Record(
+        "privacy_requests.complaint",
+        retention=(COMPLAINT_RETAINED,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "privacy_requests.privacyrequest",
+        retention=NoRuleYet(
+            "A privacy request: who it is about and who made it, their identity evidence, "
+            "what they asked and the response. Kept with no end, open or closed"
+        ),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "privacy_requests.restriction",
+        retention=NoRuleYet(
+            "A restriction of processing: whose, why, and who placed and lifted it. Kept "
+            "with no end, standing or lifted; it outlives the request it came from"
+        ),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "privacy_requests.clarificationpause",
+        retention=GoesWith("privacy_requests.privacyrequest", "cascades from its request"),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "privacy_requests.requestrecord",
+        retention=GoesWith(
+            "privacy_requests.privacyrequest",
+            "cascades from its request; a record unticked when the finder's results are "
+            "confirmed is deleted at once",
+        ),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "privacy_requests.responsepack",
+        retention=GoesWith(
+            "privacy_requests.privacyrequest",
+            "cascades from its request (it holds a copy of all the pack gave the person)",
+        ),
+        read_by=("manager", "staff"),
     )
 )
 

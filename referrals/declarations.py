@@ -13,7 +13,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
-from core.declarations import CASE_RECORDS, Retainable, declarations, ids_in, register
+from core.declarations import CASE_RECORDS, Retainable, declarations, ids_in
 from core.purge import purge
 
 from .models import Adult, Case, Child, RetentionRule
@@ -41,27 +41,28 @@ def _case_summary(row):
     return f"Case {status} on {row['closed_on']:%d/%m/%Y}"
 
 
-for rule in RetentionRule:
-    register(
-        Retainable(
-            kind="case",
-            rule=rule.value,
-            records=_closed_cases(rule.value),
-            clock="closed_on",
-            ref=Coalesce(NullIf("former_reference", Value("")), "reference"),
-            held=_case_held,
-            dispose=case_dispose,
-            summary=_case_summary,
-            summary_fields=("status", "closed_on"),
-            label="Case",
-            view_url=lambda pk: reverse("referrals:case_detail", args=[pk]),
-        )
+# Each case under its own rule, one retainable per rule.
+CASE_RETAINED = tuple(
+    Retainable(
+        kind="case",
+        rule=rule.value,
+        records=_closed_cases(rule.value),
+        clock="closed_on",
+        ref=Coalesce(NullIf("former_reference", Value("")), "reference"),
+        held=_case_held,
+        dispose=case_dispose,
+        summary=_case_summary,
+        summary_fields=("status", "closed_on"),
+        label="Case",
+        view_url=lambda pk: reverse("referrals:case_detail", args=[pk]),
     )
+    for rule in RetentionRule
+)
 
 
 # Personal data, for privacy requests ---------------------------------------------------
 
-from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData  # noqa: E402
 
 from .models import (  # noqa: E402
     CaseDocument,
@@ -84,272 +85,254 @@ CONTACT_BASIS = (
 )
 
 
-register_personal_data(
-    PersonalData(
-        kind="Adult of a case",
-        records=lambda: Adult.objects.select_related("case"),
-        describe=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
-        name_fields=("first_name", "last_name"),
-        dob_fields=("date_of_birth",),
-        email_fields=("email",),
-        phone_fields=("phone", "phone_other"),
-        postcode_fields=("postcode",),
-        edit_url=lambda adult: reverse("referrals:adult_edit", args=[adult.pk]),
-        pack_fields=(
-            ("first_name", "First name"),
-            ("last_name", "Last name"),
-            ("role", "Role in the case"),
-            ("relationship", "Relationship to the child"),
-            ("date_of_birth", "Date of birth"),
-            ("email", "E-mail"),
-            ("phone", "Phone"),
-            ("phone_other", "Other phone"),
-            ("address", "Address"),
-            ("postcode", "Postcode"),
-            ("has_parental_responsibility", "Parental responsibility"),
-            ("contact_details_confidential", "Contact details kept confidential"),
-            ("never_disclose", "Words never to reach the other party"),
-        ),
-        subject="adult",
-        links={"adult": "pk"},
-        category="Your name, contact details and part in the case",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="You, and the person or organisation that referred your family",
-        retention=CONTACT_RULES,
-        portable_fields=(
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "phone_other",
-            "address",
-            "postcode",
-        ),
-    )
+ADULT_PERSONAL_DATA = PersonalData(
+    kind="Adult of a case",
+    records=lambda: Adult.objects.select_related("case"),
+    describe=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
+    name_fields=("first_name", "last_name"),
+    dob_fields=("date_of_birth",),
+    email_fields=("email",),
+    phone_fields=("phone", "phone_other"),
+    postcode_fields=("postcode",),
+    edit_url=lambda adult: reverse("referrals:adult_edit", args=[adult.pk]),
+    pack_fields=(
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("role", "Role in the case"),
+        ("relationship", "Relationship to the child"),
+        ("date_of_birth", "Date of birth"),
+        ("email", "E-mail"),
+        ("phone", "Phone"),
+        ("phone_other", "Other phone"),
+        ("address", "Address"),
+        ("postcode", "Postcode"),
+        ("has_parental_responsibility", "Parental responsibility"),
+        ("contact_details_confidential", "Contact details kept confidential"),
+        ("never_disclose", "Words never to reach the other party"),
+    ),
+    subject="adult",
+    links={"adult": "pk"},
+    category="Your name, contact details and part in the case",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="You, and the person or organisation that referred your family",
+    retention=CONTACT_RULES,
+    portable_fields=(
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "email",
+        "phone",
+        "phone_other",
+        "address",
+        "postcode",
+    ),
 )
-register_personal_data(
-    PersonalData(
-        kind="Child of a case",
-        records=lambda: Child.objects.select_related("case"),
-        describe=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
-        name_fields=("first_name", "last_name"),
-        dob_fields=("date_of_birth",),
-        edit_url=lambda child: reverse("referrals:child_edit", args=[child.pk]),
-        pack_fields=(
-            ("first_name", "First name"),
-            ("last_name", "Last name"),
-            ("date_of_birth", "Date of birth"),
-            ("needs", "Needs"),
-            ("interests", "Interests"),
-        ),
-        subject="child",
-        links={"child": "pk"},
-        category="The child's name, date of birth, needs and interests",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="The child's parents, and the person or organisation that referred the family",
-        retention=CONTACT_RULES,
-        portable_fields=("first_name", "last_name", "date_of_birth"),
-    )
+CHILD_PERSONAL_DATA = PersonalData(
+    kind="Child of a case",
+    records=lambda: Child.objects.select_related("case"),
+    describe=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
+    name_fields=("first_name", "last_name"),
+    dob_fields=("date_of_birth",),
+    edit_url=lambda child: reverse("referrals:child_edit", args=[child.pk]),
+    pack_fields=(
+        ("first_name", "First name"),
+        ("last_name", "Last name"),
+        ("date_of_birth", "Date of birth"),
+        ("needs", "Needs"),
+        ("interests", "Interests"),
+    ),
+    subject="child",
+    links={"child": "pk"},
+    category="The child's name, date of birth, needs and interests",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="The child's parents, and the person or organisation that referred the family",
+    retention=CONTACT_RULES,
+    portable_fields=("first_name", "last_name", "date_of_birth"),
 )
-register_personal_data(
-    PersonalData(
-        kind="Case",
-        records=lambda: Case.objects.select_related("referral"),
-        describe=lambda case: f"Case {case.display_reference}",
-        pack_fields=(
-            ("display_reference", "Reference"),
-            ("status", "Status"),
-            ("referral__source", "Referred by"),
-            ("referral__received_on", "Referral received on"),
-            ("activated_on", "Contact began on"),
-            ("next_review_on", "Next review on"),
-            ("closed_on", "Closed on"),
-            ("closure_reason", "Why it closed"),
-            ("declined_reason", "Why it was declined"),
-            ("children", "Children"),
-        ),
-        links={"case": "pk"},
-        category="Your family's case: its status, dates and children",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="Centre staff",
-        retention=CONTACT_RULES,
-    )
+CASE_PERSONAL_DATA = PersonalData(
+    kind="Case",
+    records=lambda: Case.objects.select_related("referral"),
+    describe=lambda case: f"Case {case.display_reference}",
+    pack_fields=(
+        ("display_reference", "Reference"),
+        ("status", "Status"),
+        ("referral__source", "Referred by"),
+        ("referral__received_on", "Referral received on"),
+        ("activated_on", "Contact began on"),
+        ("next_review_on", "Next review on"),
+        ("closed_on", "Closed on"),
+        ("closure_reason", "Why it closed"),
+        ("declined_reason", "Why it was declined"),
+        ("children", "Children"),
+    ),
+    links={"case": "pk"},
+    category="Your family's case: its status, dates and children",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="Centre staff",
+    retention=CONTACT_RULES,
 )
-register_personal_data(
-    PersonalData(
-        kind="Referral",
-        records=lambda: Referral.objects.select_related("case"),
-        describe=lambda referral: f"Referral of {referral.case.display_reference}",
-        name_fields=("referrer_name",),
-        email_fields=("referrer_email",),
-        phone_fields=("referrer_phone",),
-        edit_url=lambda referral: reverse("referrals:referral_edit", args=[referral.case_id]),
-        pack_fields=(
-            ("received_on", "Referral received on"),
-            ("source", "Referred by"),
-            ("source_other", "Referred by (other)"),
-            ("referrer_name", "Referrer's name"),
-            ("referrer_organisation", "Referrer's organisation"),
-            ("referrer_email", "Referrer's e-mail"),
-            ("referrer_phone", "Referrer's phone"),
-            ("referrer_address", "Referrer's address"),
-            ("service", "Service asked for"),
-            ("court_order", "There is a court order"),
-            ("court_order_type", "Court order"),
-            ("court_order_date", "Court order made on"),
-            ("cafcass_involved", "Cafcass is involved"),
-            ("risk_domestic_abuse", "Risk disclosed: domestic abuse"),
-            ("risk_substance_misuse", "Risk disclosed: substance misuse"),
-            ("risk_abduction", "Risk disclosed: abduction"),
-            ("risk_mental_health", "Risk disclosed: mental health"),
-            ("risk_other", "Risk disclosed: other"),
-            ("risk_notes", "Notes on the risks disclosed"),
-            ("interpreter_needed", "Interpreter needed"),
-            ("interpreter_language", "Interpreter's language"),
-            ("access_needs", "Access needs"),
-            ("frequency_requested", "How often contact was asked for"),
-            ("days_requested", "Days asked for"),
-            ("notes", "Notes"),
-        ),
-        links={"case": "case"},
-        category="The referral: the service asked for, court orders and risks disclosed",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="The person or organisation that referred your family",
-        retention=CONTACT_RULES,
-    )
+REFERRAL_PERSONAL_DATA = PersonalData(
+    kind="Referral",
+    records=lambda: Referral.objects.select_related("case"),
+    describe=lambda referral: f"Referral of {referral.case.display_reference}",
+    name_fields=("referrer_name",),
+    email_fields=("referrer_email",),
+    phone_fields=("referrer_phone",),
+    edit_url=lambda referral: reverse("referrals:referral_edit", args=[referral.case_id]),
+    pack_fields=(
+        ("received_on", "Referral received on"),
+        ("source", "Referred by"),
+        ("source_other", "Referred by (other)"),
+        ("referrer_name", "Referrer's name"),
+        ("referrer_organisation", "Referrer's organisation"),
+        ("referrer_email", "Referrer's e-mail"),
+        ("referrer_phone", "Referrer's phone"),
+        ("referrer_address", "Referrer's address"),
+        ("service", "Service asked for"),
+        ("court_order", "There is a court order"),
+        ("court_order_type", "Court order"),
+        ("court_order_date", "Court order made on"),
+        ("cafcass_involved", "Cafcass is involved"),
+        ("risk_domestic_abuse", "Risk disclosed: domestic abuse"),
+        ("risk_substance_misuse", "Risk disclosed: substance misuse"),
+        ("risk_abduction", "Risk disclosed: abduction"),
+        ("risk_mental_health", "Risk disclosed: mental health"),
+        ("risk_other", "Risk disclosed: other"),
+        ("risk_notes", "Notes on the risks disclosed"),
+        ("interpreter_needed", "Interpreter needed"),
+        ("interpreter_language", "Interpreter's language"),
+        ("access_needs", "Access needs"),
+        ("frequency_requested", "How often contact was asked for"),
+        ("days_requested", "Days asked for"),
+        ("notes", "Notes"),
+    ),
+    links={"case": "case"},
+    category="The referral: the service asked for, court orders and risks disclosed",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="The person or organisation that referred your family",
+    retention=CONTACT_RULES,
 )
-register_personal_data(
-    PersonalData(
-        kind="Protective order",
-        records=lambda: ProtectiveOrder.objects.select_related("case"),
-        describe=lambda order: f"Protective order {order.pk} of {order.case.display_reference}",
-        name_fields=("names",),
-        pack_fields=(
-            ("kind", "Order"),
-            ("names", "Who it names"),
-            ("made_on", "Made on"),
-            ("expires_on", "Expires on"),
-            ("notes", "Notes"),
-        ),
-        links={"case": "case"},
-        category="Court orders protecting or restraining people of the case",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="The court's order, through the referral or the parents",
-        retention=CONTACT_RULES,
-    )
+PROTECTIVE_ORDER_PERSONAL_DATA = PersonalData(
+    kind="Protective order",
+    records=lambda: ProtectiveOrder.objects.select_related("case"),
+    describe=lambda order: f"Protective order {order.pk} of {order.case.display_reference}",
+    name_fields=("names",),
+    pack_fields=(
+        ("kind", "Order"),
+        ("names", "Who it names"),
+        ("made_on", "Made on"),
+        ("expires_on", "Expires on"),
+        ("notes", "Notes"),
+    ),
+    links={"case": "case"},
+    category="Court orders protecting or restraining people of the case",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="The court's order, through the referral or the parents",
+    retention=CONTACT_RULES,
 )
-register_personal_data(
-    PersonalData(
-        kind="Pre-visit",
-        records=lambda: PreVisit.objects.select_related("case", "medical_consent"),
-        describe=lambda visit: (
-            f"Pre-visit of {visit.visited_on:%d/%m/%Y} in {visit.case.display_reference}"
-        ),
-        pack_fields=(
-            ("visited_on", "Pre-visit on"),
-            ("ground_rules_agreed_on", "Ground rules agreed on"),
-            ("ground_rules_witnessed_by", "Agreement witnessed by"),
-            ("arrangements_agreed", "Arrival and departure arrangements agreed"),
-            ("arrangements", "Arrival and departure arrangements"),
-            ("who_may_collect", "Who may collect the child"),
-            ("photo_id_seen", "Photo identification seen"),
-            ("medical_needs", "Medical needs and allergies"),
-            ("medical_consent__scope", "Consent to record medical needs"),
-            ("emergency_contact", "Emergency contact"),
-            ("child_interests", "The child's interests"),
-            ("risks_disclosed", "Risks disclosed"),
-            ("privacy_notice_version", "Privacy notice given"),
-            ("notes", "Notes"),
-        ),
-        links={"adult": "adult", "child": "children"},
-        category="Your pre-visit answers: arrangements, who may collect, medical needs, "
-        "emergency contacts and risks disclosed",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS + "; medical needs only with your explicit consent",
-        source="You, at your pre-visit",
-        retention=CONTACT_RULES,
-        portable_fields=(
-            "visited_on",
-            "ground_rules_agreed_on",
-            "arrangements_agreed",
-            "arrangements",
-            "photo_id_seen",
-            "privacy_notice_version",
-        ),
-    )
+PRE_VISIT_PERSONAL_DATA = PersonalData(
+    kind="Pre-visit",
+    records=lambda: PreVisit.objects.select_related("case", "medical_consent"),
+    describe=lambda visit: (
+        f"Pre-visit of {visit.visited_on:%d/%m/%Y} in {visit.case.display_reference}"
+    ),
+    pack_fields=(
+        ("visited_on", "Pre-visit on"),
+        ("ground_rules_agreed_on", "Ground rules agreed on"),
+        ("ground_rules_witnessed_by", "Agreement witnessed by"),
+        ("arrangements_agreed", "Arrival and departure arrangements agreed"),
+        ("arrangements", "Arrival and departure arrangements"),
+        ("who_may_collect", "Who may collect the child"),
+        ("photo_id_seen", "Photo identification seen"),
+        ("medical_needs", "Medical needs and allergies"),
+        ("medical_consent__scope", "Consent to record medical needs"),
+        ("emergency_contact", "Emergency contact"),
+        ("child_interests", "The child's interests"),
+        ("risks_disclosed", "Risks disclosed"),
+        ("privacy_notice_version", "Privacy notice given"),
+        ("notes", "Notes"),
+    ),
+    links={"adult": "adult", "child": "children"},
+    category="Your pre-visit answers: arrangements, who may collect, medical needs, "
+    "emergency contacts and risks disclosed",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS + "; medical needs only with your explicit consent",
+    source="You, at your pre-visit",
+    retention=CONTACT_RULES,
+    portable_fields=(
+        "visited_on",
+        "ground_rules_agreed_on",
+        "arrangements_agreed",
+        "arrangements",
+        "photo_id_seen",
+        "privacy_notice_version",
+    ),
 )
-register_personal_data(
-    PersonalData(
-        kind="Consent",
-        records=lambda: Consent.objects.select_related("case"),
-        describe=lambda consent: (
-            f"Consent of {consent.given_on:%d/%m/%Y} in {consent.case.display_reference}"
-        ),
-        pack_fields=(
-            ("scope", "What it covers"),
-            ("given_on", "Given on"),
-            ("withdrawn_on", "Withdrawn on"),
-        ),
-        links={"adult": "given_by"},
-        category="The consents you gave",
-        purpose="To record special category information only with your explicit consent",
-        lawful_basis="Your explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
-        source="You",
-        retention=CONTACT_RULES,
-        portable_fields=("scope", "given_on", "withdrawn_on"),
-    )
+CONSENT_PERSONAL_DATA = PersonalData(
+    kind="Consent",
+    records=lambda: Consent.objects.select_related("case"),
+    describe=lambda consent: (
+        f"Consent of {consent.given_on:%d/%m/%Y} in {consent.case.display_reference}"
+    ),
+    pack_fields=(
+        ("scope", "What it covers"),
+        ("given_on", "Given on"),
+        ("withdrawn_on", "Withdrawn on"),
+    ),
+    links={"adult": "given_by"},
+    category="The consents you gave",
+    purpose="To record special category information only with your explicit consent",
+    lawful_basis="Your explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+    source="You",
+    retention=CONTACT_RULES,
+    portable_fields=("scope", "given_on", "withdrawn_on"),
 )
-register_personal_data(
-    PersonalData(
-        kind="Communication",
-        records=lambda: Communication.objects.select_related("case"),
-        describe=lambda communication: (
-            f"Communication of {communication.occurred_on:%d/%m/%Y} "
-            f"in {communication.case.display_reference}"
-        ),
-        pack_fields=(
-            ("occurred_on", "Date"),
-            ("kind", "How"),
-            ("direction", "Direction"),
-            ("with_whom", "With"),
-            ("summary", "Summary"),
-        ),
-        links={"case": "case"},
-        category="Calls, letters, e-mails and meetings about the case",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="Centre staff, from calls, letters, e-mails and meetings",
-        retention=CONTACT_RULES,
-        # A communication with someone else is about them: all of it is withheld.
-        exemption="third-party",
-        about_fields=("with_whom",),
-    )
+COMMUNICATION_PERSONAL_DATA = PersonalData(
+    kind="Communication",
+    records=lambda: Communication.objects.select_related("case"),
+    describe=lambda communication: (
+        f"Communication of {communication.occurred_on:%d/%m/%Y} "
+        f"in {communication.case.display_reference}"
+    ),
+    pack_fields=(
+        ("occurred_on", "Date"),
+        ("kind", "How"),
+        ("direction", "Direction"),
+        ("with_whom", "With"),
+        ("summary", "Summary"),
+    ),
+    links={"case": "case"},
+    category="Calls, letters, e-mails and meetings about the case",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="Centre staff, from calls, letters, e-mails and meetings",
+    retention=CONTACT_RULES,
+    # A communication with someone else is about them: all of it is withheld.
+    exemption="third-party",
+    about_fields=("with_whom",),
 )
-register_personal_data(
-    PersonalData(
-        kind="Document",
-        records=lambda: CaseDocument.objects.select_related("case"),
-        describe=lambda document: f"Document {document.pk} of {document.case.display_reference}",
-        # The stored file's title and kind, never its bytes: a copy of a document is
-        # sent separately, once read for other people's data.
-        pack_fields=(
-            ("kind", "Kind"),
-            ("title", "Title"),
-            ("uploaded_at", "Added on"),
-        ),
-        links={"case": "case"},
-        category="Documents and court orders on the case file",
-        purpose=CONTACT_PURPOSE,
-        lawful_basis=CONTACT_BASIS,
-        source="Courts, solicitors, the referrer and you",
-        retention=CONTACT_RULES,
-    )
+DOCUMENT_PERSONAL_DATA = PersonalData(
+    kind="Document",
+    records=lambda: CaseDocument.objects.select_related("case"),
+    describe=lambda document: f"Document {document.pk} of {document.case.display_reference}",
+    # The stored file's title and kind, never its bytes: a copy of a document is
+    # sent separately, once read for other people's data.
+    pack_fields=(
+        ("kind", "Kind"),
+        ("title", "Title"),
+        ("uploaded_at", "Added on"),
+    ),
+    links={"case": "case"},
+    category="Documents and court orders on the case file",
+    purpose=CONTACT_PURPOSE,
+    lawful_basis=CONTACT_BASIS,
+    source="Courts, solicitors, the referrer and you",
+    retention=CONTACT_RULES,
 )
 
 
@@ -364,7 +347,7 @@ register_personal_data(
 # Cafcass involvement are in their three years (they may be needed for legal
 # proceedings). Holds (safeguarding, legal) keep it too (``retention.erasure``).
 
-from core.declarations import ADULT_RECORDS, Erasable, register_erasable  # noqa: E402
+from core.declarations import ADULT_RECORDS, Erasable  # noqa: E402
 
 
 def _exemptions(record, periods):
@@ -388,29 +371,130 @@ def child_erase(child):
     purge([child])
 
 
-register_erasable(
-    Erasable(
-        subject="adult",
-        kind="adult",
-        records=lambda: Adult.objects.select_related("case"),
-        rule=lambda adult: adult.case.retention_rule,
-        ref=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
-        summary="An adult's own record in a case",
-        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "adult", "pk"),
-        exemptions=_exemptions,
-        dispose=adult_erase,
+ADULT_ERASABLE = Erasable(
+    subject="adult",
+    kind="adult",
+    records=lambda: Adult.objects.select_related("case"),
+    rule=lambda adult: adult.case.retention_rule,
+    ref=lambda adult: f"AD-{adult.pk:04d} of {adult.case.display_reference}",
+    summary="An adult's own record in a case",
+    held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "adult", "pk"),
+    exemptions=_exemptions,
+    dispose=adult_erase,
+)
+CHILD_ERASABLE = Erasable(
+    subject="child",
+    kind="child",
+    records=lambda: Child.objects.select_related("case"),
+    rule=lambda child: child.case.retention_rule,
+    ref=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
+    summary="A child's own record in a case",
+    held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "child", "pk"),
+    exemptions=_exemptions,
+    dispose=child_erase,
+)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of referrals declared once (``core.declarations.Record``). The order matters:
+# the access pack shows its sections in the order the personal data is declared.
+
+from core.declarations import GoesWith, NoPersonalData, Record, declare  # noqa: E402
+
+# Everything of a case but the case itself cascades from it, and goes when its rule
+# disposes of the case whole (``case_dispose``).
+WITH_THE_CASE = "cascades from its case, which its rule disposes of whole"
+CASE = "referrals.case"
+
+declare(
+    Record(
+        "referrals.adult",
+        retention=GoesWith(CASE, f"{WITH_THE_CASE}; the adult may also ask to be erased"),
+        personal_data=(ADULT_PERSONAL_DATA,),
+        erasable=(ADULT_ERASABLE,),
+        # Volunteers see the parents' first names on the register.
+        read_by=("manager", "staff", "volunteer"),
     )
 )
-register_erasable(
-    Erasable(
-        subject="child",
-        kind="child",
-        records=lambda: Child.objects.select_related("case"),
-        rule=lambda child: child.case.retention_rule,
-        ref=lambda child: f"CH-{child.pk:04d} of {child.case.display_reference}",
-        summary="A child's own record in a case",
-        held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "child", "pk"),
-        exemptions=_exemptions,
-        dispose=child_erase,
+declare(
+    Record(
+        "referrals.child",
+        retention=GoesWith(CASE, f"{WITH_THE_CASE}; the child may also ask to be erased"),
+        personal_data=(CHILD_PERSONAL_DATA,),
+        erasable=(CHILD_ERASABLE,),
+        # Volunteers see the children's first names on the register.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        CASE,
+        retention=CASE_RETAINED,
+        personal_data=(CASE_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.referral",
+        retention=GoesWith(CASE, WITH_THE_CASE),
+        personal_data=(REFERRAL_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.protectiveorder",
+        retention=GoesWith(CASE, WITH_THE_CASE),
+        personal_data=(PROTECTIVE_ORDER_PERSONAL_DATA,),
+        # Volunteers see the names an order gives on the register.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        "referrals.previsit",
+        retention=GoesWith(CASE, f"{WITH_THE_CASE}, and from its adult when they are erased"),
+        personal_data=(PRE_VISIT_PERSONAL_DATA,),
+        # Volunteers see a pre-visit's photograph, to know a parent by, on the register.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        "referrals.consent",
+        retention=GoesWith(CASE, f"{WITH_THE_CASE}, and from its adult when they are erased"),
+        personal_data=(CONSENT_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.communication",
+        retention=GoesWith(CASE, WITH_THE_CASE),
+        personal_data=(COMMUNICATION_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.casedocument",
+        retention=GoesWith(CASE, WITH_THE_CASE),
+        personal_data=(DOCUMENT_PERSONAL_DATA,),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.statuschange",
+        retention=GoesWith(CASE, WITH_THE_CASE),
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "referrals.referencecounter",
+        retention=NoPersonalData("The last case reference given in each year"),
     )
 )

@@ -23,3 +23,66 @@ def queue_items_forget(doomed):
 
 
 declarations.add(PURGED, queue_items_forget)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of retention declared once (``core.declarations.Record``).
+
+from core.declarations import Expires, NoPersonalData, NoRuleYet, Record, declare  # noqa: E402
+
+declare(
+    Record(
+        "retention.rule",
+        retention=NoPersonalData("The retention table: each rule's records and period"),
+        # The privacy notice, which anyone may read, prints the table.
+        read_by=("manager", "staff", "volunteer"),
+    )
+)
+declare(
+    Record(
+        "retention.queueitem",
+        retention=Expires(
+            "A record the sweep found due, and who decided it: deleted once its disposal "
+            "has run (the proof of disposal replaces it), when a sweep finds its record no "
+            "longer due or now held, and when a purge deletes its record (PURGED)"
+        ),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "retention.disposalrecord",
+        retention=Expires(
+            "The proof of a disposal, with who approved it: the nightly sweep deletes it "
+            "seven years after the disposal ran (retention.services.PROOF_KEPT_MONTHS)"
+        ),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "retention.erasuredecision",
+        retention=NoRuleYet(
+            "What an erasure request decided for each record (queued, or kept and why), "
+            "by the request's reference, and who decided: kept with no end"
+        ),
+        # The manager decides; staff see the outcomes on the request's page.
+        read_by=("manager", "staff"),
+    )
+)
+declare(
+    Record(
+        "retention.pendingfiledeletion",
+        retention=NoPersonalData(
+            "The generated name of a stored file whose record was disposed of, deleted "
+            "once the file is removed from storage"
+        ),
+    )
+)
+declare(
+    Record(
+        "retention.sweeplock",
+        retention=NoPersonalData("One row, locked while a sweep runs, and when it last ran"),
+    )
+)

@@ -15,7 +15,6 @@ from core.declarations import (
     Retainable,
     ids_in,
     own_reference,
-    register,
     register_hold,
 )
 from core.purge import purge
@@ -54,48 +53,41 @@ def _dispose_after_review(record):
     purge([record])
 
 
-register(
-    Retainable(
-        kind="incident",
-        rule="child-safeguarding",
-        records=lambda: Incident.objects.all(),
-        clock=Max("children__date_of_birth"),
-        ref=Coalesce(NullIf("case_reference", Value("")), own_reference("SI")),
-        held=_incident_held,
-        dispose=_dispose_after_review,
-        summary=lambda row: (
-            f"Safeguarding incident of {row['occurred_on']:%d/%m/%Y}: "
-            "the child it is about has turned 25"
-        ),
-        summary_fields=("occurred_on",),
-        label="Safeguarding incident",
-    )
+INCIDENT_RETAINED = Retainable(
+    kind="incident",
+    rule="child-safeguarding",
+    records=lambda: Incident.objects.all(),
+    clock=Max("children__date_of_birth"),
+    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("SI")),
+    held=_incident_held,
+    dispose=_dispose_after_review,
+    summary=lambda row: (
+        f"Safeguarding incident of {row['occurred_on']:%d/%m/%Y}: "
+        "the child it is about has turned 25"
+    ),
+    summary_fields=("occurred_on",),
+    label="Safeguarding incident",
 )
-register(
-    Retainable(
-        kind="incident",
-        rule="child-safeguarding",
-        records=lambda: Accident.objects.filter(
-            about_child=True, person_date_of_birth__isnull=False
-        ),
-        clock="person_date_of_birth",
-        ref=Coalesce(NullIf("case_reference", Value("")), own_reference("AC")),
-        held=_accident_held,
-        dispose=_dispose_after_review,
-        summary=lambda row: (
-            f"Accident book entry of {row['occurred_at']:%d/%m/%Y}: "
-            "the child it is about has turned 25"
-        ),
-        summary_fields=("occurred_at",),
-        label="Accident book entry",
-    )
+ACCIDENT_RETAINED = Retainable(
+    kind="incident",
+    rule="child-safeguarding",
+    records=lambda: Accident.objects.filter(about_child=True, person_date_of_birth__isnull=False),
+    clock="person_date_of_birth",
+    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("AC")),
+    held=_accident_held,
+    dispose=_dispose_after_review,
+    summary=lambda row: (
+        f"Accident book entry of {row['occurred_at']:%d/%m/%Y}: the child it is about has turned 25"
+    ),
+    summary_fields=("occurred_at",),
+    label="Accident book entry",
 )
 
 
 # Personal data, for privacy requests ---------------------------------------------------
 # Neither has an edit page: safeguarding records are corrected by a further entry.
 
-from core.declarations import PersonalData, register_personal_data  # noqa: E402
+from core.declarations import PersonalData  # noqa: E402
 from referrals.declarations import CONTACT_RULES  # noqa: E402
 
 from .models import Concern, IncidentAction  # noqa: E402
@@ -129,148 +121,214 @@ def _legal_hold_withheld(hold):
     return {"reason": "privilege"}
 
 
-register_personal_data(
-    PersonalData(
-        kind="Accident book entry",
-        records=lambda: Accident.objects.all(),
-        describe=lambda accident: _with_case("AC", accident.pk, accident.case_reference),
-        name_fields=("person_name",),
-        dob_fields=("person_date_of_birth",),
-        pack_fields=(
-            ("person_name", "Who was hurt"),
-            ("person_date_of_birth", "Date of birth"),
-            ("occurred_at", "When"),
-            ("where", "Where"),
-            ("what_happened", "What happened"),
-            ("first_aid_given", "First aid given"),
-            ("who_was_told", "Who was told"),
-        ),
-        links={"child": "child", "case": "case"},
-        category="Accidents at the centre",
-        purpose="To keep the accident book the law requires, and to care for whoever was hurt",
-        lawful_basis="A legal obligation (UK GDPR Article 6(1)(c)); health information "
-        "for employment and social protection law (DPA 2018 Schedule 1 paragraph 1)",
-        source="The staff member or volunteer who saw to it",
-        retention=("child-safeguarding",),
-        exemption="third-party",
+ACCIDENT_PERSONAL_DATA = PersonalData(
+    kind="Accident book entry",
+    records=lambda: Accident.objects.all(),
+    describe=lambda accident: _with_case("AC", accident.pk, accident.case_reference),
+    name_fields=("person_name",),
+    dob_fields=("person_date_of_birth",),
+    pack_fields=(
+        ("person_name", "Who was hurt"),
+        ("person_date_of_birth", "Date of birth"),
+        ("occurred_at", "When"),
+        ("where", "Where"),
+        ("what_happened", "What happened"),
+        ("first_aid_given", "First aid given"),
+        ("who_was_told", "Who was told"),
+    ),
+    links={"child": "child", "case": "case"},
+    category="Accidents at the centre",
+    purpose="To keep the accident book the law requires, and to care for whoever was hurt",
+    lawful_basis="A legal obligation (UK GDPR Article 6(1)(c)); health information "
+    "for employment and social protection law (DPA 2018 Schedule 1 paragraph 1)",
+    source="The staff member or volunteer who saw to it",
+    retention=("child-safeguarding",),
+    exemption="third-party",
+)
+INCIDENT_CHILD_PERSONAL_DATA = PersonalData(
+    kind="Safeguarding incident child",
+    records=lambda: IncidentChild.objects.select_related("incident"),
+    describe=lambda child: _with_case("SI", child.incident_id, child.incident.case_reference),
+    name_fields=("name",),
+    dob_fields=("date_of_birth",),
+    pack_fields=(
+        ("name", "Name"),
+        ("date_of_birth", "Date of birth"),
+        ("incident__occurred_on", "The incident happened on"),
+    ),
+    links={"child": "child"},
+    category="Safeguarding incidents about the child",
+    purpose=SAFEGUARDING_PURPOSE,
+    lawful_basis=SAFEGUARDING_BASIS,
+    source=SAFEGUARDING_SOURCE,
+    retention=("child-safeguarding",),
+)
+CONCERN_PERSONAL_DATA = PersonalData(
+    kind="Safeguarding concern",
+    records=lambda: Concern.objects.all(),
+    describe=lambda concern: _with_case("SC", concern.pk, concern.case_reference),
+    pack_fields=(
+        ("occurred_at", "When"),
+        ("where", "Where"),
+        ("what_happened", "What was seen or said"),
+        ("others_present", "Who else was there"),
+        ("action_taken", "What was done at once"),
+        ("status", "Status"),
+    ),
+    links={"case": "case", "child": "children"},
+    category="Safeguarding concerns raised about your family",
+    purpose=SAFEGUARDING_PURPOSE,
+    lawful_basis=SAFEGUARDING_BASIS,
+    source=SAFEGUARDING_SOURCE,
+    retention=SAFEGUARDING_RULES,
+    # What would tell a requester about someone else (where the other parent now
+    # lives, who reported what) is withheld whole, not barred word by word.
+    exemption="third-party",
+    child_abuse_data=True,
+)
+INCIDENT_PERSONAL_DATA = PersonalData(
+    kind="Safeguarding incident",
+    records=lambda: Incident.objects.all(),
+    describe=lambda incident: _with_case("SI", incident.pk, incident.case_reference),
+    pack_fields=(
+        ("occurred_on", "Date it happened"),
+        ("type", "Type"),
+        ("severity", "Severity"),
+        ("status", "Status"),
+        ("summary", "What happened"),
+        ("action_taken", "What was done at once"),
+        ("decision", "Decision"),
+        ("decision_reasons", "Reasons for the decision"),
+        ("outcome", "Outcome"),
+        ("closed_on", "Closed on"),
+    ),
+    links={"case": "case", "child": "children__child"},
+    category="Safeguarding incidents about your family",
+    purpose=SAFEGUARDING_PURPOSE,
+    lawful_basis=SAFEGUARDING_BASIS,
+    source=SAFEGUARDING_SOURCE,
+    retention=SAFEGUARDING_RULES,
+    exemption="third-party",
+    child_abuse_data=True,
+)
+INCIDENT_ACTION_PERSONAL_DATA = PersonalData(
+    kind="Safeguarding incident action",
+    records=lambda: IncidentAction.objects.select_related("incident"),
+    describe=lambda action: _with_case("SI", action.incident_id, action.incident.case_reference),
+    pack_fields=(
+        ("kind", "Action"),
+        ("taken_on", "Taken on"),
+        ("notes", "Notes"),
+    ),
+    links={"case": "incident__case", "child": "incident__children__child"},
+    category="What the centre did about safeguarding incidents",
+    purpose=SAFEGUARDING_PURPOSE,
+    lawful_basis=SAFEGUARDING_BASIS,
+    source=SAFEGUARDING_SOURCE,
+    retention=SAFEGUARDING_RULES,
+    exemption="third-party",
+    child_abuse_data=True,
+)
+HOLD_PERSONAL_DATA = PersonalData(
+    kind="Hold",
+    records=lambda: Hold.objects.all(),
+    describe=lambda hold: f"Hold {hold.pk} on {hold.scope_label}",
+    pack_fields=(
+        ("kind", "Kind of hold"),
+        ("scope_label", "On"),
+        ("legal_basis", "Legal basis"),
+        ("reason", "Why it is held"),
+        ("placed_at", "Placed on"),
+        ("review_on", "Review on"),
+        ("lifted_at", "Lifted on"),
+    ),
+    links={"adult": "adult", "case": "case", "staff-member": "staff_member"},
+    category="Holds that keep your records from disposal",
+    purpose="To keep records a safeguarding matter, a claim or the law still needs",
+    lawful_basis="Legal obligations and the establishment, exercise or defence of legal "
+    "claims (UK GDPR Articles 6(1)(c) and 9(2)(f))",
+    source="Centre staff",
+    retention=SAFEGUARDING_RULES,
+    withheld=_legal_hold_withheld,
+)
+
+
+# Records ---------------------------------------------------------------------------------
+#
+# Each model of safeguarding declared once (``core.declarations.Record``). The order
+# matters: the access pack shows its sections in the order the personal data is declared.
+# Only the manager's role reads these records; the designated safeguarding lead reads
+# them too, whatever their role (``centre.access.requires_or_safeguarding_lead``).
+
+from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+
+declare(
+    Record(
+        "safeguarding.accident",
+        # Only an entry about a child with a date of birth has a clock: an accident to an
+        # adult (a parent, a member of staff) is reached by no rule yet.
+        retention=(ACCIDENT_RETAINED,),
+        personal_data=(ACCIDENT_PERSONAL_DATA,),
+        read_by=("manager",),
     )
 )
-register_personal_data(
-    PersonalData(
-        kind="Safeguarding incident child",
-        records=lambda: IncidentChild.objects.select_related("incident"),
-        describe=lambda child: _with_case("SI", child.incident_id, child.incident.case_reference),
-        name_fields=("name",),
-        dob_fields=("date_of_birth",),
-        pack_fields=(
-            ("name", "Name"),
-            ("date_of_birth", "Date of birth"),
-            ("incident__occurred_on", "The incident happened on"),
-        ),
-        links={"child": "child"},
-        category="Safeguarding incidents about the child",
-        purpose=SAFEGUARDING_PURPOSE,
-        lawful_basis=SAFEGUARDING_BASIS,
-        source=SAFEGUARDING_SOURCE,
-        retention=("child-safeguarding",),
+declare(
+    Record(
+        "safeguarding.incidentchild",
+        retention=GoesWith("safeguarding.incident", "cascades from its incident"),
+        personal_data=(INCIDENT_CHILD_PERSONAL_DATA,),
+        read_by=("manager",),
     )
 )
-register_personal_data(
-    PersonalData(
-        kind="Safeguarding concern",
-        records=lambda: Concern.objects.all(),
-        describe=lambda concern: _with_case("SC", concern.pk, concern.case_reference),
-        pack_fields=(
-            ("occurred_at", "When"),
-            ("where", "Where"),
-            ("what_happened", "What was seen or said"),
-            ("others_present", "Who else was there"),
-            ("action_taken", "What was done at once"),
-            ("status", "Status"),
+declare(
+    Record(
+        "safeguarding.concern",
+        retention=NoRuleYet(
+            "A safeguarding concern: what was seen or said, about which family and children. "
+            "No rule reaches it: its case going only sets it loose (its reference is kept), "
+            "and an incident opened from it does not take it when disposed of"
         ),
-        links={"case": "case", "child": "children"},
-        category="Safeguarding concerns raised about your family",
-        purpose=SAFEGUARDING_PURPOSE,
-        lawful_basis=SAFEGUARDING_BASIS,
-        source=SAFEGUARDING_SOURCE,
-        retention=SAFEGUARDING_RULES,
-        # What would tell a requester about someone else (where the other parent now
-        # lives, who reported what) is withheld whole, not barred word by word.
-        exemption="third-party",
-        child_abuse_data=True,
+        personal_data=(CONCERN_PERSONAL_DATA,),
+        read_by=("manager",),
     )
 )
-register_personal_data(
-    PersonalData(
-        kind="Safeguarding incident",
-        records=lambda: Incident.objects.all(),
-        describe=lambda incident: _with_case("SI", incident.pk, incident.case_reference),
-        pack_fields=(
-            ("occurred_on", "Date it happened"),
-            ("type", "Type"),
-            ("severity", "Severity"),
-            ("status", "Status"),
-            ("summary", "What happened"),
-            ("action_taken", "What was done at once"),
-            ("decision", "Decision"),
-            ("decision_reasons", "Reasons for the decision"),
-            ("outcome", "Outcome"),
-            ("closed_on", "Closed on"),
-        ),
-        links={"case": "case", "child": "children__child"},
-        category="Safeguarding incidents about your family",
-        purpose=SAFEGUARDING_PURPOSE,
-        lawful_basis=SAFEGUARDING_BASIS,
-        source=SAFEGUARDING_SOURCE,
-        retention=SAFEGUARDING_RULES,
-        exemption="third-party",
-        child_abuse_data=True,
+declare(
+    Record(
+        "safeguarding.incident",
+        # Only an incident about a child with a date of birth has a clock: an incident
+        # with no child recorded is reached by no rule yet.
+        retention=(INCIDENT_RETAINED,),
+        personal_data=(INCIDENT_PERSONAL_DATA,),
+        read_by=("manager",),
     )
 )
-register_personal_data(
-    PersonalData(
-        kind="Safeguarding incident action",
-        records=lambda: IncidentAction.objects.select_related("incident"),
-        describe=lambda action: _with_case(
-            "SI", action.incident_id, action.incident.case_reference
-        ),
-        pack_fields=(
-            ("kind", "Action"),
-            ("taken_on", "Taken on"),
-            ("notes", "Notes"),
-        ),
-        links={"case": "incident__case", "child": "incident__children__child"},
-        category="What the centre did about safeguarding incidents",
-        purpose=SAFEGUARDING_PURPOSE,
-        lawful_basis=SAFEGUARDING_BASIS,
-        source=SAFEGUARDING_SOURCE,
-        retention=SAFEGUARDING_RULES,
-        exemption="third-party",
-        child_abuse_data=True,
+declare(
+    Record(
+        "safeguarding.incidentaction",
+        retention=GoesWith("safeguarding.incident", "cascades from its incident"),
+        personal_data=(INCIDENT_ACTION_PERSONAL_DATA,),
+        read_by=("manager",),
     )
 )
-register_personal_data(
-    PersonalData(
-        kind="Hold",
-        records=lambda: Hold.objects.all(),
-        describe=lambda hold: f"Hold {hold.pk} on {hold.scope_label}",
-        pack_fields=(
-            ("kind", "Kind of hold"),
-            ("scope_label", "On"),
-            ("legal_basis", "Legal basis"),
-            ("reason", "Why it is held"),
-            ("placed_at", "Placed on"),
-            ("review_on", "Review on"),
-            ("lifted_at", "Lifted on"),
+declare(
+    Record(
+        "safeguarding.hold",
+        retention=NoRuleYet(
+            "A hold, standing or lifted, with its reason and who placed and lifted it: "
+            "kept with no end, as the account of why records were kept past their time"
         ),
-        links={"adult": "adult", "case": "case", "staff-member": "staff_member"},
-        category="Holds that keep your records from disposal",
-        purpose="To keep records a safeguarding matter, a claim or the law still needs",
-        lawful_basis="Legal obligations and the establishment, exercise or defence of legal "
-        "claims (UK GDPR Articles 6(1)(c) and 9(2)(f))",
-        source="Centre staff",
-        retention=SAFEGUARDING_RULES,
-        withheld=_legal_hold_withheld,
+        personal_data=(HOLD_PERSONAL_DATA,),
+        read_by=("manager",),
+    )
+)
+declare(
+    Record(
+        "safeguarding.accesslog",
+        retention=NoRuleYet(
+            "Who opened which safeguarding record, and when (the account's id is copied so "
+            "that it outlives the account): kept with no end"
+        ),
+        read_by=("manager",),
     )
 )
 

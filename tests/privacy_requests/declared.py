@@ -1,6 +1,6 @@
 """The free text the tests of requests about anyone search: a pre-visit's collection list
 and emergency contact, a supervised report's list of who attended, as their apps declare
-them (``register_personal_data`` in each app's ``retention.py``)."""
+them (the personal data of their ``Record`` in each app's ``declarations.py``)."""
 
 from core.declarations import personal_data_for
 
