@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from centre import audit
 from centre.models import Disclosure, person_reference
 from centre.services import record_save
+from core import audit
 from referrals.models import Adult
 from referrals.services import activation_problems
 

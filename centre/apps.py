@@ -8,7 +8,9 @@ class CentreConfig(AppConfig):
     verbose_name = "The centre"
 
     def ready(self):
-        from . import audit, sessions, two_factor
+        from core import audit
+
+        from . import sessions, two_factor
         from .roles import sync_role_groups_after_migrate
 
         audit.connect_signals()

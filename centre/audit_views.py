@@ -9,9 +9,10 @@ from django.urls import path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from core.audit import audit_events
+from core.models import AuditEvent
+
 from .access import requires
-from .audit import audit_events
-from .models import AuditEvent
 
 EVENTS_PER_PAGE = 100
 
@@ -38,7 +39,7 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
-@requires("centre.view_auditevent")
+@requires("core.view_auditevent")
 @require_safe
 def audit_list(request):
     filter_form = AuditFilterForm(request.GET or None)

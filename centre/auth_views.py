@@ -12,7 +12,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, sessions, two_factor
+from core import audit
+
+from . import sessions, two_factor
 from .access import password_given, signed_in
 from .forms import SecondFactorForm, SignInForm
 

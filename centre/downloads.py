@@ -5,7 +5,8 @@ from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404
 
-from . import audit as audit_trail
+from core import audit as audit_trail
+
 from .uploads import CONTENT_TYPES
 
 audit = logging.getLogger("handover.audit")

@@ -48,7 +48,7 @@ class AuditRefusalsMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 403:
-            from centre import audit
+            from core import audit
 
             match = getattr(request, "resolver_match", None)
             object_id = match.kwargs.get("pk") if match is not None else None

@@ -24,8 +24,9 @@ ROLE_LABELS = {
     Role.VOLUNTEER: "Volunteer",
 }
 
-# The apps whose permissions the manager holds in full.
+# The apps whose permissions the manager holds in full (core's: reading the audit trail).
 PROJECT_APPS = (
+    "core",
     "centre",
     "referrals",
     "attendance",

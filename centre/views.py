@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import audit
 from core.pages import form_page
 
-from . import audit, two_factor
+from . import two_factor
 from .access import public, requires, signed_in
 from .downloads import file_download
 from .forms import (

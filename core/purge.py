@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import models, router, transaction
 from django.db.models.deletion import CASCADE, Collector
 
-from retention.models import PendingFileDeletion
+from core.models import PendingFileDeletion
 
 from .declarations import PURGED, declarations
 

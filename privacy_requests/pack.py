@@ -24,10 +24,10 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.utils import timezone
 
-from centre import audit
 from centre.identifiers import Matcher
 from centre.models import Disclosure
 from centre.services import record_save
+from core import audit
 from core.declarations import EXEMPTIONS, LINK_SUBJECTS, declarations
 
 from .finding import record_key, records_by_key

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from centre import audit as audit_trail
 from centre.access import requires
 from centre.models import CentreProfile
+from core import audit as audit_trail
 from core.declarations import EXEMPTIONS
 
 from . import finding

@@ -227,22 +227,6 @@ class ErasureDecision(models.Model):
         return f"{self.get_outcome_display()}: {self.kind} {self.ref}"
 
 
-class PendingFileDeletion(models.Model):
-    """A stored file whose record has been disposed of, written in the disposal's own
-    transaction. Files are removed after the transaction commits; if the worker dies
-    first, the next disposal run removes what is left. The name is a generated one."""
-
-    field = models.CharField(max_length=100, help_text="app_label.model.field")
-    name = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        default_permissions = ()
-
-    def __str__(self):
-        return self.name
-
-
 class SweepLock(models.Model):
     """One row, locked for the length of a flagging sweep, so only one sweep runs at a
     time: the database serialises them, whatever starts them."""

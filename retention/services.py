@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from centre import audit
 from centre.models import User
 from centre.roles import Role
 from centre.services import record_save
+from core import audit
 from core.declarations import declarations
 from core.purge import pending_files_remove
 

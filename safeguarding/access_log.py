@@ -20,7 +20,7 @@ class Kind:
 def record_access(*, user: User, kind: str, record_id: int) -> AccessLog:
     """Log that ``user`` opened the record. Written on its own (not through
     ``record_save``): an append-only audit row with no history of its own."""
-    from centre import audit
+    from core import audit
 
     audit.record(
         None, audit.Action.READ, kind=f"safeguarding {kind}", object_id=record_id, user=user

@@ -103,7 +103,7 @@ def check_nothing_is_connected(db, force):
 
 
 def audit_trail_export(path: Path) -> int:
-    from centre.models import AuditEvent
+    from core.models import AuditEvent
 
     events = []
     for event in AuditEvent.objects.order_by("pk").values(*AUDIT_FIELDS):
@@ -121,7 +121,7 @@ def audit_trail_put_back(path: Path) -> int:
     from django.db import connection, transaction
     from django.utils.dateparse import parse_datetime
 
-    from centre.models import AuditEvent
+    from core.models import AuditEvent
 
     data = json.loads(path.read_text())
     if data.get("format") != AUDIT_FORMAT:

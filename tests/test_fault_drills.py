@@ -30,13 +30,13 @@ from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger as GunicornLogger
 
 from centre.log_filters import PersonalDataFilter
-from centre.models import AuditEvent
 from config.celery import app
 from config.postgresql import base as fail_fast
+from core.models import AuditEvent, PendingFileDeletion
 from referrals.models import Adult, Case, CaseDocument, Referral
 from referrals.services import case_close
 from retention import tasks
-from retention.models import DisposalRecord, PendingFileDeletion, QueueItem
+from retention.models import DisposalRecord, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.models import Hold
 from tests.celery_worker import running_worker

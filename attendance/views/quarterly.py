@@ -15,8 +15,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from centre import audit
 from centre.access import requires
+from core import audit
 
 from ..quarterly import QUARTER_MONTHS, Quarter, quarterly_return, year_label
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from attendance.models import Booking, Tap
 from attendance.services import tap_record
-from centre.models import AuditEvent
+from core.models import AuditEvent
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from attendance.models import Booking, ContactSession
 from attendance.quarterly import Quarter, quarterly_return
-from centre.models import AuditEvent, StaffMember
+from centre.models import StaffMember
+from core.models import AuditEvent
 from referrals.models import Referral
 from referrals.services import case_accept, case_decline
 from tests.attendance.factories import BookingFactory, ContactSessionFactory

@@ -10,9 +10,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from centre import audit
 from centre.audit_views import EVENTS_PER_PAGE
-from centre.models import AuditEvent
+from core import audit
+from core.models import AuditEvent
 from retention.models import QueueItem
 from retention.services import _prove, disposal_approve
 from safeguarding.access_log import Kind, record_access

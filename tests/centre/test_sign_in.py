@@ -14,7 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centre.models import AuditEvent
+from core.models import AuditEvent
 from tests.conftest import PASSWORD, Client
 from tests.factories import CentreProfileFactory
 from tests.two_factor import app_device_for, code_now, unused_code

@@ -236,7 +236,7 @@ def _confidential_part(pack, text):
 def test_only_the_manager_releases_a_confidential_detail_and_only_with_a_reason(
     client, staff, manager, pack, access_request
 ):
-    from centre.models import AuditEvent
+    from core.models import AuditEvent
 
     part = _confidential_part(pack, "Barnaby Thistlewick")
     unredact = reverse("privacy_requests:pack_unredact", args=[access_request.pk])

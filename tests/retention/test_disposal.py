@@ -12,6 +12,7 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from core.models import PendingFileDeletion
 from referrals.declarations import case_dispose
 
 from attendance.interchange import IMPORTED_ROOM
@@ -39,7 +40,7 @@ from referrals.services import (
     case_start_pre_visits,
 )
 from retention import services
-from retention.models import DisposalRecord, PendingFileDeletion, QueueItem
+from retention.models import DisposalRecord, QueueItem
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.accident_services import accident_record
 from safeguarding.holds import hold_place

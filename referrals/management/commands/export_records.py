@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from centre import audit
+from core import audit
 from referrals.interchange import export_json
 from referrals.models import Case
 

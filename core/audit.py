@@ -4,7 +4,7 @@ refusal, sensitive read, export, approval and disposal.
 Every row is written by ``record``. It copies who (the account's id and role), when, from
 where (the client's address) and what (a kind and an id, and a short detail that names
 no one); never the content read or the words typed. Rows are never changed or deleted
-(a PostgreSQL trigger refuses it, migration 0006), and they outlive the accounts and
+(a PostgreSQL trigger refuses it, centre migration 0006), and they outlive the accounts and
 records they mention.
 """
 
@@ -124,11 +124,11 @@ def on_locked_out(sender, request=None, username=None, **kwargs):
 
 
 def connect_signals():
-    user_logged_in.connect(on_logged_in, dispatch_uid="centre.audit.logged_in")
-    user_logged_out.connect(on_logged_out, dispatch_uid="centre.audit.logged_out")
-    user_login_failed.connect(on_login_failed, dispatch_uid="centre.audit.login_failed")
+    user_logged_in.connect(on_logged_in, dispatch_uid="core.audit.logged_in")
+    user_logged_out.connect(on_logged_out, dispatch_uid="core.audit.logged_out")
+    user_login_failed.connect(on_login_failed, dispatch_uid="core.audit.login_failed")
     try:
         from axes.signals import user_locked_out
     except ImportError:  # lockout is django-axes' job; without it there is none to record
         return
-    user_locked_out.connect(on_locked_out, dispatch_uid="centre.audit.locked_out")
+    user_locked_out.connect(on_locked_out, dispatch_uid="core.audit.locked_out")
