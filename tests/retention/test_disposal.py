@@ -12,8 +12,6 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from core.models import PendingFileDeletion
-from referrals.declarations import case_dispose
 
 from attendance.interchange import IMPORTED_ROOM
 from attendance.models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
@@ -23,7 +21,9 @@ from centre.models import DBSCheck, Disclosure, ParentalLeave, StaffDocument, St
 from centre.roles import Role
 from centre.services import record_save, user_create
 from core.declarations import declarations
+from core.models import PendingFileDeletion
 from privacy_requests.models import PrivacyRequest
+from referrals.declarations import case_dispose
 from referrals.models import (
     Adult,
     Case,
