@@ -1,12 +1,15 @@
 """The audit trail: one append-only row per sign-in, failed sign-in, lockout, sign-out,
 refusal, sensitive read, export, approval and disposal.
 
-Every row is written by ``record``. It copies who (the account's id and role), when, from
-where (the client's address) and what (a kind and an id, and a short detail that names
-no one); never the content read or the words typed. Rows are never changed or deleted
-(a PostgreSQL trigger refuses it, centre migration 0006), and they outlive the accounts and
-records they mention.
+Every row is written by ``record``, and every read of sensitive data goes through
+``sensitive_read``, which also logs it on ``handover.audit``. A row copies who (the
+account's id and role), when, from where (the client's address) and what (a kind and an
+id, and a short detail that names no one); never the content read or the words typed.
+Rows are never changed or deleted (a PostgreSQL trigger refuses it, centre migration
+0006), and they outlive the accounts and records they mention.
 """
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -18,6 +21,9 @@ Action = AuditEvent.Action
 
 DETAIL_LENGTH = AuditEvent._meta.get_field("detail").max_length
 KIND_LENGTH = AuditEvent._meta.get_field("kind").max_length
+
+# Every sensitive read is also a line here (sensitive_read), by ids only, never by name.
+reads_log = logging.getLogger("handover.audit")
 
 
 def _current_request():
@@ -62,6 +68,28 @@ def record(
         object_id=int(object_id) if object_id is not None else None,
         detail=detail[:DETAIL_LENGTH],
     )
+    return event
+
+
+def sensitive_read(
+    request,
+    kind: str,
+    object_id: int | None,
+    *,
+    line: str,
+    detail: str = "",
+    user=None,
+    **counts: int,
+) -> AuditEvent:
+    """Record one read of sensitive data, the one way every such read is recorded: a READ
+    row of the trail (as ``record``) and one line on the ``handover.audit`` logger.
+
+    ``line`` is the log line, with ``{kind}``, ``{id}`` and ``{user}`` standing for the
+    kind, the record's id and the reader's account id, and ``{<name>}`` for each of
+    ``counts`` (a search's number of results). Neither the line nor ``detail`` may name
+    anyone or hold what was read or typed: kinds, ids and counts only."""
+    event = record(request, Action.READ, kind=kind, object_id=object_id, detail=detail, user=user)
+    reads_log.info(line.format(kind=kind, id=object_id, user=event.user_id, **counts))
     return event
 
 

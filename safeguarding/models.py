@@ -388,27 +388,3 @@ class Hold(models.Model):
             errors["lift_reason"] = "Give the reason the hold is lifted."
         if errors:
             raise ValidationError(errors)
-
-
-class AccessLog(models.Model):
-    """Who opened which safeguarding record, and when: the record's kind and id, never
-    its content. It keeps the user's id as a number so it outlives the account."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    user_id_copy = models.PositiveBigIntegerField(null=True, blank=True)
-    record_kind = models.CharField(max_length=50)
-    record_id = models.PositiveBigIntegerField()
-    opened_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-opened_at", "-pk"]
-        indexes = [
-            models.Index(fields=["record_kind", "record_id"]),
-            models.Index(fields=["user_id_copy", "-opened_at"]),
-        ]
-        default_permissions = ("view",)
-
-    def __str__(self):
-        return f"{self.record_kind} {self.record_id} opened"

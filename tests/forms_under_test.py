@@ -414,7 +414,7 @@ def posts_to(forms, fallback_path):
 
 # Rows that record the request itself (who did what, who read what, who is signed in),
 # written for a refused post as for any other.
-RECORDS_OF_THE_REQUEST = {"core.AuditEvent", "centre.SignedInSession", "safeguarding.AccessLog"}
+RECORDS_OF_THE_REQUEST = {"core.AuditEvent", "centre.SignedInSession"}
 
 _SAVEPOINT = re.compile(
     r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centre.roles import Role
+from core.models import AuditEvent
 from safeguarding.accident_services import accident_record
-from safeguarding.models import AccessLog, Accident
+from safeguarding.models import Accident
 from tests.conftest import _person
 from tests.referrals.factories import family_case
 
@@ -191,8 +192,8 @@ def test_the_lead_reads_the_book_and_each_opening_is_logged(client, lead, case):
     assert accident.person_name in listed.content.decode()
     assert shown.status_code == 200
     assert accident.person_name in shown.content.decode()
-    log = AccessLog.objects.get()
-    assert (log.user, log.record_kind, log.record_id) == (lead, "accident", accident.pk)
+    log = AuditEvent.objects.get(action=AuditEvent.Action.READ)
+    assert (log.user, log.kind, log.object_id) == (lead, "safeguarding accident", accident.pk)
 
 
 @pytest.mark.parametrize("url", [LIST, "detail"])
@@ -204,7 +205,7 @@ def test_staff_who_are_not_the_lead_and_volunteers_cannot_read_the_book(
     for user in (staff, volunteer):
         client.force_login(user)
         assert client.get(url).status_code == 403
-    assert AccessLog.objects.count() == 0
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.READ).exists()
 
 
 def test_the_list_costs_the_same_queries_however_long_the_book(queries_stay_flat, client, manager):
