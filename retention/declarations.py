@@ -14,6 +14,7 @@ def queue_items_forget(doomed):
     # One query says which of these kinds of record the queue holds at all (usually one).
     queued = (
         QueueItem.objects.filter(record_type__in=by_label)
+        .order_by()  # without it, DISTINCT would also take in the ordering's columns
         .values_list("record_type", flat=True)
         .distinct()
     )
