@@ -56,6 +56,9 @@ class Retainable:
     - ``view_url``: ``object id -> URL`` of a read-only page of the record, or None where
       it has none: the disposal queue and its confirmation link there, so the manager can
       look at what they are about to destroy. From the id alone, so no record is loaded.
+    - ``dispose_many``: where declared, does ``dispose``'s work for a list of records at
+      once (the disposal takes records in batches, one transaction a batch): one purge
+      of them all costs about what a purge of one does.
     """
 
     kind: str
@@ -72,6 +75,7 @@ class Retainable:
     later_due_on: Callable[[list, dict], dict] | None = None
     label: str = ""
     view_url: Callable[[int], str | None] | None = None
+    dispose_many: Callable[[list], None] | None = None
 
     @property
     def model(self):

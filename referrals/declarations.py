@@ -32,8 +32,17 @@ def _case_held(subjects):
 
 
 def case_dispose(case):
-    extras = [instance for extra in declarations.get(CASE_RECORDS) for instance in extra(case)]
-    purge([case, *extras])
+    cases_dispose([case])
+
+
+def cases_dispose(cases):
+    extras = [
+        instance
+        for case in cases
+        for extra in declarations.get(CASE_RECORDS)
+        for instance in extra(case)
+    ]
+    purge([*cases, *extras])
 
 
 def _case_summary(row):
@@ -51,6 +60,7 @@ CASE_RETAINED = tuple(
         ref=Coalesce(NullIf("former_reference", Value("")), "reference"),
         held=_case_held,
         dispose=case_dispose,
+        dispose_many=cases_dispose,
         summary=_case_summary,
         summary_fields=("status", "closed_on"),
         label="Case",

@@ -1,10 +1,12 @@
 """Writes of the retention engine: the flagging sweep, the manager's decisions, disposal
-and changes to a rule. Each is one transaction (disposal: one per record)."""
+and changes to a rule. Each is one transaction (disposal: one per batch of records, or
+per record when a batch fails)."""
 
 import datetime
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
@@ -197,59 +199,133 @@ def disposal_postpone(*, item: QueueItem, until: datetime.date, reason: str, act
 
 
 def dispose_approved(*, today: datetime.date | None = None) -> dict:
-    """Dispose of every approved record, one at a time, each in its own transaction.
-    Safe to run twice and to run again after a crash: an item leaves the queue in the
-    same transaction that disposes of its record, and two runs never take the same item.
-    Returns ``{"disposed", "withdrawn", "failed"}``."""
+    """Dispose of every approved record, ``settings.RETENTION_DISPOSAL_BATCH`` (50) at a
+    time, each batch in one transaction with its records locked and re-checked (still
+    there, still due, not held: a hold placed after the approval wins). If anything in a
+    batch fails, the batch is rolled back whole and its records are tried again one at a
+    time, each in its own transaction: one record that cannot be disposed of does not stop
+    the others, and nothing is ever half done. Safe to run twice and to run again after a
+    crash: an item leaves the queue in the same transaction that disposes of its record,
+    and two runs never take the same item. Returns ``{"disposed", "withdrawn",
+    "failed"}``."""
     pending_files_remove()
     today = today or timezone.localdate()
-    counts = {"disposed": 0, "withdrawn": 0}
+    counts = {"disposed": 0, "withdrawn": 0, "failed": 0}
     rules = engine.load_rules()
-    counts["failed"] = 0
-    for item_id in list(QueueItem.objects.approved().order_by("pk").values_list("pk", flat=True)):
-        try:
-            outcome = _dispose_one(item_id, today=today, rules=rules)
-        except Exception:
-            # One record that cannot be disposed of must not stop the others. Its
-            # transaction is rolled back whole and the item stays approved for the next
-            # run; the log names the item, never the record's content.
-            logger.exception("retention-dispose-failed item=%s", item_id)
-            outcome = "failed"
-        if outcome:
+    item_ids = list(QueueItem.objects.approved().order_by("pk").values_list("pk", flat=True))
+    size = settings.RETENTION_DISPOSAL_BATCH
+    for start in range(0, len(item_ids), size):
+        batch = item_ids[start : start + size]
+        if len(batch) == 1:
+            outcomes = _dispose_alone(batch[0], today=today, rules=rules)
+        else:
+            try:
+                outcomes = _dispose_batch(batch, today=today, rules=rules)
+            except Exception as error:
+                # The log names the items and the exception's class, never the records'
+                # content; the record at fault is logged in full when tried alone.
+                logger.warning(
+                    "retention-batch-retried items=%s-%s error=%s",
+                    batch[0],
+                    batch[-1],
+                    type(error).__name__,
+                )
+                outcomes = [
+                    outcome
+                    for item_id in batch
+                    for outcome in _dispose_alone(item_id, today=today, rules=rules)
+                ]
+        for outcome in outcomes:
             counts[outcome] += 1
     return counts
 
 
-def _dispose_one(item_id, *, today, rules):
+def _dispose_alone(item_id, *, today, rules):
+    try:
+        return _dispose_batch([item_id], today=today, rules=rules)
+    except Exception:
+        # One record that cannot be disposed of must not stop the others. Its
+        # transaction is rolled back whole and the item stays approved for the next
+        # run; the log names the item, never the record's content.
+        logger.exception("retention-dispose-failed item=%s", item_id)
+        return ["failed"]
+
+
+def _dispose_batch(item_ids, *, today, rules):
+    """Dispose of the approved items ``item_ids`` in one transaction; returns an outcome
+    (``"disposed"`` or ``"withdrawn"``) for each item taken. An item another run holds,
+    or has done, is not taken."""
+    outcomes, logged = [], []  # logged: (item id, outcome); an erasure logs its own
     with transaction.atomic():
-        item = (
+        items = list(
             QueueItem.objects.select_for_update(skip_locked=True)
-            .filter(pk=item_id, status=QueueItem.Status.APPROVED)
-            .first()
+            .filter(pk__in=item_ids, status=QueueItem.Status.APPROVED)
+            .order_by("pk")
         )
-        if item is None:  # another run has it, or has done it
-            return None
-        if item.reason == "erasure":
-            return _erase_one(item)
-        retainable = declarations.retainable_for(item.record_type, item.rule)
-        record = (
-            retainable.model._base_manager.select_for_update().filter(pk=item.object_id).first()
-        )
-        # The last word: still there, still due and not held, with the record locked, so
-        # a hold placed after the approval wins.
-        findings = (
-            engine.assess(today, retainables=[retainable], object_ids=[item.object_id], rules=rules)
-            if record is not None
-            else []
-        )
-        if not findings or findings[0].is_held:
+        groups = {}
+        for item in items:
+            key = (
+                ("erasure", item.pk) if item.reason == "erasure" else (item.record_type, item.rule)
+            )
+            groups.setdefault(key, []).append(item)
+        for number, group in enumerate(groups.values()):
+            if number:
+                # A purge takes out of the queue the items of every row it deleted (an HR
+                # file's documents): those left nothing to do.
+                left = set(
+                    QueueItem.objects.filter(pk__in=[item.pk for item in group]).values_list(
+                        "pk", flat=True
+                    )
+                )
+                group = [item for item in group if item.pk in left]
+                if not group:
+                    continue
+            if group[0].reason == "erasure":
+                outcomes.append(_erase_one(group[0]))
+            else:
+                done = _dispose_group(group, today=today, rules=rules)
+                outcomes.extend(outcome for _item_id, outcome in done)
+                logged.extend(done)
+    for item_id, outcome in logged:
+        logger.info("retention-%s item=%s", outcome, item_id)
+    return outcomes
+
+
+def _dispose_group(items, *, today, rules):
+    """Items of one rule and one kind of record, inside ``_dispose_batch``'s transaction:
+    ``[(item id, outcome)]``."""
+    retainable = declarations.retainable_for(items[0].record_type, items[0].rule)
+    records = {
+        record.pk: record
+        for record in retainable.model._base_manager.select_for_update()
+        .filter(pk__in=[item.object_id for item in items])
+        .order_by("pk")
+    }
+    # The last word: still there, still due and not held, with the records locked, so a
+    # hold placed after the approval wins.
+    findings = (
+        engine.assess(today, retainables=[retainable], object_ids=list(records), rules=rules)
+        if records
+        else []
+    )
+    due = {finding.object_id for finding in findings if not finding.is_held}
+    done, doomed = [], []
+    for item in items:
+        if item.object_id in due:
+            doomed.append(item)
+            done.append((item.pk, "disposed"))
+        else:
+            done.append((item.pk, "withdrawn"))
             item.delete()
-            logger.info("retention-withdrawn item=%s", item_id)
-            return "withdrawn"
-        retainable.dispose(record)
-        _prove(item)
-    logger.info("retention-disposed item=%s", item_id)
-    return "disposed"
+    if doomed:
+        if retainable.dispose_many is not None:
+            retainable.dispose_many([records[item.object_id] for item in doomed])
+        else:
+            for item in doomed:
+                retainable.dispose(records[item.object_id])
+        for item in doomed:
+            _prove(item)
+    return done
 
 
 def _prove(item, reason="retention"):

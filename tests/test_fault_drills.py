@@ -472,7 +472,8 @@ def test_a_worker_killed_mid_disposal_delays_it_by_one_run_not_a_night(
     assert all(path.exists() for path in stored.values())
     retention_sweep()
     assert disposal_approve(actor=manager) == len(cases)
-    worker_env = {"UPLOAD_ROOT": str(settings.UPLOAD_ROOT)}
+    # Five cases a transaction: the kill lands between two of them, or inside one.
+    worker_env = {"UPLOAD_ROOT": str(settings.UPLOAD_ROOT), "RETENTION_DISPOSAL_BATCH": "5"}
 
     with running_worker(env=worker_env) as (queue, process):
         tasks.dispose_approved.apply_async(queue=queue)

@@ -527,7 +527,8 @@ def test_a_failure_in_the_middle_leaves_nothing_half_deleted(
             raise Crash
 
         retainable = declarations.retainable_for("referrals.case", "contact-self")
-        swapped = dataclasses.replace(retainable, dispose=dispose_then_crash)
+        # Without its batch form, the disposal calls the swapped ``dispose`` for each case.
+        swapped = dataclasses.replace(retainable, dispose=dispose_then_crash, dispose_many=None)
         retainables = [swapped if r is retainable else r for r in declarations.retainables]
         monkeypatch.setattr(type(declarations), "retainables", property(lambda _: retainables))
     else:
@@ -570,7 +571,7 @@ def test_a_record_that_cannot_be_disposed_of_does_not_stop_the_others(
             raise RuntimeError("Fictional: the disk is full")
         case_dispose(record)
 
-    swapped = dataclasses.replace(retainable, dispose=refuse_one)
+    swapped = dataclasses.replace(retainable, dispose=refuse_one, dispose_many=None)
     retainables = [swapped if r is retainable else r for r in declarations.retainables]
     monkeypatch.setattr(type(declarations), "retainables", property(lambda _: retainables))
 

@@ -28,8 +28,10 @@ CLOSED_ON = datetime.date(2025, 1, 6)  # self-referral: due 2026-01-06
 
 @pytest.fixture
 def worker(transactional_db):
-    """A worker this test may kill: yields ``(queue, process)``."""
-    with running_worker() as started:
+    """A worker this test may kill: yields ``(queue, process)``. It disposes of five
+    records a transaction, so the batch of approvals takes several and the kill lands
+    between two of them, or inside one."""
+    with running_worker(env={"RETENTION_DISPOSAL_BATCH": "5"}) as started:
         yield started
 
 
