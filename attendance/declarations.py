@@ -12,14 +12,14 @@ from .interchange import IMPORTED_ROOM
 from .models import Booking, ContactSession, SupervisedReport
 
 
-def _case_extras(case):
-    reports = SupervisedReport.objects.filter(booking__case=case).values("pk")
+def _case_extras(cases):
+    reports = SupervisedReport.objects.filter(booking__case__in=cases).values("pk")
     disclosures = Disclosure.objects.filter(record_label="supervised-report", record_id__in=reports)
-    # Each session is checked through the bookings index for another family's booking,
-    # never by reading every booking of every other case.
-    booked_by_others = Booking.objects.filter(session=OuterRef("pk")).exclude(case=case)
+    # Each session is checked through the bookings index for a booking of a family not
+    # disposed of with these, never by reading every booking of every other case.
+    booked_by_others = Booking.objects.filter(session=OuterRef("pk")).exclude(case__in=cases)
     sessions = ContactSession.objects.filter(
-        room=IMPORTED_ROOM, pk__in=Booking.objects.filter(case=case).values("session_id")
+        room=IMPORTED_ROOM, pk__in=Booking.objects.filter(case__in=cases).values("session_id")
     ).exclude(Exists(booked_by_others))
     return [*disclosures, *sessions]
 

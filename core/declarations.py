@@ -383,8 +383,8 @@ PRE_VISIT_CHECK = Hook(
 CASE_RECORDS = Hook(
     "case-records",
     "referrals",
-    "(case) -> [instances]: another app's records that go with a case when it is disposed"
-    " of but do not cascade from it",
+    "(cases) -> [instances]: another app's records that go with these cases, disposed of"
+    " together, but do not cascade from them",
 )
 CASE_SECTION = Hook(
     "case-section",

@@ -36,12 +36,9 @@ def case_dispose(case):
 
 
 def cases_dispose(cases):
-    extras = [
-        instance
-        for case in cases
-        for extra in declarations.get(CASE_RECORDS)
-        for instance in extra(case)
-    ]
+    """Cases disposed of together, with one purge: what other apps hang on them and no
+    other case (``CASE_RECORDS``) goes with them."""
+    extras = [instance for extra in declarations.get(CASE_RECORDS) for instance in extra(cases)]
     purge([*cases, *extras])
 
 

@@ -13,6 +13,8 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from attendance.interchange import IMPORTED_ROOM
+from attendance.models import Booking, ContactSession
 from core.declarations import declarations
 from referrals.declarations import cases_dispose
 from referrals.models import Adult, Case, Referral
@@ -173,6 +175,31 @@ def test_a_hold_placed_on_one_record_of_a_batch_after_approval_withdraws_only_th
     assert sorted(DisposalRecord.objects.values_list("object_id", flat=True)) == [
         first.pk,
         last.pk,
+    ]
+
+
+def test_a_placeholder_session_only_families_of_the_batch_booked_goes_with_them(
+    manager, django_capture_on_commit_callbacks
+):
+    """As if disposed of one after the other: the second family's disposal would find
+    the imported session booked by no one else."""
+    first, second = closed_case(), closed_case()
+    waiting = closed_case()  # due, not approved
+    theirs = ContactSessionFactory(date=datetime.date(2025, 3, 8), room=IMPORTED_ROOM)
+    shared = ContactSessionFactory(date=datetime.date(2025, 3, 15), room=IMPORTED_ROOM)
+    for case in (first, second):
+        BookingFactory(case=case, session=theirs)
+        BookingFactory(case=case, session=shared)
+    BookingFactory(case=waiting, session=shared)
+    retention_sweep(as_of=LATER)
+    disposal_approve(actor=manager, items=QueueItem.objects.exclude(object_id=waiting.pk))
+
+    assert dispose(django_capture_on_commit_callbacks)["disposed"] == 2
+
+    assert not ContactSession.objects.filter(pk=theirs.pk).exists()
+    assert not ContactSession.history.filter(id=theirs.pk).exists()
+    assert list(Booking.objects.filter(session=shared).values_list("case_id", flat=True)) == [
+        waiting.pk
     ]
 
 
