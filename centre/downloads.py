@@ -1,15 +1,12 @@
 """Reading an uploaded file back: only through a view that has checked the viewer's role."""
 
-import logging
 from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404
 
-from core import audit as audit_trail
+from core import audit
 
 from .uploads import CONTENT_TYPES
-
-audit = logging.getLogger("handover.audit")
 
 
 def file_download(request, record, field_name, label):
@@ -18,9 +15,10 @@ def file_download(request, record, field_name, label):
     file = getattr(record, field_name)
     if not file:
         raise Http404("There is no file on this record.")
-    # Sensitive read: logged by ids only, never by name.
-    audit.info("file-download kind=%s id=%s user=%s", label, record.pk, request.user.pk)
-    audit_trail.record(request, audit_trail.Action.READ, kind=label, object_id=record.pk)
+    # Sensitive read: in the audit trail and its log by ids only, never by name.
+    audit.sensitive_read(
+        request, label, record.pk, line="file-download kind={kind} id={id} user={user}"
+    )
     # The type comes from the extension the content earned when it was checked on upload,
     # never from anything the uploader said; a name we did not generate is served as bytes.
     extension = PurePosixPath(file.name).suffix.lower()

@@ -200,7 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # for a locked-out name and address before Django checks it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading an account's permissions in one query, not two.
+    "centre.backends.ModelBackendInOneQuery",
 ]
 # Five wrong passwords for one name from one address lock that pair, not the whole
 # address (a centre's tablets share one) nor the name everywhere (which would let anyone

@@ -3,11 +3,9 @@ its redactions, releasing it, printing it and its PDF; and the portability expor
 
 Staff prepare (privacy_requests.change_privacyrequest); only the manager releases
 (privacy_requests.decide_privacyrequest). Search terms travel by POST only and are never
-logged or stored: the audit log records that a search was run, by whom, for which
+logged or stored: the audit trail records that a search was run, by whom, for which
 request, and nothing of what was searched for.
 """
-
-import logging
 
 from django import forms
 from django.contrib import messages
@@ -35,8 +33,6 @@ from .pack import (
     request_lawful_basis_record,
 )
 from .pack_pdf import pack_pdf
-
-audit = logging.getLogger("handover.audit")
 
 prepare = requires("privacy_requests.change_privacyrequest")
 decide = requires("privacy_requests.decide_privacyrequest")
@@ -85,7 +81,12 @@ def person_find(request, pk):
     results = None
     if request.method == "POST" and form.is_valid():
         results = finding.person_find(form.terms())
-        audit.info("privacy-request-search request=%s user=%s", privacy_request.pk, request.user.pk)
+        audit_trail.sensitive_read(
+            request,
+            "privacy request search",
+            privacy_request.pk,
+            line="privacy-request-search request={id} user={user}",
+        )
     confirmed = finding.confirmed_records(privacy_request)
     ticked = {
         finding.record_key(row["link"].record_type, row["link"].object_id) for row in confirmed
@@ -126,8 +127,11 @@ def pack_detail(request, pk):
     privacy_request = _privacy_request(pk)
     pack = _pack_of(privacy_request)
     template = "privacy_requests/pack_released.html" if pack and pack.is_released else None
-    audit_trail.record(
-        request, audit_trail.Action.READ, kind="response pack", object_id=privacy_request.pk
+    audit_trail.sensitive_read(
+        request,
+        "response pack",
+        privacy_request.pk,
+        line="response-pack-view request={id} user={user}",
     )
     return render(
         request,
@@ -257,8 +261,11 @@ def pack_print(request, pk):
     pack = _pack_of(privacy_request)
     if pack is None:
         return redirect("privacy_requests:pack", pk=privacy_request.pk)
-    audit_trail.record(
-        request, audit_trail.Action.READ, kind="response pack", object_id=privacy_request.pk
+    audit_trail.sensitive_read(
+        request,
+        "response pack",
+        privacy_request.pk,
+        line="response-pack-print request={id} user={user}",
     )
     return render(
         request,
@@ -275,8 +282,11 @@ def pack_pdf_view(request, pk):
     if pack is None:
         return redirect("privacy_requests:pack", pk=privacy_request.pk)
     centre = CentreProfile.objects.first()
-    audit_trail.record(
-        request, audit_trail.Action.READ, kind="response pack pdf", object_id=privacy_request.pk
+    audit_trail.sensitive_read(
+        request,
+        "response pack pdf",
+        privacy_request.pk,
+        line="response-pack-pdf request={id} user={user}",
     )
     response = HttpResponse(
         pack_pdf(pack, centre_name=centre.name if centre else ""), content_type="application/pdf"

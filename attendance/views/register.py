@@ -9,7 +9,6 @@ carries a token made when the card was drawn, so a tap sent twice records once.
 """
 
 import datetime
-import logging
 import re
 import uuid
 from collections import defaultdict
@@ -30,13 +29,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centre.access import public, requires
 from centre.sessions import SIGNED_IN_AT_KEY
+from core import audit
 from referrals.models import Adult, Child, PreVisit, ProtectiveOrder
 
 from .. import services
 from ..models import Booking, ContactSession, Tap
 from ..restrictions import hidden, on_register
-
-audit = logging.getLogger("handover.audit")
 
 USE_REGISTER = "attendance.use_register"
 # Whoever holds this (staff, the manager) may open the register of any day; everyone
@@ -609,8 +607,14 @@ def register_photo(request, pk):
     extension = PurePosixPath(visit.photograph.name).suffix.lower()
     if extension not in IMAGE_TYPES or not _photo_is_on_a_register_they_may_open(request, visit):
         raise Http404("There is no photograph to show.")
-    # Sensitive read: logged by ids only, never by name.
-    audit.info("file-view kind=photograph id=%s user=%s", visit.pk, request.user.pk)
+    # Sensitive read: in the audit trail and its log by ids only, never by name.
+    audit.sensitive_read(
+        request,
+        "photograph",
+        visit.pk,
+        line="file-view kind={kind} id={id} user={user}",
+        detail="on the register",
+    )
     response = FileResponse(
         visit.photograph.open("rb"),
         content_type=IMAGE_TYPES[extension],

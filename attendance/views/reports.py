@@ -7,8 +7,6 @@ Every write goes through a service (``attendance.report_services`` for drafts an
 distribution list, ``attendance.services`` for the check and the send); a refusal is
 shown in words and changes nothing."""
 
-import logging
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,15 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centre.access import requires
 from centre.models import CentreProfile, Disclosure
+from core import audit
 from core.pages import add_service_errors, form_page
 from referrals.views.common import refuse_while_restricted
 
 from .. import report_services, services
 from ..models import Booking, ContactSession, ReportRecipient, SupervisedReport
 from ..report_pdf import report_pdf
-
-# Sensitive reads are logged by ids only, never by name.
-audit = logging.getLogger("handover.audit")
 
 Status = SupervisedReport.Status
 REPORTS_PER_PAGE = 50
@@ -323,7 +319,9 @@ def _detail_context(request, report, *, send_form=None):
 @require_GET
 def report_detail(request, pk):
     report = _report_or_404(pk)
-    audit.info("report-view id=%s user=%s", report.pk, request.user.pk)
+    audit.sensitive_read(
+        request, "supervised report", report.pk, line="report-view id={id} user={user}"
+    )
     return render(request, "attendance/report_detail.html", _detail_context(request, report))
 
 
@@ -437,7 +435,9 @@ def _report_for_print(pk):
 @require_GET
 def report_print(request, pk):
     report = _report_for_print(pk)
-    audit.info("report-print id=%s user=%s", report.pk, request.user.pk)
+    audit.sensitive_read(
+        request, "supervised report print", report.pk, line="report-print id={id} user={user}"
+    )
     return render(
         request,
         "attendance/report_print.html",
@@ -454,7 +454,9 @@ def report_print(request, pk):
 @require_GET
 def report_pdf_download(request, pk):
     report = _report_or_404(pk)
-    audit.info("report-pdf id=%s user=%s", report.pk, request.user.pk)
+    audit.sensitive_read(
+        request, "supervised report pdf", report.pk, line="report-pdf id={id} user={user}"
+    )
     content = report_pdf(report=report, centre_name=CentreProfile.load().name)
     response = HttpResponse(content, content_type="application/pdf")
     # The file name says nothing about anyone.

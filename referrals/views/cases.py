@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from centre.access import requires
 from centre.downloads import file_download
+from core import audit
 from core.pages import form_page
 
 from .. import services
 from ..forms import CaseFilterForm, CaseSearchForm, CloseForm, DeclineForm, ReferralForm, ReviewForm
 from ..models import Case, Referral
 from ..selectors import case_for_page, case_history, cases_for_list, pre_visits_by_adult
-from .common import CASE_FORM, audit, case_url, refuse_while_restricted
+from .common import CASE_FORM, case_url, refuse_while_restricted
 
 CASES_PER_PAGE = 50
 
@@ -39,8 +40,16 @@ def case_list(request):
         search = CaseSearchForm()
     page = Paginator(cases_for_list(cases), CASES_PER_PAGE).get_page(page_number)
     if term:
-        # The term is personal data: the log says only that someone searched.
-        audit.info("case-search user=%s results=%s", request.user.pk, page.paginator.count)
+        # The term is personal data: the trail and its log say only that someone searched.
+        results = page.paginator.count
+        audit.sensitive_read(
+            request,
+            "case search",
+            None,
+            line="case-search user={user} results={results}",
+            detail=f"{results} result(s)",
+            results=results,
+        )
     return render(
         request,
         "referrals/case_list.html",
@@ -92,8 +101,8 @@ def _review_state(case, today):
 @requires("referrals.view_case")
 def case_detail(request, pk):
     case = case_for_page(pk)
-    # Sensitive read: logged by ids only, never by name.
-    audit.info("case-view case=%s user=%s", case.pk, request.user.pk)
+    # Sensitive read: in the audit trail and its log by ids only, never by name.
+    audit.sensitive_read(request, "case", case.pk, line="case-view case={id} user={user}")
     today = timezone.localdate()
     moves = {str(status) for status in services.TRANSITIONS[case.status]}
     activation_problems = services.activation_problems(case) if Case.Status.ACTIVE in moves else []

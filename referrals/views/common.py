@@ -2,16 +2,11 @@
 case's records are restricted. The form page is ``core.pages.form_page``; a case's form
 pages use the template ``CASE_FORM``, which links back to the case."""
 
-import logging
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from ..restrictions import case_write_refusal
-
-# Sensitive reads are logged here by ids only, never by name.
-audit = logging.getLogger("handover.audit")
 
 # The form page of a case: ``core.pages.form_page`` with ``case=`` and a way back to it.
 CASE_FORM = "referrals/form.html"
