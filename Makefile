@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-pages bench-load venv install install-test clean backup restore drill
+.PHONY: run test lint pytest smoke bench bench-search bench-retention bench-pages bench-smoke bench-load venv install install-test clean backup restore drill
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Handover needs Python 3.12 or newer (Django 6). Install it, or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
@@ -57,7 +57,7 @@ smoke: install-test
 		       $(BIN)/python manage.py seed_demo && \
 		       $(BIN)/pytest -q -p no:cacheprovider tests/test_url_access.py'
 
-test: lint pytest smoke
+test: lint pytest smoke bench-smoke
 
 # Speed, measured against a baseline in the same run (see bench/). Use PostgreSQL:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
@@ -73,6 +73,13 @@ bench-retention: install-test
 
 bench-pages: install-test
 	$(BIN)/python bench/pages.py
+
+# The three benchmarks at a tiny size, in under a minute (part of `make test`, so a
+# benchmark cannot break unnoticed): each must still run, the disposal must leave what
+# the SQL leaves, and the query counts must stay flat. Times are printed, never judged.
+# PostgreSQL only, from DATABASE_URL as above; without it the run is skipped, loudly.
+bench-smoke: install-test
+	@case "$$DATABASE_URL" in 	  postgres*) ;; 	  *) echo "*** DATABASE_URL is not PostgreSQL: SKIPPING the benchmarks' smoke run. ***"; exit 0;; 	esac; 	set -e; 	BENCH_SMOKE=1 BENCH_CASES=200 $(BIN)/python bench/case_search.py; 	BENCH_SMOKE=1 BENCH_CASES=200 $(BIN)/python bench/retention.py; 	BENCH_SMOKE=1 BENCH_CASES=200 BENCH_MORE_CASES=200 $(BIN)/python bench/pages.py
 
 # The load test (bench/load/run.py): gunicorn, PostgreSQL, 30 Locust users for two minutes.
 # Not part of `make bench` or `make test`: it takes minutes and wants a quiet machine.

@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench
 
-Builds a throwaway test database (``test_<name>``, dropped at the end) holding N fictional
-cases (default 20,000; ``BENCH_CASES`` to change), then times, in the same run:
+Builds a throwaway test database (``<name>_bench_search``, dropped at the end) holding N
+fictional cases (default 20,000; ``BENCH_CASES`` to change), then times, in the same run:
 
 - Handover's search (``Case.objects.search``): indexed lookups, one subquery per kind;
 - the baseline a first version would write: ``icontains`` across the joined adults and
@@ -11,7 +11,12 @@ cases (default 20,000; ``BENCH_CASES`` to change), then times, in the same run:
 
 It prints the median and 90th percentile of each over repeated runs, side by side. Run
 it on PostgreSQL, the database the centre uses; SQLite works but is not what production
-sees.
+sees. Each search's queries are counted with a quarter of the cases seeded and with all of
+them; the script exits non-zero if a count grows with the data.
+
+``BENCH_SMOKE=1`` (``make bench-smoke``, at a tiny ``BENCH_CASES``) runs each search
+once: it checks that the benchmark still runs and that the query counts stay flat, and
+its times mean nothing.
 """
 
 import os
@@ -31,6 +36,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 FIRST = [
     "Amara",
@@ -82,20 +88,21 @@ def letters(n):
     return f"{chr(97 + n % 26)}{chr(97 + n // 26 % 26)}"
 
 
-def build(count):
+def build(count, first=1):
+    """``count`` cases numbered from ``first`` with their referral, adults and child."""
     from referrals.models import Adult, Case, Child, Referral
 
-    rng = random.Random(20261129)  # noqa: S311 - repeatable fictional data, not secrets
+    rng = random.Random(20261128 + first)  # noqa: S311 - repeatable fictional data, not secrets
     cases = Case.objects.bulk_create(
         Case(reference=f"HC-2026-{n:05d}", status="active", retention_rule="contact-court")
-        for n in range(1, count + 1)
+        for n in range(first, first + count)
     )
     Referral.objects.bulk_create(
         Referral(case=case, source="self", received_on=date(2026, 1, 1), service="supported")
         for case in cases
     )
     adults, children = [], []
-    for n, case in enumerate(cases):
+    for n, case in enumerate(cases, start=first - 1):
         # Surnames made unusual with a letter suffix, so most searches find a few families.
         last = f"{rng.choice(LAST)}{letters(n)}"
         for role in ("resident", "visiting"):
@@ -150,32 +157,56 @@ def timed(run, repeats):
     return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
 
 
+def search_terms(adult, count):
+    return {
+        "surname": adult.last_name,
+        "first and last name": f"{adult.first_name} {adult.last_name}",
+        "postcode": adult.postcode,
+        "date of birth": adult.date_of_birth.strftime("%d/%m/%Y"),
+        "reference": f"HC-2026-{count // 3:05d}",
+    }
+
+
+def search_queries(terms):
+    from referrals.models import Case
+
+    counts = {}
+    for label, term in terms.items():
+        with CaptureQueriesContext(connection) as captured:
+            list(Case.objects.search(term)[:50])
+        counts[label] = len(captured)
+    return counts
+
+
 def main():
     from referrals.models import Case
 
+    smoke = os.environ.get("BENCH_SMOKE") == "1"
     count = int(os.environ.get("BENCH_CASES", "20000"))
-    repeats = int(os.environ.get("BENCH_REPEATS", "30"))
+    repeats = 1 if smoke else int(os.environ.get("BENCH_REPEATS", "30"))
+    first_size = max(count // 4, 1)
     old_name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench_search"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         started = time.perf_counter()
-        adults, children = build(count)
+        adults, children = build(first_size)
+        # The same searches' queries with a quarter of the cases and with all of them.
+        early_terms = search_terms(adults[len(adults) // 2], first_size)
+        queries_small = search_queries(early_terms)
+        more_adults, more_children = build(count - first_size, first=first_size + 1)
+        adults, children = adults + more_adults, children + more_children
+        queries_full = search_queries(early_terms)
         built = time.perf_counter() - started
-        sample_adult = adults[count // 2]
-        terms = {
-            "surname": sample_adult.last_name,
-            "first and last name": f"{sample_adult.first_name} {sample_adult.last_name}",
-            "postcode": sample_adult.postcode,
-            "date of birth": sample_adult.date_of_birth.strftime("%d/%m/%Y"),
-            "reference": f"HC-2026-{count // 3:05d}",
-        }
+        terms = search_terms(adults[count // 2], count)
         print(
             f"{count:,} cases ({len(adults):,} adults, {len(children):,} children) on "
             f"{connection.vendor}, built in {built:.1f}s; {repeats} runs each, first 50 rows"
+            + ("; smoke run: the times mean nothing" if smoke else "")
         )
         print(
             f"{'search by':<22}{'Handover ms (p50/p90)':>24}{'baseline ms (p50/p90)':>24}"
-            f"{'rows':>8}"
+            f"{'rows':>8}{'queries':>9}"
         )
         for label, term in terms.items():
             ours = timed(lambda t=term: list(Case.objects.search(t)[:50]), repeats)
@@ -183,10 +214,22 @@ def main():
             rows = Case.objects.search(term).count()
             print(
                 f"{label:<22}{ours[0]:>12.2f} / {ours[1]:<9.2f}{theirs[0]:>12.2f} / "
-                f"{theirs[1]:<9.2f}{rows:>6}"
+                f"{theirs[1]:<9.2f}{rows:>6}{queries_full[label]:>9}"
             )
+        grew = [label for label in terms if queries_full[label] > queries_small[label]]
+        print(
+            f"search queries with {first_size:,} cases: "
+            + ", ".join(f"{queries_small[label]}" for label in terms)
+            + f"; with {count:,}: "
+            + ", ".join(f"{queries_full[label]}" for label in terms)
+        )
+        print(
+            "query count flat: "
+            + (f"no, it grew with the data on {', '.join(grew)}" if grew else "yes")
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    sys.exit(1 if grew else 0)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench-pages
 
-Builds a throwaway PostgreSQL database (``test_<name>``, dropped at the end) holding N
+Builds a throwaway PostgreSQL database (``<name>_bench_pages``, dropped at the end) holding N
 fictional cases (default 20,000; ``BENCH_CASES`` to change) with the seeding of
 ``bench/case_search.py``, a year of daily sessions before today with eight families
 booked in each (200 families in turn, attended or absent for a reason), and four sessions
@@ -22,6 +22,10 @@ baseline's. Then it adds ``BENCH_MORE_CASES`` more cases (default 5,000) with th
 sessions (a quarter more) and two more sessions today, counts each page's queries again,
 and exits non-zero if any page sends more than it did: a page's query count must not grow
 with the data (one query per row shown is the bug this catches).
+
+``BENCH_SMOKE=1`` (``make bench-smoke``, at a tiny ``BENCH_CASES``) asks each page twice:
+it checks that every page still answers and that the query counts stay flat, and its
+times mean nothing. Give it at least 200 cases and 200 more (the families booked in turn).
 """
 
 import os
@@ -63,7 +67,8 @@ from django.utils import timezone  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "20000"))
 MORE_CASES = int(os.environ.get("BENCH_MORE_CASES", "5000"))
-REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+REPEATS = 2 if SMOKE else int(os.environ.get("BENCH_REPEATS", "20"))
 FAMILIES_PER_SESSION = 8
 FAMILIES_COMING = 200  # the families booked in turn into the sessions
 DAYS_OF_SESSIONS = 365
@@ -231,6 +236,7 @@ def main():
     from referrals.models import Adult, Case
 
     old_name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench_pages"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     try:
@@ -255,7 +261,7 @@ def main():
             f"{Case.objects.count():,} cases, {ContactSession.objects.count():,} sessions, "
             f"{Booking.objects.count():,} bookings on PostgreSQL {pg_version}, "
             f"{os.cpu_count()} cores; seeded in {seeded:.0f}s; {REPEATS} requests a page "
-            "through the test client"
+            "through the test client" + ("; smoke run: the times mean nothing" if SMOKE else "")
         )
 
         more_ids = add_cases(MORE_CASES)

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/handover make bench-retention
 
-Builds a throwaway test database (``test_handover_bench_retention``, dropped at the end)
+Builds a throwaway test database (``<name>_bench_retention``, dropped at the end)
 holding N fictional cases (default 20,000; ``BENCH_CASES`` to change), each with its
 referral, two adults, a child, 20 bookings (400,000 attendance rows at the default size)
 and the history of all of them. Half the cases are closed, and about a third of all of
@@ -13,15 +13,22 @@ the same run:
   due and held records;
 - the flagging sweep (``services.retention_sweep``) against a hand-written
   INSERT ... SELECT into the queue (rolled back);
-- disposing of 1,000 approved cases (``services.dispose_approved``, one transaction per
-  case) against hand-written DELETEs of the same rows and their history in one
-  transaction (rolled back).
+- disposing of 1,000 approved cases (fewer where fewer are due; ``services.
+  dispose_approved``, in batches of 50 a transaction) against hand-written DELETEs of the
+  same rows and their history in one transaction (rolled back). Afterwards the same rows
+  must be left as after the SQL: nothing of a disposed family remains.
 
 Each Handover operation is also run once more under ``tracemalloc`` (rolled back where
 it writes) for its peak Python memory: timings are taken without it. The disposal's peak
-is taken over its first 100 cases, as each case is disposed of in its own transaction. The dry run's
-queries are counted with a quarter of the cases seeded and with all of them; the script
-exits non-zero if the count grows.
+is taken over its first 100 cases (two batches; each batch frees what it took). The
+queries of the dry run, and of disposing of 100 cases (rolled back), are counted with a
+quarter of the cases seeded and with all of them; the script exits non-zero if either
+grows, or if the disposal sends more than 30 queries a case. Last, it says whether the
+disposal met its goal: within 20 times the SQL's time, at most 30 queries a case.
+
+``BENCH_SMOKE=1`` (``make bench-smoke``, at a tiny ``BENCH_CASES``) checks that the
+benchmark still runs, that the disposal leaves what the SQL leaves and that the query
+counts stay flat; its times mean nothing, so it skips ``tracemalloc`` and the time goal.
 """
 
 # ruff: noqa: S608 - every statement is the benchmark's own, built from constants
@@ -45,15 +52,19 @@ import django  # noqa: E402
 django.setup()
 logging.getLogger("retention").setLevel(logging.WARNING)  # one line per disposed case
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-DB_NAME = "test_handover_bench_retention"
 AS_OF = date(2026, 6, 30)
 BOOKINGS_PER_CASE = 20
 DISPOSE = 1000
 MEMORY_SAMPLE = 100
+# The disposal's goal (issue 16): within this many times the set-based SQL's time, and
+# at most this many queries a case.
+GOAL_RATIO = 20
+GOAL_QUERIES_A_CASE = 30
 
 
 class Rollback(Exception):
@@ -233,10 +244,13 @@ def build(start, stop, first_session, session_count):
 
 def counts():
     from attendance.models import Booking
-    from referrals.models import Case
+    from referrals.models import Adult, Case, Child, Referral
 
     return {
         "cases": Case.objects.count(),
+        "referrals": Referral.objects.count(),
+        "adults": Adult.objects.count(),
+        "children": Child.objects.count(),
         "bookings": Booking.objects.count(),
         "history": sum(model.history.count() for model in _tracked_models()),
     }
@@ -301,9 +315,11 @@ def sql_sweep(params):
         )
         cursor.execute(
             "INSERT INTO retention_queueitem (rule, kind, action, record_type, object_id, ref, "
-            "due_on, summary, flagged_at, status, decided_by_name, postpone_reason) "
+            "due_on, summary, flagged_at, status, decided_by_name, postpone_reason, reason, "
+            "request_reference) "
             "SELECT d.retention_rule, 'case', 'dispose', 'referrals.case', d.id, d.ref, d.due_on, "
-            "'Case closed on ' || to_char(d.closed_on, 'DD/MM/YYYY'), now(), 'due', '', '' "
+            "'Case closed on ' || to_char(d.closed_on, 'DD/MM/YYYY'), now(), 'due', '', '', "
+            "'retention', '' "
             f"FROM ({DUE_SQL}) d WHERE NOT d.held "
             "ON CONFLICT (record_type, object_id, action) DO NOTHING",
             params,
@@ -407,34 +423,67 @@ def dry_run_queries():
     return len(captured.captured_queries)
 
 
+def run_only(run):
+    """``peak_memory``'s stand-in in a smoke run: runs, measures nothing."""
+    run()
+
+
+def disposal_queries(cases):
+    """The queries sent disposing of the first ``cases`` cases the sweep flags under the
+    self-referral rule, all of it rolled back. (One rule, so that each batch is checked
+    and purged in one group whatever the size: a batch of two rules' cases takes two.)"""
+    from retention import services
+    from retention.models import QueueItem
+
+    with rolled_back():
+        services.retention_sweep(as_of=AS_OF)
+        flagged = QueueItem.objects.filter(rule="contact-self").order_by("pk")
+        chosen = list(flagged.values_list("pk", flat=True)[:cases])
+        QueueItem.objects.filter(pk__in=chosen).update(
+            status="approved", decided_by_name="Bench Manager", decided_at=timezone.now()
+        )
+        with counting() as counter:
+            disposed = services.dispose_approved(today=AS_OF)
+    if disposed["disposed"] != cases:
+        sys.exit(f"Disposing of {cases} cases to count their queries: {disposed}")
+    return counter["queries"]
+
+
 def mib(size):
-    return f"{size / 2**20:.1f} MiB"
+    return "-" if size is None else f"{size / 2**20:.1f} MiB"
 
 
 def main():
     from referrals.models import Case
     from retention import engine, services
-    from retention.models import QueueItem
+    from retention.models import DisposalRecord, QueueItem
 
+    smoke = os.environ.get("BENCH_SMOKE") == "1"
+    measure_memory = run_only if smoke else peak_memory
     count = int(os.environ.get("BENCH_CASES", "20000"))
     first_size = max(count // 4, 1)
     session_count = max(count // 10 // BOOKINGS_PER_CASE, 1) * BOOKINGS_PER_CASE
     old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = DB_NAME
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench_retention"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         started = time.perf_counter()
         first_session = sessions_build(session_count)
         holds = build(1, first_size + 1, first_session, session_count)
         queries_small = dry_run_queries()
+        # The same number of cases disposed of, with a quarter of the data and with all.
+        counted = min(MEMORY_SAMPLE, max(count // 40, 1))
+        disposal_small = disposal_queries(counted)
         holds += build(first_size + 1, count + 1, first_session, session_count)
         queries_full = dry_run_queries()
+        disposal_full = disposal_queries(counted)
         built = time.perf_counter() - started
         seeded = counts()
         print(
             f"{seeded['cases']:,} cases, {seeded['bookings']:,} attendance rows, "
             f"{seeded['history']:,} history rows, {holds:,} legal holds on {connection.vendor}, "
             f"built in {built:.1f}s; as of {AS_OF:%d/%m/%Y}"
+            + ("; smoke run: the times mean nothing" if smoke else "")
         )
 
         params = sql_params()
@@ -448,7 +497,7 @@ def main():
                 f"The dry run and the SQL disagree: {len(report['due'])}/{len(report['held'])} "
                 f"due/held against {len(due)}/{len(held)}"
             )
-        memory = peak_memory(lambda: engine.dry_run(AS_OF))
+        memory = measure_memory(lambda: engine.dry_run(AS_OF))
         rows.append(
             (
                 f"dry-run sweep ({len(due):,} due, {len(held):,} held)",
@@ -464,7 +513,7 @@ def main():
         with rolled_back():
             theirs_s, theirs_q, flagged_sql = timed(lambda: sql_sweep(params))
         with rolled_back():
-            memory = peak_memory(lambda: services.retention_sweep(as_of=AS_OF))
+            memory = measure_memory(lambda: services.retention_sweep(as_of=AS_OF))
         ours_s, ours_q, result = timed(lambda: services.retention_sweep(as_of=AS_OF))
         if result["flagged"] != flagged_sql:
             sys.exit(f"The sweep flagged {result['flagged']}, the SQL {flagged_sql}")
@@ -490,19 +539,22 @@ def main():
             theirs_s, theirs_q, _ = timed(sql_dispose)
             after_sql = counts()
         with rolled_back():
-            # Memory over the first 100 (disposal frees what each case took before the next).
+            # Memory over the first 100 (each batch frees what it took).
             QueueItem.objects.filter(pk__in=chosen[MEMORY_SAMPLE:]).update(status="due")
-            memory = peak_memory(lambda: services.dispose_approved(today=AS_OF))
+            memory = measure_memory(lambda: services.dispose_approved(today=AS_OF))
         ours_s, ours_q, disposed = timed(lambda: services.dispose_approved(today=AS_OF))
         after = counts()
         if disposed["disposed"] != len(chosen) or after != after_sql:
             sys.exit(f"Disposal differs: {disposed}, rows left {after} against SQL {after_sql}")
         if Case.objects.filter(pk__in=doomed).exists():
             sys.exit("Disposed cases are still there")
+        if DisposalRecord.objects.count() != len(chosen) or QueueItem.objects.approved():
+            sys.exit("A disposed case has no proof, or an approved item is left")
         gone = {key: before[key] - after[key] for key in before}
         rows.append(
             (
-                f"disposing {len(chosen):,} cases ({gone['bookings']:,} bookings, "
+                f"disposing {len(chosen):,} cases in batches of "
+                f"{settings.RETENTION_DISPOSAL_BATCH} ({gone['bookings']:,} bookings, "
                 f"{gone['history']:,} history rows)",
                 ours_s,
                 theirs_s,
@@ -527,7 +579,28 @@ def main():
             f"dry-run queries: {queries_small} with {first_size:,} cases, {queries_full} with "
             f"{count:,}; query count flat: {'yes' if flat else 'no'}"
         )
-        if not flat:
+        disposal_flat = disposal_full <= disposal_small
+        print(
+            f"disposal queries for {counted:,} cases: {disposal_small:,} with {first_size:,} "
+            f"cases, {disposal_full:,} with {count:,}; query count flat: "
+            f"{'yes' if disposal_flat else 'no'}"
+        )
+        a_case = ours_q / len(chosen)
+        ratio = ours_s / theirs_s
+        within = a_case <= GOAL_QUERIES_A_CASE
+        if smoke:
+            print(
+                f"disposal goal: {a_case:.1f} queries a case (at most {GOAL_QUERIES_A_CASE}): "
+                f"{'met' if within else 'not met'}; no time goal in a smoke run"
+            )
+        else:
+            met = within and ratio <= GOAL_RATIO and len(chosen) == DISPOSE
+            print(
+                f"disposal goal: {len(chosen):,} cases in {ratio:.1f}x the SQL's time (at "
+                f"most {GOAL_RATIO}x) with {a_case:.1f} queries a case (at most "
+                f"{GOAL_QUERIES_A_CASE}): {'met' if met else 'not met'}"
+            )
+        if not (flat and disposal_flat and within):
             sys.exit(1)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
