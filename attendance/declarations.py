@@ -220,3 +220,43 @@ from .services import pre_visit_not_on_a_session_day  # noqa: E402
 declarations.add(CASE_SECTION, interchange.section())
 # A pre-visit is never on the day of one of the family's contact sessions.
 declarations.add(PRE_VISIT_CHECK, pre_visit_not_on_a_session_day)
+
+
+# Home cards
+# The manager's: today's sessions, and the charts of attendance and of places (the
+# attendance chart opens the page's charts).
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "sessions-today",
+        roles=("manager",),
+        order=30,
+        template="home/cards/sessions_today.html",
+        figures=cards.sessions_today,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "attendance-chart",
+        roles=("manager",),
+        order=90,
+        template="home/cards/attendance_chart.html",
+        figures=cards.attendance_chart,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "places-chart",
+        roles=("manager",),
+        order=94,
+        template="home/cards/places_chart.html",
+        figures=cards.places_chart,
+    ),
+)

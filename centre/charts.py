@@ -7,10 +7,14 @@ non-text contrast, and never carry the meaning alone: every second series is hat
 legend names each, every bar has its own ``<title>``, and the page shows the figures in a
 table beside the chart (``templates/includes/charts/chart.html``)."""
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from .dates import add_months
 
 WIDTH = 640
 HEIGHT = 280
@@ -19,6 +23,7 @@ RIGHT = 8
 TOP = 12
 BOTTOM = 44  # room for two lines of category labels
 PALETTE_SIZE = 7  # chart-series-0 .. chart-series-6 in handover.css
+MONTHS = 12  # the home page's charts: this month and the eleven before it
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,26 @@ class Chart:
     def legend(self):
         """``(swatch, label)`` for each series, in the order the bars stack."""
         return [(legend_swatch(self, i), s.label) for i, s in enumerate(self.series)]
+
+
+def month_starts(today: datetime.date, months: int = MONTHS) -> list[datetime.date]:
+    """The first days of the ``months`` calendar months ending with ``today``'s."""
+    this_month = today.replace(day=1)
+    return [add_months(this_month, n) for n in range(1 - months, 1)]
+
+
+def month_window(today: datetime.date, months: int = MONTHS):
+    """``(month starts, (first day, first day after))`` of the charts' months to ``today``."""
+    starts = month_starts(today, months)
+    return starts, (starts[0], add_months(starts[-1], 1))
+
+
+def month_labels(months) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each month's full name for the table ("November 2026") and a short one for under
+    its bars ("Nov 2026")."""
+    full = tuple(date_format(month, "F Y") for month in months)
+    short = tuple(date_format(month, "M Y") for month in months)
+    return full, short
 
 
 def nice_ceiling(value: int) -> int:

@@ -658,3 +658,32 @@ declare(
         ),
     )
 )
+
+
+# Home cards
+# The manager's: whether the centre's details are filled in, and the people who work here.
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD, declarations  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "centre-details",
+        roles=("manager",),
+        order=20,
+        template="home/cards/centre_details.html",
+        figures=cards.centre_details,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "people",
+        roles=("manager",),
+        order=80,
+        template="home/cards/people.html",
+        figures=cards.people,
+    ),
+)

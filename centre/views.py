@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from core import audit
 from core.pages import form_page
 
 from . import two_factor
-from .access import public, requires, signed_in
+from .access import public, requires
 from .downloads import file_download
 from .forms import (
     CentreProfileForm,
@@ -30,7 +30,6 @@ from .models import (
     StaffDocument,
     StaffMember,
 )
-from .roles import Role
 from .services import record_save, staff_member_save, staff_member_set_access
 from .sessions import open_sessions_of, sessions_end
 
@@ -62,41 +61,7 @@ def _record_form_page(
     )
 
 
-# Home and the public privacy notice.
-
-
-@signed_in
-def home(request):
-    user = request.user
-    context = {"role": user.role}
-    if user.role == Role.MANAGER:
-        from .dashboard import manager_dashboard
-
-        staff = StaffMember.objects.current()
-        context.update(
-            profile=CentreProfile.load(),
-            staff_counts=staff.aggregate(
-                total=Count("pk"),
-                volunteers=Count("pk", filter=Q(role=StaffMember.Role.VOLUNTEER)),
-                no_agreement=Count(
-                    "pk", filter=Q(confidentiality_agreement_signed_on__isnull=True)
-                ),
-            ),
-            certificate_copies_held=DBSCheck.objects.filter(
-                ~Q(certificate_copy="")
-                | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
-            ).count(),
-            finance_record_count=FinanceRecord.objects.count(),
-            dashboard=manager_dashboard(user),
-        )
-        template = "home/manager.html"
-    elif user.role == Role.STAFF:
-        template = "home/staff.html"
-    elif user.role == Role.VOLUNTEER:
-        template = "home/volunteer.html"
-    else:
-        template = "home/no_role.html"
-    return render(request, template, context)
+# The health check.
 
 
 @public

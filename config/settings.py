@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "safeguarding",
     "retention",
     "privacy_requests",
+    # On top: the home pages, built from the cards the apps below declare.
+    "home",
 ]
 
 MIDDLEWARE = [

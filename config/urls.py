@@ -4,10 +4,11 @@
 from django.urls import include, path
 
 from centre import views as centre_views
+from home import views as home_views
 from retention import views as retention_views
 
 urlpatterns = [
-    path("", centre_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("privacy/", retention_views.privacy_notice, name="privacy_notice"),
     path("health/", centre_views.health, name="health"),
     path("accounts/", include("centre.auth_urls")),

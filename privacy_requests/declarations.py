@@ -245,3 +245,22 @@ from .restrictions import case_write_refusal, restricted_case_ids  # noqa: E402
 # While a restriction stands its case is read-only and its family off the register.
 declarations.add(CASE_WRITE_GUARD, case_write_refusal)
 declarations.add(REGISTER_EXCLUSION, restricted_case_ids)
+
+
+# Home cards
+# The manager's: requests due this week and overdue, complaints unacknowledged.
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "privacy-requests",
+        roles=("manager",),
+        order=70,
+        template="home/cards/privacy_requests.html",
+        figures=cards.privacy_figures,
+    ),
+)

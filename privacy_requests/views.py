@@ -6,14 +6,13 @@ permission it needs, so the URL access tests walk each. Requests and complaints 
 and people by reference: no URL or register row carries a name.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, resolve, reverse
@@ -26,11 +25,10 @@ from centre.models import CentreProfile
 from core.pages import add_service_errors, form_page
 
 from . import forms, services
-from .models import ClarificationPause, Complaint, PrivacyRequest
+from .models import Complaint, PrivacyRequest
+from .selectors import OPEN, WEEK, complaints_unacknowledged, due_this_week, overdue
 
 PER_PAGE = 50
-WEEK = datetime.timedelta(days=7)
-ACKNOWLEDGE_WITHIN = datetime.timedelta(days=Complaint.ACKNOWLEDGE_WITHIN_DAYS)
 
 VIEW = "privacy_requests.view_privacyrequest"
 ADD = "privacy_requests.add_privacyrequest"
@@ -41,40 +39,8 @@ ADD_COMPLAINT = "privacy_requests.add_complaint"
 CHANGE_COMPLAINT = "privacy_requests.change_complaint"
 
 Status = PrivacyRequest.Status
-OPEN = PrivacyRequest.OPEN_STATUSES
 
-
-# Reads: what is due and overdue, for the register's filters and the manager's home card.
-
-
-def clock_stopped():
-    """Requests no deadline runs for today (``PrivacyRequest.clock_stopped``): identity
-    evidence asked for has not arrived, so the month has not started; or a clarification
-    asked for by the deadline is unanswered. A question asked after the deadline had
-    passed stops nothing: that request stays overdue."""
-    open_question = ClarificationPause.objects.filter(
-        request=OuterRef("pk"), answered_on__isnull=True, asked_on__lte=OuterRef("due_on")
-    )
-    return Q(identity_requested_on__isnull=False, identity_received_on__isnull=True) | Q(
-        Exists(open_question)
-    )
-
-
-def due_this_week(today):
-    """Open requests whose clock runs and whose deadline is today or within seven days."""
-    return Q(status__in=OPEN, due_on__gte=today, due_on__lte=today + WEEK) & ~clock_stopped()
-
-
-def overdue(today):
-    """Open requests past their deadline whose clock runs."""
-    return Q(status__in=OPEN, due_on__lt=today) & ~clock_stopped()
-
-
-def complaints_unacknowledged(today):
-    """Complaints still not acknowledged 30 days after they arrived."""
-    return Q(status=Complaint.Status.RECEIVED, received_on__lt=today - ACKNOWLEDGE_WITHIN)
-
-
+# The register's filters (the manager's home card counts the first two: selectors).
 REQUEST_FILTERS = {
     "week": ("Due this week", due_this_week),
     "overdue": ("Overdue", overdue),

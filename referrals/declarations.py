@@ -505,3 +505,43 @@ declare(
         retention=NoPersonalData("The last case reference given in each year"),
     )
 )
+
+
+# Home cards
+# The manager's cases (counts, referrals waiting, pre-visits and reviews due) and the
+# chart of referrals by source; the staff's reviews due.
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "cases",
+        roles=("manager",),
+        order=40,
+        template="home/cards/cases.html",
+        figures=cards.cases,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "reviews-due",
+        roles=("staff",),
+        order=40,
+        template="home/cards/reviews_due.html",
+        figures=cards.reviews_due,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "referrals-chart",
+        roles=("manager",),
+        order=92,
+        template="home/cards/referrals_chart.html",
+        figures=cards.referrals_chart,
+    ),
+)

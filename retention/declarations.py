@@ -87,3 +87,22 @@ declare(
         retention=NoPersonalData("One row, locked while a sweep runs, and when it last ran"),
     )
 )
+
+
+# Home cards
+# The manager's: the disposal queue by rule and the forecast of what falls due.
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "retention",
+        roles=("manager",),
+        order=60,
+        template="home/cards/retention.html",
+        figures=cards.retention_figures,
+    ),
+)

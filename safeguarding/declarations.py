@@ -343,3 +343,33 @@ from . import interchange  # noqa: E402
 # interchange format; referrals imports and exports them through this section, knowing
 # nothing of safeguarding.
 declarations.add(CASE_SECTION, interchange.section())
+
+
+# Home cards
+# The badge of new concerns tops the manager's and staff's homes; the manager's
+# safeguarding figures.
+from core.cards import Card  # noqa: E402
+from core.declarations import HOME_CARD  # noqa: E402
+
+from . import cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "new-concerns",
+        roles=("manager", "staff"),
+        order=10,
+        template="home/cards/new_concerns_badge.html",
+        figures=cards.new_concerns_badge,
+    ),
+)
+declarations.add(
+    HOME_CARD,
+    Card(
+        "safeguarding",
+        roles=("manager",),
+        order=50,
+        template="home/cards/safeguarding.html",
+        figures=cards.safeguarding_figures,
+    ),
+)

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import Booking
-from centre.dashboard import manager_dashboard, month_starts
+from centre.charts import month_starts
 from centre.services import record_save
+from home.views import home_page
 from privacy_requests.models import PrivacyRequest
 from referrals.models import Adult, Case, Referral
 from retention.models import QueueItem
@@ -386,16 +387,16 @@ def test_staff_and_volunteers_have_no_dashboard(client, staff, volunteer):
 def test_a_dbs_check_is_due_for_renewal_on_its_third_anniversary(manager, today, listed):
     member = dbs(StaffMemberFactory(), D(2023, 11, 25))
     with at(today):
-        due = manager_dashboard(manager).dbs_renewal_due
+        due = home_page(manager).dbs_renewal_due
     assert (member in due) is listed
 
 
 def test_a_dbs_check_of_29_february_is_three_years_old_on_1_march(manager):
     member = dbs(StaffMemberFactory(), D(2024, 2, 29))
     with at(D(2027, 2, 28)):
-        assert member not in manager_dashboard(manager).dbs_renewal_due
+        assert member not in home_page(manager).dbs_renewal_due
     with at(D(2027, 3, 1)):
-        assert member in manager_dashboard(manager).dbs_renewal_due
+        assert member in home_page(manager).dbs_renewal_due
 
 
 @pytest.mark.parametrize(
@@ -415,7 +416,7 @@ def test_privacy_requests_cross_the_weeks_and_the_deadlines_edges(
     request = privacy_request(received_on)
     assert request.due_on == due_on
 
-    d = manager_dashboard(manager)
+    d = home_page(manager)
 
     assert (request in d.privacy_due_this_week) is this_week
     assert (request in d.privacy_overdue) is overdue
@@ -429,7 +430,7 @@ def test_a_completed_request_is_neither_due_nor_overdue(manager):
         closed_on=D(2026, 11, 20),
     )
 
-    d = manager_dashboard(manager)
+    d = home_page(manager)
 
     assert d.privacy_due_this_week == [] and d.privacy_overdue == []
 
@@ -443,7 +444,7 @@ def test_the_charts_window_is_this_month_and_the_eleven_before_it(manager):
     day_before = ContactSessionFactory(date=D(2025, 11, 30))
     attendance(day_before, "attended")
 
-    chart = manager_dashboard(manager).attendance_chart
+    chart = home_page(manager).attendance_chart
 
     assert chart.categories[0] == "December 2025" and chart.categories[-1] == "November 2026"
     assert chart.totals[0] == 1 and sum(chart.totals) == 1
@@ -453,7 +454,7 @@ def test_a_referral_received_on_the_windows_first_day_counts(manager):
     CaseFactory(referral__source=Referral.Source.COURT, referral__received_on=D(2025, 12, 1))
     CaseFactory(referral__source=Referral.Source.COURT, referral__received_on=D(2025, 11, 30))
 
-    chart = manager_dashboard(manager).referrals_chart
+    chart = home_page(manager).referrals_chart
 
     assert dict(zip(chart.categories, chart.totals, strict=True))["Court"] == 1
 
@@ -462,7 +463,7 @@ def test_a_review_due_today_counts_and_tomorrows_does_not(manager):
     with_status(family_case(), Case.Status.ACTIVE, next_review_on=D(2026, 11, 25))
     with_status(family_case(), Case.Status.ACTIVE, next_review_on=D(2026, 11, 26))
 
-    assert manager_dashboard(manager).cases.reviews_due == 1
+    assert home_page(manager).cases.reviews_due == 1
 
 
 # The cost.

@@ -1,0 +1,63 @@
+"""The cards of the home pages: figures, a list or a chart that an app puts on a role's home.
+
+The home page imports no app. Each app declares the cards it contributes in its own
+``declarations.py``, with one call::
+
+    declarations.add(HOME_CARD, Card("cases", roles=("manager",), order=40,
+                                     template="home/cards/cases.html", figures=cards.cases))
+
+and ``home.views.home`` shows, on the home of a person of each role, the cards declared for
+that role, lowest ``order`` first, each rendered from its ``template`` with what its
+``figures`` function returned. ``cards_for(role)`` is that list.
+
+A card's figures are computed in a fixed number of queries (aggregates, and lists cut off
+at ``SHOWN`` rows), so the page costs the same however much the centre holds.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .declarations import HOME_CARD, ROLES, declarations
+
+SHOWN = 10  # rows in a card's list; a count beside it says how many there are
+TEMPLATES = "home/cards/"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card of the home pages.
+
+    - ``key``: unique among the cards; it names the card in tests and in the page's HTML.
+    - ``roles``: the roles (``core.declarations.ROLES``) whose home shows it.
+    - ``order``: where it goes on those pages, lowest first.
+    - ``template``: the partial that draws it, under ``templates/home/cards/``. It is
+      rendered within the page, with the card's figures added to the page's context.
+    - ``figures``: ``(user, today) -> dict`` of what the template shows, or ``None``
+      where this person is not to see the card at all (a permission they lack). Its
+      names are the card's own: no two cards on a page may use the same name.
+    """
+
+    key: str
+    roles: tuple[str, ...]
+    order: int
+    template: str
+    figures: Callable[[object, datetime.date], dict | None]
+
+    def __post_init__(self):
+        if not self.roles:
+            raise ValueError(f"Card {self.key!r}: name the roles whose home shows it")
+        for role in self.roles:
+            if role not in ROLES:
+                raise ValueError(f"Card {self.key!r}: no such role: {role!r}")
+        if not self.template.startswith(TEMPLATES):
+            raise ValueError(f"Card {self.key!r}: its template goes under {TEMPLATES}")
+
+
+def cards_for(role) -> list[Card]:
+    """The cards declared for ``role``'s home, in their order (then by key)."""
+    cards = [card for card in declarations.get(HOME_CARD) if role in card.roles]
+    keys = [card.key for card in cards]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"Two home cards share a key: {sorted(keys)}")
+    return sorted(cards, key=lambda card: (card.order, card.key))

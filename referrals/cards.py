@@ -1,0 +1,113 @@
+"""Referrals' cards on the home pages (``core.cards``; declared in ``declarations.py``):
+the cases waiting on the centre and the six-monthly reviews due, and the chart of where
+referrals came from. Each is a fixed number of queries, however many cases there are."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from centre.charts import Chart, Series, month_window
+from core.cards import SHOWN
+
+from .models import Adult, Case, Referral
+from .selectors import cases_due_for_review
+
+VIEW_CASE = "referrals.view_case"
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    referrals_waiting: int
+    pre_visits_due: int
+    reviews_due: int
+
+
+def case_counts(today):
+    """Referrals received and not yet decided, accepted cases whose pre-visits are still
+    to be done, and active cases whose six-monthly review is due: one query."""
+    Status = Case.Status
+    return CaseCounts(
+        **Case.objects.aggregate(
+            referrals_waiting=Count("pk", filter=Q(status=Status.RECEIVED)),
+            pre_visits_due=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.PRE_VISITS])),
+            reviews_due=Count("pk", filter=Q(status=Status.ACTIVE, next_review_on__lte=today)),
+        )
+    )
+
+
+def referrals_waiting():
+    """The longest-waiting referrals first."""
+    return list(
+        Case.objects.filter(status=Case.Status.RECEIVED)
+        .select_related("referral")
+        .order_by("referral__received_on", "pk")[:SHOWN]
+    )
+
+
+def pre_visits_due():
+    """Accepted cases still at their pre-visits, longest waiting first, each with how many
+    parents it has (``parents``) and how many have completed a pre-visit (``visited``)."""
+    parents = (Adult.Role.RESIDENT, Adult.Role.VISITING)
+    return list(
+        Case.objects.filter(status__in=[Case.Status.ACCEPTED, Case.Status.PRE_VISITS])
+        .annotate(
+            parents=Count("adults", filter=Q(adults__role__in=parents), distinct=True),
+            visited=Count(
+                "pre_visits__adult",
+                filter=Q(
+                    pre_visits__ground_rules_agreed_on__isnull=False,
+                    pre_visits__arrangements_agreed=True,
+                    pre_visits__adult__role__in=parents,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("status_changed_at", "pk")[:SHOWN]
+    )
+
+
+def reviews_due(user, today, heading="h2"):
+    """Up to ten active cases whose review is due, soonest first, with their parents'
+    names, in two queries, under a heading of ``heading`` (to fit the page's outline);
+    ``None`` for anyone who may not read cases."""
+    if not user.has_perm(VIEW_CASE):
+        return None
+    cases = list(cases_due_for_review(on=today)[: SHOWN + 1])
+    return {
+        "review_cases": cases[:SHOWN],
+        "more_reviews_due": len(cases) > SHOWN,
+        "reviews_heading": heading,
+    }
+
+
+def cases(user, today):
+    """The manager's cases: the three counts, the referrals waiting for a decision, the
+    cases at their pre-visits and the reviews due (a third-level heading, under Cases)."""
+    return {
+        "cases": case_counts(today),
+        "referrals_waiting": referrals_waiting(),
+        "pre_visits_due": pre_visits_due(),
+        **(reviews_due(user, today, heading="h3") or {}),
+    }
+
+
+def referrals_chart(user, today):
+    """Referrals received in the charts' twelve months, by where they came from: one
+    query."""
+    _months, window = month_window(today)
+    counts = dict(
+        Referral.objects.filter(received_on__gte=window[0], received_on__lt=window[1])
+        .values_list("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+        .order_by()
+    )
+    sources = Referral.Source.choices
+    chart = Chart(
+        key="chart-referrals",
+        title="Referrals by source, over the last 12 months",
+        categories=tuple(label for _, label in sources),
+        category_heading="Source",
+        series=(Series("Referrals", tuple(counts.get(value, 0) for value, _ in sources)),),
+    )
+    return {"referrals_chart": chart}
