@@ -526,9 +526,19 @@ declare(
         read_by=EVERYONE,
     )
 )
+# The base layer's own records (core imports no app, so they are declared here).
 declare(
     Record(
-        "centre.auditevent",
+        "core.pendingfiledeletion",
+        retention=NoPersonalData(
+            "The generated name of a stored file whose record was disposed of, deleted "
+            "once the file is removed from storage"
+        ),
+    )
+)
+declare(
+    Record(
+        "core.auditevent",
         retention=NoRuleYet(
             "The audit trail: which account did what and when, in which role and from which "
             "network address. Kept with no end, so that it outlives what it describes"

@@ -74,15 +74,6 @@ declare(
 )
 declare(
     Record(
-        "retention.pendingfiledeletion",
-        retention=NoPersonalData(
-            "The generated name of a stored file whose record was disposed of, deleted "
-            "once the file is removed from storage"
-        ),
-    )
-)
-declare(
-    Record(
         "retention.sweeplock",
         retention=NoPersonalData("One row, locked while a sweep runs, and when it last ran"),
     )

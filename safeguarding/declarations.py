@@ -321,16 +321,6 @@ declare(
         read_by=("manager",),
     )
 )
-declare(
-    Record(
-        "safeguarding.accesslog",
-        retention=NoRuleYet(
-            "Who opened which safeguarding record, and when (the account's id is copied so "
-            "that it outlives the account): kept with no end"
-        ),
-        read_by=("manager",),
-    )
-)
 
 
 # Hooks this app fills --------------------------------------------------------------------

@@ -339,9 +339,7 @@ def report_recipient_add(request, pk):
     )
 
     def on_valid(form):
-        report_services.report_recipient_add(
-            recipient=form.save(commit=False), actor=request.user
-        )
+        report_services.report_recipient_add(recipient=form.save(commit=False), actor=request.user)
         messages.success(request, "The recipient is on the distribution list.")
         return _report_url(report) + "#distribution"
 

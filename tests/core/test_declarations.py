@@ -28,11 +28,10 @@ RECORDS = list(declarations.records.values())
 NO_RULE_YET = {
     "centre.disclosure",
     "centre.centreprofile",
-    "centre.auditevent",
+    "core.auditevent",
     "attendance.contactsession",
     "safeguarding.concern",
     "safeguarding.hold",
-    "safeguarding.accesslog",
     "retention.erasuredecision",
     "privacy_requests.privacyrequest",
     "privacy_requests.restriction",
