@@ -13,7 +13,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .models import AuditEvent
 
@@ -108,7 +108,9 @@ def audit_events(
     if action:
         events = events.filter(action=action)
     if user_id is not None:
-        events = events.filter(user_id=user_id)
+        # Through an alias of the column: ``user_id=`` would make Django join the account
+        # with an INNER JOIN, and hide every row of an account since deleted.
+        events = events.alias(actor=F("user_id")).filter(actor=user_id)
     if since is not None:
         events = events.filter(at__date__gte=since)
     if until is not None:

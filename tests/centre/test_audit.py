@@ -118,6 +118,16 @@ def test_rows_outlive_the_account_they_mention(client, manager, staff):
     assert "Deleted account" in response.content.decode()
 
 
+def test_the_rows_of_a_deleted_account_are_still_found_by_its_id(manager, staff):
+    audit.record(None, Action.READ, kind="document", object_id=3, user=staff)
+    staff_id = staff.pk
+    staff.delete()
+
+    [event] = audit.audit_events(user_id=staff_id)
+
+    assert (event.user_id, event.kind, event.object_id) == (staff_id, "document", 3)
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":
