@@ -187,6 +187,12 @@ class DisposalRecord(models.Model):
         default="retention",
         help_text="Why it was disposed of: the retention schedule, or an erasure request.",
     )
+    # The check made after the disposal, through the declarations, that no row of any
+    # declared model still refers to what was disposed of: how many rows it found (None:
+    # no check was made, as for a review that kept the record) and, where any, of which
+    # kinds. Kinds and counts only, never content.
+    traces_found = models.PositiveIntegerField(null=True, blank=True)
+    trace_check = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-executed_at", "-pk"]

@@ -24,6 +24,10 @@ class RuleKey(models.TextChoices):
     STAFF_OTHER = "staff-other", "Other staff information"
     CHILD_SAFEGUARDING = "child-safeguarding", "Accidents and safeguarding about a child"
     COMPLAINT = "complaint", "Complaints about the use of personal data"
+    PRIVACY_REQUEST = "privacy-request", "Privacy requests and their responses"
+    ADULT_ACCIDENT = "adult-accident", "Accidents to adults"
+    ADULT_INCIDENT = "adult-incident", "Safeguarding incidents about no child"
+    DORMANT_CASE = "dormant-case", "Open cases with no activity"
 
 
 class Action(models.TextChoices):
@@ -43,6 +47,10 @@ TRIGGERS = {
     RuleKey.STAFF_OTHER: "the date the document was last used",
     RuleKey.CHILD_SAFEGUARDING: "the child's date of birth (a review, never disposal)",
     RuleKey.COMPLAINT: "the day the complaint's outcome was given",
+    RuleKey.PRIVACY_REQUEST: "the day the request was closed",
+    RuleKey.ADULT_ACCIDENT: "the day of the accident",
+    RuleKey.ADULT_INCIDENT: "the day the incident was closed",
+    RuleKey.DORMANT_CASE: "the last thing recorded on the open case (a review, never disposal)",
 }
 
 ACTIONS = {
@@ -55,6 +63,10 @@ ACTIONS = {
     RuleKey.STAFF_OTHER: Action.DISPOSE,
     RuleKey.CHILD_SAFEGUARDING: Action.REVIEW,
     RuleKey.COMPLAINT: Action.DISPOSE,
+    RuleKey.PRIVACY_REQUEST: Action.DISPOSE,
+    RuleKey.ADULT_ACCIDENT: Action.DISPOSE,
+    RuleKey.ADULT_INCIDENT: Action.DISPOSE,
+    RuleKey.DORMANT_CASE: Action.REVIEW,
 }
 
 

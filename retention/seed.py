@@ -87,6 +87,38 @@ RULES = [
         12,
         None,
     ),
+    (
+        "privacy-request",
+        "Requests to use your data protection rights (access, correction, erasure, "
+        "restriction, objection, portability), with the identity evidence, the response, "
+        "any copy of your records we sent you and what was decided",
+        "Securely disposed of {period} after the request is closed",
+        24,
+        None,
+    ),
+    (
+        "adult-accident",
+        "Accident book entries about an adult",
+        "Securely disposed of {period} after the accident",
+        36,
+        None,
+    ),
+    (
+        "adult-incident",
+        "Safeguarding records about no child: an adult at risk, or an allegation against a "
+        "member of staff or a volunteer",
+        "Securely disposed of {period} after the matter is closed",
+        72,
+        None,
+    ),
+    (
+        "dormant-case",
+        "Open referrals and cases where nothing has been recorded for a long time",
+        "Reviewed after {period} with nothing recorded: the case is closed (and its own "
+        "period starts) or kept open with a reason and a date to look again",
+        12,
+        None,
+    ),
 ]
 
 
