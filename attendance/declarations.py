@@ -1,9 +1,12 @@
 """What attendance adds to a case's disposal: the disclosure log entries of its sent
-reports (they name the people the reports went to), and the sessions made for its
-imported attendance that no other family booked. Its bookings, taps and reports
-cascade from the case by themselves."""
+reports (they name the people the reports went to), and the sessions no other family
+booked that are past (or were made for its imported attendance): a session goes with
+the last family booked on it. Its bookings, taps and reports cascade from the case by
+themselves. A session no one ever booked is deleted a year after its date
+(``attendance.tasks.unbooked_sessions_expire``)."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from centre.models import Disclosure
 from core.declarations import ADULT_RECORDS, CASE_RECORDS, declarations
@@ -18,9 +21,11 @@ def _case_extras(cases):
     # Each session is checked through the bookings index for a booking of a family not
     # disposed of with these, never by reading every booking of every other case.
     booked_by_others = Booking.objects.filter(session=OuterRef("pk")).exclude(case__in=cases)
-    sessions = ContactSession.objects.filter(
-        room=IMPORTED_ROOM, pk__in=Booking.objects.filter(case__in=cases).values("session_id")
-    ).exclude(Exists(booked_by_others))
+    sessions = (
+        ContactSession.objects.filter(Q(room=IMPORTED_ROOM) | Q(date__lt=timezone.localdate()))
+        .filter(pk__in=Booking.objects.filter(case__in=cases).values("session_id"))
+        .exclude(Exists(booked_by_others))
+    )
     return [*disclosures, *sessions]
 
 
@@ -147,7 +152,7 @@ declarations.add(ADULT_RECORDS, _recipient_entries)
 # Each model of attendance declared once (``core.declarations.Record``). The order
 # matters: the access pack shows its sections in the order the personal data is declared.
 
-from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+from core.declarations import GoesWith, Record, declare  # noqa: E402
 
 declare(
     Record(
@@ -197,10 +202,12 @@ declare(
 declare(
     Record(
         "attendance.contactsession",
-        retention=NoRuleYet(
+        retention=GoesWith(
+            "referrals.case",
             "A session's date, room and notes, and which staff and volunteers were on duty. "
-            "A session made for a case's imported attendance goes with the case "
-            "(CASE_RECORDS); every other session is kept with no end"
+            "A past session goes with the last case booked on it (CASE_RECORDS), as does "
+            "one made for a case's imported attendance; a session no one booked is deleted "
+            "by a nightly task a year after its date",
         ),
         # Volunteers open today's sessions on the tablet.
         read_by=("manager", "staff", "volunteer"),

@@ -6,10 +6,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from centre.dates import add_months
 from centre.models import User
 from centre.roles import Role
 from centre.services import record_save
+from core.purge import purge
 from referrals.models import Adult, Case
 
 from .models import Booking, ContactSession
@@ -172,3 +175,23 @@ def booking_book(
 def booking_plan_update(*, booking: Booking, actor=None) -> Booking:
     """Save a change to a booking's handover plan."""
     return record_save(record=booking, actor=actor)
+
+
+# A session no family was ever booked on holds only its date, room, notes and who was on
+# duty: it is deleted this long after its date (a booked one goes with its last family).
+UNBOOKED_SESSION_KEPT_MONTHS = 12
+
+
+def unbooked_sessions_expire(today: datetime.date | None = None) -> int:
+    """Delete, with their history, the sessions no one was booked on whose date is a year
+    or more ago. Returns how many went."""
+    today = today or timezone.localdate()
+    cutoff = add_months(today, -UNBOOKED_SESSION_KEPT_MONTHS)
+    with transaction.atomic():
+        sessions = list(
+            ContactSession.objects.filter(date__lte=cutoff).exclude(
+                pk__in=Booking.objects.values("session_id")
+            )
+        )
+        purge(sessions)
+    return len(sessions)

@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centre.tasks.forget_expired_sign_in_records",
         "schedule": crontab(hour=1, minute=45),
     },
+    # 01:50 every night: delete the sessions no family was booked on, a year after their date.
+    "expire-unbooked-sessions": {
+        "task": "attendance.tasks.expire_unbooked_sessions",
+        "schedule": crontab(hour=1, minute=50),
+    },
     # 02:00 every night (Europe/London): flag what the retention schedule says is due
     # into the manager's disposal queue. It never deletes anything itself.
     "retention-sweep": {

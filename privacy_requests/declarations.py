@@ -7,6 +7,16 @@
   adult, a child or a staff member confirmed is held as such; any other record is held
   through the case or staff member it belongs to (a collection list holds its case).
 - ``complaint``: a resolved complaint, a year after its outcome was given.
+- ``privacy-request``: a closed request, two years after it was closed, with everything
+  that cascades from it (its response pack, pauses and confirmed records) and the erasure
+  decisions made under it. Two years covers a complaint about how it was answered, first
+  to the centre and then to the ICO (within three months of the last contact, and the
+  ICO's own handling), and lets the centre see an earlier request when judging whether a
+  new one is manifestly unfounded or excessive.
+- What goes with the person rather than the request: once the person a request or a
+  restriction is about has been disposed of (their case, their erasure, their HR file),
+  a restriction on them goes, and a response pack's copy of them is destroyed, keeping
+  that it was released, when and by whom (``PURGED``).
 """
 
 from functools import cache
@@ -141,13 +151,72 @@ COMPLAINT_RETAINED = Retainable(
 )
 
 
+def _requests_dispose(requests):
+    """Closed requests disposed of together: each with its pack, pauses and confirmed
+    records (they cascade) and the erasure decisions made under it (by its reference)."""
+    from retention.models import ErasureDecision
+
+    references = [request.reference for request in requests]
+    purge([*requests, *ErasureDecision.objects.filter(request_reference__in=references)])
+
+
+PRIVACY_REQUEST_RETAINED = Retainable(
+    kind="privacy-request",
+    rule="privacy-request",
+    records=lambda: PrivacyRequest.objects.filter(closed_on__isnull=False),
+    clock="closed_on",
+    ref=own_reference("PR"),
+    held=_complaint_held,
+    dispose=lambda request: _requests_dispose([request]),
+    dispose_many=_requests_dispose,
+    summary=lambda row: (
+        f"{PrivacyRequest.Right(row['right']).label.split(' (')[0]} request closed on "
+        f"{row['closed_on']:%d/%m/%Y}"
+    ),
+    summary_fields=("right", "closed_on"),
+    label="Privacy request",
+)
+
+
+def _gone_subject():
+    """Requests and restrictions whose person (an adult, a child, a staff member) the
+    centre held, and who has since been disposed of: every subject link is empty, and the
+    reference of the person is still on it."""
+    return (
+        Q(subject_adult__isnull=True, subject_child__isnull=True)
+        & Q(subject_staff_member__isnull=True)
+        & ~Q(subject_label="")
+    )
+
+
+def forget_gone_subjects(doomed):
+    """After a purge: the restrictions on a person now gone go too, and a response pack's
+    copy of a person now gone is destroyed. Two queries whatever was purged; a purge of
+    restrictions finds none left to forget."""
+    from django.utils import timezone
+
+    from .models import ResponsePack, Restriction
+
+    restrictions = list(Restriction.objects.filter(_gone_subject()))
+    if restrictions:
+        purge(restrictions)
+    ResponsePack.objects.filter(
+        request__in=PrivacyRequest.objects.filter(_gone_subject()), copy_destroyed_on=None
+    ).update(sections=[], copy_destroyed_on=timezone.localdate())
+
+
+from core.declarations import PURGED  # noqa: E402
+
+declarations.add(PURGED, forget_gone_subjects)
+
+
 # Records ---------------------------------------------------------------------------------
 #
 # Each model of privacy_requests declared once (``core.declarations.Record``). A request,
-# and what cascades from it, is about the very people whose data it covers; none of it
-# is yet reached by a rule (a request's records go with the request).
+# and what cascades from it, is about the very people whose data it covers: it goes under
+# its own rule, with what cascades from it.
 
-from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+from core.declarations import GoesWith, Record, declare  # noqa: E402
 
 declare(
     Record(
@@ -159,19 +228,17 @@ declare(
 declare(
     Record(
         "privacy_requests.privacyrequest",
-        retention=NoRuleYet(
-            "A privacy request: who it is about and who made it, their identity evidence, "
-            "what they asked and the response. Kept with no end, open or closed"
-        ),
+        retention=(PRIVACY_REQUEST_RETAINED,),
         read_by=("manager", "staff"),
     )
 )
 declare(
     Record(
         "privacy_requests.restriction",
-        retention=NoRuleYet(
-            "A restriction of processing: whose, why, and who placed and lifted it. Kept "
-            "with no end, standing or lifted; it outlives the request it came from"
+        retention=GoesWith(
+            "referrals.adult",
+            "goes with the person it restricted (an adult or a child of a case, or a staff "
+            "member), whatever disposes of them: it outlives the request it came from",
         ),
         read_by=("manager", "staff"),
     )
@@ -199,7 +266,9 @@ declare(
         "privacy_requests.responsepack",
         retention=GoesWith(
             "privacy_requests.privacyrequest",
-            "cascades from its request (it holds a copy of all the pack gave the person)",
+            "cascades from its request (it holds a copy of all the pack gave the person); "
+            "its copy is destroyed earlier if the person goes first, keeping that it was "
+            "released, when and by whom",
         ),
         read_by=("manager", "staff"),
     )

@@ -740,6 +740,10 @@ class ResponsePack(models.Model):
     disclosure = models.ForeignKey(
         "centre.Disclosure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the person the pack is about was disposed of (their case, or an erasure) before
+    # the request's own period ended, the pack's copy of them went with them: ``sections``
+    # is emptied and this says when. That a pack was released, when and by whom stays.
+    copy_destroyed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         default_permissions = ()

@@ -30,7 +30,7 @@ declarations.add(PURGED, queue_items_forget)
 #
 # Each model of retention declared once (``core.declarations.Record``).
 
-from core.declarations import Expires, NoPersonalData, NoRuleYet, Record, declare  # noqa: E402
+from core.declarations import Expires, GoesWith, NoPersonalData, Record, declare  # noqa: E402
 
 declare(
     Record(
@@ -64,9 +64,10 @@ declare(
 declare(
     Record(
         "retention.erasuredecision",
-        retention=NoRuleYet(
+        retention=GoesWith(
+            "privacy_requests.privacyrequest",
             "What an erasure request decided for each record (queued, or kept and why), "
-            "by the request's reference, and who decided: kept with no end"
+            "and who decided: deleted with its request, found by the request's reference",
         ),
         # The manager decides; staff see the outcomes on the request's page.
         read_by=("manager", "staff"),

@@ -29,12 +29,8 @@ NO_RULE_YET = {
     "centre.disclosure",
     "centre.centreprofile",
     "core.auditevent",
-    "attendance.contactsession",
     "safeguarding.concern",
     "safeguarding.hold",
-    "retention.erasuredecision",
-    "privacy_requests.privacyrequest",
-    "privacy_requests.restriction",
 }
 
 
