@@ -308,6 +308,23 @@ def test_the_notice_shows_a_period_the_manager_changed(manager_client, client, m
     assert "Alice Mercer" in rules_page
 
 
+def test_the_notice_shows_every_rule_with_what_starts_its_period(client, db):
+    from django.utils.html import escape
+
+    from retention.schedule import TRIGGERS, RuleKey
+
+    notice = client.get(reverse("privacy_notice")).text
+
+    for rule in Rule.objects.all():
+        row = re.search(
+            rf"<tr><td>{re.escape(escape(rule.records))}</td><td>.*?</td><td>(.*?)</td></tr>",
+            notice,
+        )
+        assert row, f"the notice has no row for {rule.key}"
+        assert row.group(1) == escape(TRIGGERS[rule.key][0].upper() + TRIGGERS[rule.key][1:])
+    assert Rule.objects.count() == len(RuleKey)
+
+
 def test_a_rule_change_without_a_reason_is_refused(manager_client):
     rule = Rule.objects.get(key="contact-self")
 
