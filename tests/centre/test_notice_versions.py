@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from centre.models import PrivacyNoticeVersion
 from referrals.models import Adult
+from tests.error_summary import error_summary_of
 from tests.referrals.factories import PreVisitFactory, family_case
 
 VERSIONS = reverse("centre:notice_version_list")
@@ -54,8 +55,11 @@ def test_a_version_needs_its_date_and_changes_and_cannot_repeat(client, manager)
 
     response = client.post(VERSIONS, {"version": "2026-01", "published_on": "", "changes": ""})
 
-    assert "Privacy notice version with this Version already exists." in response.text
-    assert response.text.count("This field is required.") == 2
+    assert error_summary_of(response.text)["problems"] == [
+        "Privacy notice version with this Version already exists.",
+        "This field is required.",
+        "This field is required.",
+    ]
     assert PrivacyNoticeVersion.objects.count() == 1
 
 

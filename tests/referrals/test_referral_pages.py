@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from referrals.models import Case, Referral, StatusChange
+from tests.error_summary import error_summary_of
 from tests.factories import PDF_BYTES, pdf_file
 from tests.referrals.factories import CaseFactory, referral_form_data
 
@@ -116,8 +117,10 @@ def test_a_referral_that_does_not_add_up_is_refused_with_a_message_and_nothing_s
 
     assert response.status_code == 200
     assert message in response.context["form"].errors[field]
-    assert "Please correct the problems below" in response.text
+    summary = error_summary_of(response.text)
+    assert summary["problems"] == [message], "one problem, listed once at the top"
     assert "Nothing has been saved yet." in response.text
+    assert all(f'id="{anchor}"' in response.text for anchor in summary["anchors"])
     assert not Case.objects.exists()
     assert not Referral.objects.exists()
 
