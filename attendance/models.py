@@ -128,7 +128,8 @@ class Booking(models.Model):
         arrives, hands_over = self.visiting_arrives_at, self.resident_arrives_at
         if arrives and hands_over and arrives <= hands_over:
             errors["visiting_arrives_at"] = (
-                "The visiting parent arrives after the resident parent has handed over."
+                "The visiting parent must arrive after the resident parent has handed over "
+                f"the child: choose a time after {hands_over:%H:%M}."
             )
         if self.status == self.Status.ABSENT and not self.absence_reason:
             errors["absence_reason"] = "Give the reason the family did not come."

@@ -5,7 +5,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -70,13 +70,17 @@ def bookable_cases(*, session: ContactSession | None = None) -> QuerySet:
 
 
 def bookable_sessions(*, case: Case | None = None, today=None) -> QuerySet:
-    """Sessions from today on, soonest first, with their number of bookings; those the
-    case is booked into already are left out."""
+    """Sessions from today on with a place left, soonest first, with their number of
+    bookings; those the case is booked into already are left out."""
     today = today or timezone.localdate()
     sessions = ContactSession.objects.filter(date__gte=today)
     if case is not None:
         sessions = sessions.exclude(bookings__case=case)
-    return sessions.annotate(booked=Count("bookings")).order_by("date", "starts_at", "pk")
+    return (
+        sessions.annotate(booked=Count("bookings"))
+        .filter(booked__lt=F("capacity"))
+        .order_by("date", "starts_at", "pk")
+    )
 
 
 # The case page --------------------------------------------------------------------

@@ -37,7 +37,8 @@ def _booking_problems(*, session: ContactSession, case) -> list[str]:
     if session.bookings.filter(case=case).exists():
         problems.append(f"The family is already booked into the session of {session}.")
     elif session.bookings.count() >= session.capacity:
-        problems.append(f"The session of {session} is full ({session.capacity} families).")
+        places = f"{session.capacity} famil{'y' if session.capacity == 1 else 'ies'}"
+        problems.append(f"The session of {session} is full ({places}): choose another session.")
     return problems
 
 

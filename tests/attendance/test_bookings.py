@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from attendance import selectors
 from attendance.models import Booking
 from attendance.session_services import plan_defaults, plan_times, who_may_collect_for
 from centre.services import record_save
@@ -255,7 +256,7 @@ def test_a_series_with_any_date_that_cannot_be_booked_books_none_and_lists_each(
     )
 
     text = response.text
-    assert "is full (1 families)" in text
+    assert "is full (1 family): choose another session." in text
     assert "There is no session on 19/12/2026 at 10:00." in text
     assert "Nothing has been saved yet." in text
     assert not case.bookings.exists()
@@ -304,14 +305,22 @@ def test_the_visiting_parent_must_leave_before_the_resident_parent_returns(clien
     assert not Booking.objects.exists()
 
 
-def test_the_visiting_parent_arrives_after_the_handover(client, staff):
+def test_the_visiting_parent_arrives_after_the_handover_and_is_told_the_time_to_choose(
+    client, staff
+):
     session = saturday_session()
     case = active_case()
     client.force_login(staff)
 
-    response = client.post(book_url(session), plan(case=case.pk, visiting_arrives_at="09:30"))
+    response = client.post(
+        book_url(session),
+        plan(case=case.pk, resident_arrives_at="09:45", visiting_arrives_at="09:30"),
+    )
 
-    assert "after the resident parent has handed over" in errors_of(response)["visiting_arrives_at"]
+    assert errors_of(response)["visiting_arrives_at"] == (
+        "The visiting parent must arrive after the resident parent has handed over the "
+        "child: choose a time after 09:45."
+    )
     assert not Booking.objects.exists()
 
 
@@ -323,8 +332,18 @@ def test_a_full_session_takes_no_more_families(client, staff):
 
     response = client.post(book_url(session), plan(case=case.pk))
 
-    assert f"The session of {session} is full (1 families)." in errors_of(response)["__all__"]
+    assert errors_of(response)["__all__"] == (
+        f"The session of {session} is full (1 family): choose another session."
+    )
     assert not case.bookings.exists()
+
+
+def test_a_full_session_is_not_offered_for_booking_from_the_case(client, staff):
+    full = saturday_session(kind="supervised", capacity=1)
+    BookingFactory(session=full)
+    open_place = saturday_session(day=SATURDAY + datetime.timedelta(weeks=1))
+
+    assert list(selectors.bookable_sessions()) == [open_place]
 
 
 def test_a_case_without_both_completed_pre_visits_is_not_booked(client, staff):
