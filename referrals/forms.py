@@ -67,18 +67,25 @@ class CaseSearchForm(forms.Form):
     """A name, reference, date of birth or postcode: personal data, so it is only ever
     sent by POST and never appears in a URL, a log line or the browser's history."""
 
+    # Not marked required (a search box with an asterisk reads as a form to fill in): an
+    # empty search is answered by clean_term instead.
     term = forms.CharField(
         label="Search cases",
+        required=False,
         max_length=200,
         help_text="A name, a case reference, a date of birth (dd/mm/yyyy) or a postcode.",
-        error_messages={
-            "required": (
-                "Type a name, a case reference, a date of birth or a postcode to search for."
-            )
-        },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_term(self):
+        term = self.cleaned_data["term"]
+        if not term:
+            raise forms.ValidationError(
+                "Type a name, a case reference, a date of birth or a postcode to search for.",
+                code="required",
+            )
+        return term
 
 
 class ReferralForm(CentreModelForm):

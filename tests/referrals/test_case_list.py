@@ -228,6 +228,16 @@ def test_an_empty_search_says_what_to_type_and_shows_the_whole_list(client, staf
     assert references(response) == [case.reference]
 
 
+def test_the_search_box_is_not_marked_as_a_required_field(client, staff):
+    client.force_login(staff)
+
+    page = client.get(URL).text
+
+    box = page[page.index('name="term"') - 300 : page.index('name="term"') + 200]
+    assert "required" not in box
+    assert "asteriskField" not in page
+
+
 def test_a_search_is_logged_without_the_term(client, staff, caplog):
     AdultFactory(last_name="Quillfeather")
     client.force_login(staff)
