@@ -539,9 +539,12 @@ declare(
 declare(
     Record(
         "core.auditevent",
-        retention=NoRuleYet(
+        retention=Expires(
             "The audit trail: which account did what and when, in which role and from which "
-            "network address. Kept with no end, so that it outlives what it describes"
+            "network address. Kept seven years from the event, so that it outlives what it "
+            "describes, then removed nightly by retention.tasks.expire_audit_trail_and_proofs "
+            "through the database function handover_expire_audit_trail(), the only way the "
+            "application's database role can delete a row of it"
         ),
         read_by=("manager",),
     )

@@ -343,6 +343,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.sweep",
         "schedule": crontab(hour=2, minute=0),
     },
+    # 02:30 every night: delete the audit events and the proofs of disposal more than seven
+    # years old, through the two database functions the application's role may call.
+    "expire-audit-trail-and-proofs": {
+        "task": "retention.tasks.expire_audit_trail_and_proofs",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Every 5 minutes: dispose of whatever is approved and not yet disposed of. Each
     # approval queues a disposal at once; this run finishes the work of a worker that was
     # killed or of an approval made while Redis was down, minutes later, not the next

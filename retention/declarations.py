@@ -55,8 +55,10 @@ declare(
     Record(
         "retention.disposalrecord",
         retention=Expires(
-            "The proof of a disposal, with who approved it: the nightly sweep deletes it "
-            "seven years after the disposal ran (retention.services.PROOF_KEPT_MONTHS)"
+            "The proof of a disposal, with who approved it: kept seven years after the "
+            "disposal ran, then removed nightly by retention.tasks.expire_audit_trail_and_proofs "
+            "through the database function handover_expire_disposal_proofs(), the only way "
+            "the application's database role can delete a proof"
         ),
         read_by=("manager",),
     )

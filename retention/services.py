@@ -23,11 +23,9 @@ from core.purge import pending_files_remove
 
 from . import engine, erasure
 from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
-from .schedule import add_months
 
 logger = logging.getLogger(__name__)
 
-PROOF_KEPT_MONTHS = 7 * 12
 SWEEP_LOCK = "sweep"
 NEW_ITEMS_SUBJECT = "Records are due for disposal"
 
@@ -89,9 +87,8 @@ def retention_sweep(*, as_of: datetime.date | None = None) -> dict:
         if (f.record_type, f.object_id, f.action) not in existing
     ]
     QueueItem.objects.bulk_create(new_items, batch_size=1000)
-    proofs_expired = DisposalRecord.objects.filter(
-        executed_at__date__lt=add_months(as_of, -PROOF_KEPT_MONTHS)
-    ).delete()[0]
+    # Proofs of disposal past their seven years are not deleted here: the application's
+    # database role may not delete them, only the nightly expiry may (retention/expiry.py).
     lock.last_run_at = timezone.now()
     lock.last_as_of = as_of
     lock.save(update_fields=["last_run_at", "last_as_of"])
@@ -99,7 +96,6 @@ def retention_sweep(*, as_of: datetime.date | None = None) -> dict:
         "flagged": len(new_items),
         "withdrawn": withdrawn,
         "queued": QueueItem.objects.count(),
-        "proofs_expired": proofs_expired,
     }
     if new_items:
         by_rule = {}

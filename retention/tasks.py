@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import expiry, services
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,19 @@ def dispose_approved():
     every five minutes, so approved work left by a worker that died, or not queued while
     Redis was down, is finished minutes later."""
     return services.dispose_approved()
+
+
+@shared_task
+def expire_audit_trail_and_proofs():
+    """Nightly: delete the audit events and the proofs of disposal more than seven years
+    old, through the database functions that alone may (retention/expiry.py)."""
+    counts = expiry.expire_audit_trail_and_proofs()
+    logger.info(
+        "audit-and-proofs-expired audit_events=%s proofs=%s",
+        counts["audit_events"],
+        counts["proofs"],
+    )
+    return counts
 
 
 def dispose_approved_soon():

@@ -28,7 +28,6 @@ RECORDS = list(declarations.records.values())
 NO_RULE_YET = {
     "centre.disclosure",
     "centre.centreprofile",
-    "core.auditevent",
     "safeguarding.concern",
     "safeguarding.hold",
 }

@@ -10,6 +10,7 @@ from centre.services import record_save
 from privacy_requests.models import PrivacyRequest
 from referrals.models import Adult, Referral
 from referrals.services import case_close
+from retention.models import DisposalRecord
 from safeguarding.accident_services import accident_record
 from safeguarding.models import Accident, Incident, IncidentChild
 from tests.factories import (
@@ -141,3 +142,19 @@ def privacy_request_complete(request):
     request.response = "Fictional: a copy of the records was sent."
     request.closed_on = timezone.localdate()
     return record_save(record=request)
+
+
+def disposal_proof(executed_at):
+    """A proof of a case's disposal, run at ``executed_at``."""
+    return DisposalRecord.objects.create(
+        rule="contact-self",
+        kind="case",
+        action="dispose",
+        record_type="referrals.case",
+        object_id=1,
+        ref="HC-2019-0001",
+        due_on=datetime.date(2019, 1, 1),
+        approved_by_name="Alice Mercer",
+        approved_at=executed_at,
+        executed_at=executed_at,
+    )

@@ -31,6 +31,7 @@ from safeguarding.holds import hold_place
 from safeguarding.models import Hold
 from tests.conftest import PASSWORD
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
+from tests.retention.factories import disposal_proof
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0)
 TODAY = NOW.date()
@@ -458,30 +459,13 @@ def test_approving_items_of_another_group_with_a_rule_approves_nothing(manager):
 # The schedule.
 
 
-def _proof(executed_on):
-    return DisposalRecord.objects.create(
-        rule="contact-self",
-        kind="case",
-        action="dispose",
-        record_type="referrals.case",
-        object_id=1,
-        ref="HC-2019-0001",
-        due_on=datetime.date(2019, 1, 1),
-        approved_by_name="Alice Mercer",
-        approved_at=timezone.make_aware(datetime.datetime.combine(executed_on, datetime.time(9))),
-        executed_at=timezone.make_aware(datetime.datetime.combine(executed_on, datetime.time(9))),
-    )
+def test_the_sweep_leaves_proofs_past_seven_years_to_the_nightly_expiry(db):
+    """The application's database role may not delete a proof: the nightly expiry does,
+    through a database function (tests/core/test_database_role.py crosses its day)."""
+    proof = disposal_proof(timezone.make_aware(datetime.datetime(2019, 3, 15, 9)))
 
-
-def test_a_proof_of_disposal_is_kept_seven_years_and_goes_the_day_after(db):
-    executed_on = datetime.date(2019, 3, 15)
-    proof = _proof(executed_on)
-
-    retention_sweep(as_of=datetime.date(2026, 3, 15))
+    retention_sweep(as_of=datetime.date(2099, 1, 1))
     assert DisposalRecord.objects.filter(pk=proof.pk).exists()
-
-    retention_sweep(as_of=datetime.date(2026, 3, 16))
-    assert not DisposalRecord.objects.filter(pk=proof.pk).exists()
 
 
 def test_the_sweep_runs_at_two_in_the_morning_london_time():
