@@ -1,9 +1,11 @@
 """The staff and finance records the retention schedule covers.
 
-- ``hr-file``: a staff member who has left, with their whole file (personal details,
-  documents, DBS checks, parental leave), six years after their last day. Where another
-  rule still keeps part of the file (a document used recently, parental leave still in
-  its period) that rule wins and the file waits. The account they signed in with is
+- ``hr-file``: a staff member who has left, with their file (personal details, the
+  documents of the HR file, DBS checks), six years after their last day, on that date
+  whatever else is kept. Records under rules of their own (a document of another
+  category used since, parental leave) stay until their own dates, attached to a
+  reference-only stub of the staff member (no name, contact details, date of birth or
+  history), which goes with the last of them. The account they signed in with is
   anonymised rather than deleted, as the centre's records of what they did point to it.
 - ``staff-other``: each document of a category outside the HR file that has a date last
   used, three years after it. Such a document without that date goes with the HR file.
@@ -13,7 +15,7 @@
 """
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Max, Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -46,54 +48,101 @@ def _parental_leave_clock():
     return Coalesce("adopted_on", "child_born_on")
 
 
-def _staff_kept_longer(cutoffs):
-    documents = StaffDocument.objects.exclude(category__in=HR_FILE_CATEGORIES).filter(
-        last_used_on__gt=cutoffs["staff-other"]
+def _later_records():
+    """The condition, on staff members, of having records that rules of their own keep
+    past the HR file: a document of another category with a date last used
+    (``staff-other``) or parental leave (``parental-leave``)."""
+    documents = StaffDocument.objects.filter(
+        staff_member=OuterRef("pk"), last_used_on__isnull=False
+    ).exclude(category__in=HR_FILE_CATEGORIES)
+    leave = ParentalLeave.objects.filter(staff_member=OuterRef("pk"))
+    return Exists(documents) | Exists(leave)
+
+
+def _hr_files():
+    """Leavers whose HR file is still whole, and the stubs nothing is kept for any more
+    (the last later record went by a way that did not take the stub with it)."""
+    return StaffMember.objects.filter(ended_on__isnull=False).filter(
+        Q(details_removed_on__isnull=True) | ~_later_records()
     )
-    leave = ParentalLeave.objects.annotate(clock=_parental_leave_clock()).filter(
-        Q(disability_allowance=False, clock__gt=cutoffs["parental-leave"])
-        | Q(disability_allowance=True, clock__gt=cutoffs["parental-leave:extended"])
-    )
-    return Q(pk__in=documents.values("staff_member_id")) | Q(pk__in=leave.values("staff_member_id"))
 
 
-def _staff_later_due_on(ids, rules):
-    """When the staff-other and parental-leave rules let each of these files go."""
-    later = {}
-
-    def keep_latest(staff_id, day):
-        if staff_id not in later or later[staff_id] < day:
-            later[staff_id] = day
-
-    documents = (
-        StaffDocument.objects.filter(staff_member_id__in=ids, last_used_on__isnull=False)
-        .exclude(category__in=HR_FILE_CATEGORIES)
-        .values("staff_member_id")
-        .annotate(last=Max("last_used_on"))
-    )
-    for row in documents:
-        keep_latest(
-            row["staff_member_id"], add_months(row["last"], rules["staff-other"].period_months)
+def _stub_due_on(ids, rules):
+    """A stub left alone is listed from the day its details were removed at the earliest."""
+    return dict(
+        StaffMember.objects.filter(pk__in=ids, details_removed_on__isnull=False).values_list(
+            "pk", "details_removed_on"
         )
-    leave_rule = rules["parental-leave"]
-    leave = (
-        ParentalLeave.objects.filter(staff_member_id__in=ids)
-        .annotate(clock=_parental_leave_clock())
-        .values_list("staff_member_id", "clock", "disability_allowance")
     )
-    for staff_id, clock, extended in leave:
-        if clock is None:
-            continue
-        months = leave_rule.extended_period_months if extended else leave_rule.period_months
-        keep_latest(staff_id, add_months(clock, months))
-    return later
 
 
 def staff_file_dispose(staff_member):
+    """The HR file, on its own date (``hr-file``). Where records under rules of their own
+    remain (a training document used since, parental leave), they stay until their own
+    dates, attached to a reference-only stub of the staff member (``staff_member_stub``);
+    otherwise the staff member goes whole, with their file. The account they signed in
+    with is anonymised either way."""
     user = staff_member.user
-    purge([staff_member])
+    if StaffMember.objects.filter(pk=staff_member.pk).filter(_later_records()).exists():
+        staff_member_stub(staff_member)
+    else:
+        purge([staff_member])
     if user is not None:
         user_anonymise(user)
+
+
+def staff_member_stub(staff_member):
+    """Dispose of the HR file and keep the staff member as a stub for the records that
+    outlive it: their reference, role and dates, and nothing else. Their DBS checks and
+    the documents that are part of the HR file go with their files; every history row of
+    the staff member, and of their records no longer there, goes."""
+    pk = staff_member.pk
+    kept = StaffDocument.objects.filter(staff_member_id=pk, last_used_on__isnull=False).exclude(
+        category__in=HR_FILE_CATEGORIES
+    )
+    purge(
+        [
+            *DBSCheck.objects.filter(staff_member_id=pk),
+            *StaffDocument.objects.filter(staff_member_id=pk).exclude(pk__in=kept.values("pk")),
+        ]
+    )
+    for model, files in ((StaffDocument, ["file"]), (DBSCheck, ["certificate_copy"])):
+        gone = set(
+            model.history.filter(staff_member_id=pk)
+            .exclude(id__in=model.objects.filter(staff_member_id=pk).values("pk"))
+            .values_list("id", flat=True)
+        )
+        if gone:
+            purge_history_files(model, gone, files)
+            model.history.filter(id__in=gone).delete()
+    StaffMember.history.filter(id=pk).delete()
+    StaffMember.objects.filter(pk=pk).update(
+        first_name="",
+        last_name="",
+        email="",
+        phone="",
+        address="",
+        postcode="",
+        date_of_birth=None,
+        job_title="",
+        confidentiality_agreement_signed_on=None,
+        user=None,
+        details_removed_on=timezone.localdate(),
+    )
+
+
+def staff_later_record_dispose(record):
+    """A record kept past the HR file under its own rule: the last of a stub's to go takes
+    the stub with it."""
+    staff_id = record.staff_member_id
+    purge([record])
+    purge(
+        list(
+            StaffMember.objects.filter(pk=staff_id, details_removed_on__isnull=False).exclude(
+                _later_records()
+            )
+        )
+    )
 
 
 def user_anonymise(user):
@@ -126,7 +175,7 @@ def _single(record):
 STAFF_RETAINED = Retainable(
     kind="staff",
     rule="hr-file",
-    records=lambda: StaffMember.objects.filter(ended_on__isnull=False),
+    records=_hr_files,
     clock="ended_on",
     ref=staff_reference(),
     held=_staff_held("pk"),
@@ -134,10 +183,10 @@ STAFF_RETAINED = Retainable(
     summary=lambda row: (
         f"HR file of a {StaffMember.Role(row['role']).label.lower()} "
         f"who left on {row['ended_on']:%d/%m/%Y}"
+        + (" (only its reference is left)" if row["details_removed_on"] else "")
     ),
-    summary_fields=("role", "ended_on"),
-    longer_rules=_staff_kept_longer,
-    later_due_on=_staff_later_due_on,
+    summary_fields=("role", "ended_on", "details_removed_on"),
+    later_due_on=_stub_due_on,
     label="Staff member's HR file",
     view_url=lambda pk: reverse("centre:staff_detail", args=[pk]),
 )
@@ -150,7 +199,7 @@ STAFF_DOCUMENT_RETAINED = Retainable(
     clock="last_used_on",
     ref=staff_reference("staff_member__"),
     held=_staff_held("staff_member_id"),
-    dispose=_single,
+    dispose=staff_later_record_dispose,
     summary=lambda row: (
         f"{StaffDocument.Category(row['category']).label} document, "
         f"last used {row['last_used_on']:%d/%m/%Y}"
@@ -183,7 +232,7 @@ PARENTAL_LEAVE_RETAINED = Retainable(
     clock=_parental_leave_clock(),
     ref=staff_reference("staff_member__"),
     held=_staff_held("staff_member_id"),
-    dispose=_single,
+    dispose=staff_later_record_dispose,
     extended=Q(disability_allowance=True),
     summary=lambda row: f"Parental leave from {row['starts_on']:%d/%m/%Y}",
     summary_fields=("starts_on",),

@@ -229,6 +229,10 @@ class StaffMember(models.Model):
         related_name="staff_record",
         help_text="The account this person signs in with, if they sign in.",
     )
+    # Set when the HR file is disposed of while records under rules of their own (a
+    # training document used since, parental leave) are kept: the row stays as a
+    # reference-only stub for them, with no personal details, and goes with the last.
+    details_removed_on = models.DateField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = StaffMemberQuerySet.as_manager()
@@ -242,6 +246,8 @@ class StaffMember(models.Model):
 
     @property
     def full_name(self):
+        if self.details_removed_on is not None:
+            return f"Former staff member {self.reference}"
         return f"{self.first_name} {self.last_name}"
 
     @property
@@ -254,6 +260,11 @@ class StaffMember(models.Model):
         return self.ended_on is None or self.ended_on >= _today()
 
     def clean(self):
+        if self.details_removed_on is not None:
+            raise ValidationError(
+                "This staff member's HR file has been disposed of: the record keeps only "
+                "their reference, for the records still kept, and cannot be filled in again."
+            )
         super().clean()
         errors = future_date_errors(
             self,
@@ -534,6 +545,10 @@ class Disclosure(models.Model):
     person_label = models.CharField(max_length=100, blank=True)
     record_label = models.CharField(max_length=100, blank=True)
     record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Set when what the entry is about went and the entry was kept for accountability
+    # (``centre.disclosures.disclosures_part``): it then holds references, the date, the
+    # kind of recipient and the basis, and is deleted seven years after the disclosure.
+    details_removed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-disclosed_at", "-pk"]

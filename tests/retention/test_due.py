@@ -1,7 +1,8 @@
 """The retention schedule lists exactly what is due, on the exact boundary day: for every
 rule the day before ``due_on`` the record is not listed and on ``due_on`` it is, with its
 rule, kind, reference, date and action; holds and open privacy requests keep it under
-``held`` until they end; where two rules reach a staff file the longer one wins; the
+``held`` until they end; an HR file falls due on its own date whatever later staff
+records are kept (they keep their own dates, tests/retention/test_hr_file_stub.py); the
 reference is the former one where imported; the example import file gives exactly what
 the rules say; and the dry run's query count does not grow with the records."""
 
@@ -48,10 +49,6 @@ EXAMPLE = Path(interchange.__file__).parent / "example.json"
 def _due(rule, kind, ref, due_on, action):
     due_on = due_on.isoformat() if due_on else None
     return {"rule": rule, "kind": kind, "ref": ref, "due_on": due_on, "action": action}
-
-
-def _without_hr_file_due_on(entries):
-    return [{**e, "due_on": None} if e["rule"] == "hr-file" else e for e in entries]
 
 
 def _held(rule, kind, ref, due_on, holds):
@@ -579,20 +576,24 @@ def test_a_held_record_not_yet_due_is_listed_nowhere(manager):
     ]
 
 
-# 3. Where two rules reach a staff file, the longer one wins.
+# 3. The HR file falls due on its own date; later records keep their own.
 
 
 @pytest.mark.django_db
-def test_a_recently_used_document_keeps_the_hr_file_until_it_too_falls_due():
+def test_a_recently_used_document_does_not_keep_the_hr_file_past_its_own_date():
     member = staff_member(ended_on=D(2019, 1, 31))
     staff_document(D(2023, 6, 15), staff=member, category="training")
     ref = _staff_ref(member)
 
-    assert dry_run(D(2025, 1, 31))["due"] == []
-    assert dry_run(D(2026, 6, 14))["due"] == []
-    # Which due_on the HR file then carries is test_the_due_on_of_a_file_kept_longer_...
-    assert _without_hr_file_due_on(dry_run(D(2026, 6, 15))["due"]) == [
-        _due("hr-file", "staff", ref, None, "dispose"),
+    assert dry_run(D(2025, 1, 30))["due"] == []
+    assert dry_run(D(2025, 1, 31))["due"] == [
+        _due("hr-file", "staff", ref, D(2025, 1, 31), "dispose")
+    ]
+    assert dry_run(D(2026, 6, 14))["due"] == [
+        _due("hr-file", "staff", ref, D(2025, 1, 31), "dispose")
+    ]
+    assert dry_run(D(2026, 6, 15))["due"] == [
+        _due("hr-file", "staff", ref, D(2025, 1, 31), "dispose"),
         _due("staff-other", "staff-document", ref, D(2026, 6, 15), "dispose"),
     ]
 
@@ -607,36 +608,23 @@ def test_a_recently_used_document_keeps_the_hr_file_until_it_too_falls_due():
     ],
     ids=["born", "adopted", "disability-allowance"],
 )
-def test_parental_leave_still_in_its_period_keeps_the_hr_file(leave, leave_due_on):
+def test_parental_leave_still_in_its_period_does_not_keep_the_hr_file(leave, leave_due_on):
     member = staff_member(ended_on=D(2020, 12, 31))
     parental_leave(staff=member, **leave)
     ref = _staff_ref(member)
+    hr_file = _due("hr-file", "staff", ref, D(2026, 12, 31), "dispose")
 
-    assert dry_run(D(2026, 12, 31))["due"] == []
-    assert dry_run(leave_due_on - ONE_DAY)["due"] == []
-    assert _without_hr_file_due_on(dry_run(leave_due_on)["due"]) == [
-        _due("hr-file", "staff", ref, None, "dispose"),
+    assert dry_run(D(2026, 12, 30))["due"] == []
+    assert dry_run(D(2026, 12, 31))["due"] == [hr_file]
+    assert dry_run(leave_due_on - ONE_DAY)["due"] == [hr_file]
+    assert dry_run(leave_due_on)["due"] == [
+        hr_file,
         _due("parental-leave", "parental-leave", ref, leave_due_on, "dispose"),
     ]
 
 
 @pytest.mark.django_db
-def test_the_due_on_of_a_file_kept_longer_is_the_day_it_is_first_listed():
-    """The contract: a record is listed under ``due`` when ``as_of`` is on or after
-    ``due_on`` and no hold stands. The HR file below is not listed on 14 June 2026 (the
-    training document keeps it), so its ``due_on`` cannot be 31 January 2025: it falls due
-    on 15 June 2026, when the document lets it go."""
-    member = staff_member(ended_on=D(2019, 1, 31))
-    staff_document(D(2023, 6, 15), staff=member, category="training")
-    assert dry_run(D(2026, 6, 14)) == {"as_of": "2026-06-14", "due": [], "held": []}
-
-    hr_file = [e for e in dry_run(D(2026, 6, 15))["due"] if e["rule"] == "hr-file"]
-
-    assert hr_file == [_due("hr-file", "staff", _staff_ref(member), D(2026, 6, 15), "dispose")]
-
-
-@pytest.mark.django_db
-def test_the_longer_rule_lets_the_hr_file_go_on_the_very_day_it_ends():
+def test_an_hr_file_and_its_later_records_may_fall_due_on_the_same_day():
     """Left 28 February 2017 (HR file due 28 February 2023); a training document last used
     29 February 2020 (36 months: 28 February 2023); leave for a child with a disability
     allowance born 28 February 2005 (216 months: 28 February 2023)."""

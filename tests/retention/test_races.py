@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from centre.models import StaffDocument, StaffMember
+from centre.models import DBSCheck, StaffMember
 from referrals.models import Adult, Case, Referral
 from referrals.services import case_close
 from retention import services
@@ -22,7 +22,7 @@ from retention.races import DisposedMeanwhileMiddleware
 from retention.services import disposal_approve, dispose_approved, retention_sweep
 from safeguarding.models import Hold
 from tests.conftest import Client
-from tests.factories import StaffDocumentFactory, StaffMemberFactory
+from tests.factories import DBSCheckFactory, StaffMemberFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
 # Self-referrals closed on this day were due a year later, before any day these run.
@@ -111,24 +111,26 @@ def test_the_sweep_leaves_an_approved_item_approved(postgres, manager):
 
 
 def test_a_queue_item_never_outlives_its_record(postgres, manager):
-    """An HR file takes the staff member's documents with it: a document queued under
-    its own rule leaves the queue in the same transaction, not at the next sweep."""
+    """An HR file takes the staff member's DBS checks with it: a certificate copy queued
+    under its own rule leaves the queue in the same transaction, not at the next sweep."""
     person = StaffMemberFactory(
         started_on=datetime.date(2012, 3, 1), ended_on=datetime.date(2019, 6, 30)
     )
-    document = StaffDocumentFactory(
-        staff_member=person, category="training", last_used_on=datetime.date(2020, 1, 10)
+    check = DBSCheckFactory(
+        staff_member=person,
+        checked_on=datetime.date(2019, 1, 10),
+        certificate_copy_held_elsewhere=True,
     )
     retention_sweep()
     assert set(QueueItem.objects.values_list("rule", "object_id")) == {
         ("hr-file", person.pk),
-        ("staff-other", document.pk),
+        ("dbs-certificate", check.pk),
     }
     disposal_approve(actor=manager, rule="hr-file")
 
     assert dispose_approved()["disposed"] == 1
     assert not StaffMember.objects.filter(pk=person.pk).exists()
-    assert not StaffDocument.objects.filter(pk=document.pk).exists()
+    assert not DBSCheck.objects.filter(pk=check.pk).exists()
     assert not QueueItem.objects.exists()
     # And the next sweep has nothing to take out.
     assert retention_sweep()["withdrawn"] == 0
