@@ -398,9 +398,10 @@ DISPOSE_SQL = [
     "DELETE FROM referrals_historicalcase WHERE id IN (SELECT id FROM doomed_case)",
     "DELETE FROM referrals_case WHERE id IN (SELECT id FROM doomed_case)",
     "INSERT INTO retention_disposalrecord (rule, kind, action, record_type, object_id, ref, "
-    "due_on, approved_by_id_copy, approved_by_name, approved_at, executed_at, reason) "
+    "due_on, approved_by_id_copy, approved_by_name, approved_at, executed_at, reason, "
+    "trace_check) "
     "SELECT rule, kind, action, record_type, object_id, ref, due_on, decided_by_id, "
-    "decided_by_name, decided_at, now(), 'retention' FROM retention_queueitem "
+    "decided_by_name, decided_at, now(), 'retention', '' FROM retention_queueitem "
     "WHERE status = 'approved'",
     "DELETE FROM retention_queueitem WHERE status = 'approved'",
 ]

@@ -320,6 +320,38 @@ class NoRuleYet:
     reason: str
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A field of the record that holds a copy of another record's reference, name or key,
+    so that it outlives that record (a concern's ``case_reference``). After each disposal
+    ``retention.traces`` looks in every declared copy of what was disposed of: a copy
+    left behind is a trace, unless a rule keeps it on purpose (``kept``).
+
+    - ``field``: the field holding the copy.
+    - ``of``: the label of the model whose reference, name or key it copies
+      (``"referrals.case"``); empty for a key of any kind of record, named by ``type_field``.
+    - ``holds``: ``"reference"`` (the value is the reference, as the queue prints it),
+      ``"mention"`` (the reference is in the text: ``"AD-0003 of HC-2026-0001"``),
+      ``"name"`` (a person's name or date of birth, as written then), or ``"key"`` (the
+      record's id; ``type_field`` names the field holding its ``"app.model"``, if any).
+    - ``kept``: why a rule keeps the copy on purpose once the record has gone, in words
+      (the concern outlives its case); empty where a copy left behind is a trace.
+    """
+
+    field: str
+    of: str = ""
+    holds: str = "reference"
+    type_field: str = ""
+    kept: str = ""
+
+    def __post_init__(self):
+        if self.holds not in COPY_HOLDS:
+            raise ValueError(f"{self.field}: a copy holds one of {COPY_HOLDS}, not {self.holds!r}")
+        if not self.of and not self.type_field:
+            raise ValueError(f"{self.field}: say whose copy it is (of) or where (type_field)")
+
+
+COPY_HOLDS = ("reference", "mention", "name", "key")
 ROLES = ("manager", "staff", "volunteer")
 
 
@@ -334,6 +366,8 @@ class Record:
     - ``erasable``: the ``Erasable`` kinds a person may ask to have erased.
     - ``read_by``: the roles that may read it (``ROLES``); none for records only the
       system reads.
+    - ``copies``: the ``Copy`` fields holding another record's reference, name or key
+      (what the check after each disposal looks in, besides every foreign key).
     """
 
     model: str
@@ -341,6 +375,7 @@ class Record:
     personal_data: tuple = ()
     erasable: tuple = ()
     read_by: tuple = ()
+    copies: tuple = ()
 
     def __post_init__(self):
         if self.model != self.model.lower() or self.model.count(".") != 1:
@@ -355,6 +390,9 @@ class Record:
             raise ValueError(f"{self.model}: its own retention is a tuple of Retainables")
         if isinstance(self.retention, NoPersonalData) and (self.personal_data or self.erasable):
             raise ValueError(f"{self.model}: declared to hold no personal data, but it has some")
+        for copy in self.copies:
+            if not isinstance(copy, Copy):
+                raise ValueError(f"{self.model}: copies is a tuple of Copy")
 
 
 # Hooks ---------------------------------------------------------------------------------

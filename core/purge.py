@@ -181,6 +181,32 @@ def _delete_history(doomed, history):
                     _raw_delete(m2m_history.objects.filter(**{f"{field.attname}__in": chunk}))
 
 
+@functools.cache
+def _loose_keys():
+    """``[(history model, key field, parent model)]``: the keys by which a tracked record
+    outlives its parent (``SET_NULL``: a concern outlives its case), as its history copies
+    them."""
+    keys = []
+    for model in _history_models():
+        history_model = _history_model(model)
+        for field in model._meta.concrete_fields:
+            if (field.many_to_one or field.one_to_one) and (
+                field.remote_field.on_delete is models.SET_NULL
+            ):
+                parent = field.related_model._meta.concrete_model
+                keys.append((history_model, field.attname, parent))
+    return tuple(keys)
+
+
+def _forget_in_history(doomed):
+    """A record that outlives a doomed row forgets it in its history too, as the row itself
+    does (its key set to NULL): otherwise the history keeps the key of what was disposed
+    of (retention.traces finds it). One UPDATE a key whose parent lost rows."""
+    for history_model, attname, parent in _loose_keys():
+        for chunk in _chunks(doomed.get(parent, ())):
+            history_model.objects.filter(**{f"{attname}__in": chunk}).update(**{attname: None})
+
+
 def _only_history_listens(model):
     """True when django-simple-history's are the only delete signal receivers of
     ``model``: its pre_delete loads deferred fields and its post_delete writes a last
@@ -232,6 +258,7 @@ def purge(instances):
     # Where the signals were sent, simple-history wrote a last history row: it has the
     # deleted row's id, so it goes with the rest here.
     _delete_history(doomed, history)
+    _forget_in_history(doomed)
     file_deletions_queue(names)
     for forget in declarations.get(PURGED):
         forget(doomed)

@@ -216,13 +216,27 @@ declarations.add(PURGED, forget_gone_subjects)
 # and what cascades from it, is about the very people whose data it covers: it goes under
 # its own rule, with what cascades from it.
 
-from core.declarations import GoesWith, Record, declare  # noqa: E402
+from core.declarations import Copy, GoesWith, Record, declare  # noqa: E402
+
+# The people a request is about are named by reference ("AD-0003 of HC-2026-0001"): a
+# request and what it decided are kept for their own period after the people have gone.
+REQUEST_KEPT = "a request is kept two years after its closure, naming whom it was about"
+
+
+def _mentions(field, kept=""):
+    """Copies in ``field`` of the reference of whom it is about (see retention.traces)."""
+    return tuple(
+        Copy(field, of=of, holds="mention", kept=kept)
+        for of in ("referrals.case", "referrals.adult", "referrals.child", "centre.staffmember")
+    )
+
 
 declare(
     Record(
         "privacy_requests.complaint",
         retention=(COMPLAINT_RETAINED,),
         read_by=("manager", "staff"),
+        copies=_mentions("subject_label", kept="a complaint is kept for its own period"),
     )
 )
 declare(
@@ -230,6 +244,7 @@ declare(
         "privacy_requests.privacyrequest",
         retention=(PRIVACY_REQUEST_RETAINED,),
         read_by=("manager", "staff"),
+        copies=_mentions("subject_label", kept=REQUEST_KEPT),
     )
 )
 declare(
@@ -241,6 +256,7 @@ declare(
             "member), whatever disposes of them: it outlives the request it came from",
         ),
         read_by=("manager", "staff"),
+        copies=_mentions("subject_label"),
     )
 )
 declare(
@@ -259,6 +275,10 @@ declare(
             "confirmed is deleted at once",
         ),
         read_by=("manager", "staff"),
+        copies=(
+            Copy("object_id", holds="key", type_field="record_type", kept=REQUEST_KEPT),
+            *_mentions("label", kept=REQUEST_KEPT),
+        ),
     )
 )
 declare(
@@ -271,6 +291,11 @@ declare(
             "released, when and by whom",
         ),
         read_by=("manager", "staff"),
+        # Its copy of the person goes with them (the PURGED hook above empties it).
+        copies=(
+            *_mentions("sections"),
+            Copy("sections", of="referrals.adult", holds="name"),
+        ),
     )
 )
 

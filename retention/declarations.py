@@ -30,7 +30,12 @@ declarations.add(PURGED, queue_items_forget)
 #
 # Each model of retention declared once (``core.declarations.Record``).
 
-from core.declarations import Expires, GoesWith, NoPersonalData, Record, declare  # noqa: E402
+from core.declarations import Copy, Expires, GoesWith, NoPersonalData, Record, declare  # noqa: E402
+
+# What a proof or an erasure decision keeps of the record it names (its kind, id and
+# reference, never content) is kept on purpose: retention.traces does not count it.
+PROOF_KEPT = "the proof of disposal names what went, by kind and reference, for seven years"
+REQUEST_DECIDED = "an erasure decision is kept with its request, naming the record it decided"
 
 declare(
     Record(
@@ -49,6 +54,8 @@ declare(
             "longer due or now held, and when a purge deletes its record (PURGED)"
         ),
         read_by=("manager",),
+        # An item left behind by its record's disposal is a trace (retention.traces).
+        copies=(Copy("object_id", holds="key", type_field="record_type"),),
     )
 )
 declare(
@@ -61,6 +68,10 @@ declare(
             "the application's database role can delete a proof"
         ),
         read_by=("manager",),
+        copies=(
+            Copy("object_id", holds="key", type_field="record_type", kept=PROOF_KEPT),
+            Copy("ref", type_field="record_type", kept=PROOF_KEPT),
+        ),
     )
 )
 declare(
@@ -71,6 +82,7 @@ declare(
             "What an erasure request decided for each record (queued, or kept and why), "
             "and who decided: deleted with its request, found by the request's reference",
         ),
+        copies=(Copy("object_id", holds="key", type_field="record_type", kept=REQUEST_DECIDED),),
         # The manager decides; staff see the outcomes on the request's page.
         read_by=("manager", "staff"),
     )

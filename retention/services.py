@@ -6,6 +6,7 @@ import datetime
 import logging
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -23,6 +24,7 @@ from core.purge import pending_files_remove
 
 from . import engine, erasure
 from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
+from .traces import trace_summary, traces_of
 
 logger = logging.getLogger(__name__)
 
@@ -319,12 +321,53 @@ def _dispose_group(items, *, today, rules):
         else:
             for item in doomed:
                 retainable.dispose(records[item.object_id])
+        # The items leave the queue first: the check looks in the queue too.
+        QueueItem.objects.filter(pk__in=[item.pk for item in doomed]).delete()
+        traces = _check_traces(doomed)
         for item in doomed:
-            _prove(item)
+            _prove(item, traces=traces.get(item.pk), forget=False)
     return done
 
 
-def _prove(item, reason="retention"):
+def _check_traces(items):
+    """``{item id: {kind: rows}}``: what still refers to each disposed record (its
+    traces), for items whose record is gone; a record kept (stripped, reviewed and kept)
+    gets no check. The whole group is checked at once; only where something is found is
+    each record checked on its own, to say whose the traces are. Traces do not undo the
+    disposal: they are recorded on the proof, for the manager, and logged (kinds and
+    counts only)."""
+    record_type = items[0].record_type
+    # A record still there (a certificate stripped, a review that kept it) is not checked.
+    kept = set(
+        apps.get_model(record_type)
+        ._base_manager.filter(pk__in=[item.object_id for item in items])
+        .values_list("pk", flat=True)
+    )
+    items = [item for item in items if item.object_id not in kept]
+    if not items:
+        return {}
+    found = traces_of(record_type, [item.object_id for item in items], [i.ref for i in items])
+    if not found:
+        return {item.pk: {} for item in items}
+    traces = {}
+    for item in items:
+        traces[item.pk] = (
+            found if len(items) == 1 else traces_of(record_type, [item.object_id], [item.ref])
+        )
+        if traces[item.pk]:
+            logger.warning(
+                "retention-traces-found item=%s record_type=%s traces=%s",
+                item.pk,
+                record_type,
+                trace_summary(traces[item.pk]),
+            )
+    return traces
+
+
+def _prove(item, reason="retention", traces=None, forget=True):
+    """The proof of disposal of ``item``'s record, with the check for traces made after
+    it (``traces``: ``{kind: rows}``; None where no check was made); ``forget`` takes the
+    item out of the queue (unless it has left already)."""
     DisposalRecord.objects.create(
         rule=item.rule,
         kind=item.kind,
@@ -337,9 +380,12 @@ def _prove(item, reason="retention"):
         approved_by_name=item.decided_by_name,
         approved_at=item.decided_at,
         reason=reason,
+        traces_found=sum(traces.values()) if traces is not None else None,
+        trace_check=trace_summary(traces) if traces is not None else "",
     )
     audit.record(None, audit.Action.DISPOSAL, kind=item.record_type, object_id=item.object_id)
-    item.delete()
+    if forget:
+        item.delete()
 
 
 def _erase_one(item):
@@ -366,7 +412,8 @@ def _erase_one(item):
         item.delete()
         return "withdrawn"
     erasable.dispose(record)
-    _prove(item, reason="erasure")
+    QueueItem.objects.filter(pk=item.pk).delete()
+    _prove(item, reason="erasure", traces=_check_traces([item]).get(item.pk), forget=False)
     logger.info("retention-erased item=%s", item.pk)
     return "disposed"
 

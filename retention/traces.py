@@ -1,0 +1,137 @@
+"""The check after each disposal that nothing still refers to what was disposed of.
+
+Read through the declarations alone, never another app's models: every model Django
+knows (history models and many-to-many tables included) is asked, in one query a model,
+for rows that still point at the disposed records by key (a foreign key, a history row's
+copy of one, the history rows of the records themselves, a declared ``(record_type,
+object_id)`` pair) or that hold a declared copy of their reference or of a name
+(``core.declarations.Copy``). A copy a rule keeps on purpose (``Copy.kept``) is not a
+trace. What it returns, and what the proof of disposal records, is kinds and counts
+only (``"safeguarding.historicalconcern.case": 2``), never a value.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.db.models import Count, JSONField, Q, TextField
+from django.db.models.functions import Cast
+
+from core.declarations import declarations
+
+NO_TRACE = "No trace left"
+TRACE_CHECK_LENGTH = 300
+
+
+def _history_of(model):
+    """The record a django-simple-history model copies, or None."""
+    instance_type = getattr(model, "instance_type", None)
+    if instance_type is not None and model.__name__ == f"Historical{instance_type.__name__}":
+        return instance_type
+    return None
+
+
+def _declared_copies(model):
+    """The copies declared for ``model``, or for the record whose history it is."""
+    record = declarations.records.get(model._meta.label_lower)
+    if record is None:
+        own = _history_of(model)
+        record = declarations.records.get(own._meta.label_lower) if own is not None else None
+    return record.copies if record is not None else ()
+
+
+def _text_of(model, name):
+    """The lookup that reads field ``name`` as text: a JSON field is searched as its
+    text (``_texts`` annotates it), not by JSON containment."""
+    if isinstance(model._meta.get_field(name), JSONField):
+        return f"trace_text_{name}"
+    return name
+
+
+def _texts(model):
+    return {
+        f"trace_text_{field.name}": Cast(field.name, TextField())
+        for field in model._meta.concrete_fields
+        if isinstance(field, JSONField)
+    }
+
+
+def _checks(model, target, ids, refs, names):
+    """``{kind: Q}`` of ``model``'s rows that would be traces of the ``ids`` of
+    ``target`` (a model class)."""
+    label = model._meta.label_lower
+    record_type = target._meta.label_lower
+    checks = {}
+
+    def add(kind, q):
+        checks[kind] = checks[kind] | q if kind in checks else q
+
+    if model is target:
+        add(label, Q(pk__in=ids))
+    if _history_of(model) is target:
+        add(f"{label}.id", Q(id__in=ids))
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model is target:
+            add(f"{label}.{field.name}", Q(**{f"{field.attname}__in": ids}))
+    for copy in _declared_copies(model):
+        if copy.kept or (copy.of and copy.of != record_type and copy.holds != "name"):
+            continue
+        if copy.holds == "key":
+            q = Q(**{f"{copy.field}__in": ids})
+        elif copy.holds == "name":
+            # Names are those of the people who went with the records, whoever's copy.
+            if not names:
+                continue
+            text = _text_of(model, copy.field)
+            q = reduce(or_, (Q(**{f"{text}__icontains": name}) for name in names))
+        elif not refs:
+            continue
+        elif copy.holds == "reference":
+            q = Q(**{f"{copy.field}__in": refs})
+        else:
+            text = _text_of(model, copy.field)
+            q = reduce(or_, (Q(**{f"{text}__contains": ref}) for ref in refs))
+        if copy.type_field:
+            q &= Q(**{copy.type_field: record_type})
+        add(f"{label}.{copy.field}", q)
+    return checks
+
+
+def traces_of(record_type: str, ids, refs=(), names=()) -> dict[str, int]:
+    """``{kind: rows}`` of the rows of any model that still refer to the records ``ids``
+    of ``record_type`` (``"app.model"``) just disposed of: by key, or by a declared copy
+    of their references ``refs`` or of the ``names`` given (the people who went with
+    them). Kinds with no rows are left out: ``{}`` means no trace is left. One query a
+    model that could refer to them."""
+    target = apps.get_model(record_type)
+    ids = list(ids)
+    refs = [ref for ref in refs if ref]
+    names = [name for name in names if name]
+    found = {}
+    if not ids:
+        return found
+    for model in apps.get_models(include_auto_created=True):
+        checks = _checks(model, target, ids, refs, names)
+        if not checks:
+            continue
+        aliases = {f"trace_{number}": kind for number, kind in enumerate(checks)}
+        counts = model._base_manager.annotate(**_texts(model)).aggregate(
+            **{alias: Count("pk", filter=checks[kind]) for alias, kind in aliases.items()}
+        )
+        for alias, kind in aliases.items():
+            if counts[alias]:
+                found[kind] = found.get(kind, 0) + counts[alias]
+    return found
+
+
+def trace_summary(found: dict[str, int]) -> str:
+    """What a proof of disposal records of a check: "No trace left", or each kind with
+    its count, most first, cut to fit the proof's column."""
+    if not found:
+        return NO_TRACE
+    text = "; ".join(
+        f"{kind}: {count}" for kind, count in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    if len(text) > TRACE_CHECK_LENGTH:
+        text = text[: TRACE_CHECK_LENGTH - 1] + "…"
+    return text
