@@ -477,6 +477,7 @@ STAFF_ERASABLE = Erasable(
 # shows its sections in the order the personal data is declared.
 
 from core.declarations import (  # noqa: E402
+    Copy,
     Expires,
     GoesWith,
     NoPersonalData,
@@ -486,6 +487,7 @@ from core.declarations import (  # noqa: E402
 )
 
 EVERYONE = ("manager", "staff", "volunteer")
+DISCLOSURE_KEPT = "an entry kept for accountability names whose data left by reference only"
 
 declare(
     Record(
@@ -552,6 +554,14 @@ declare(
         ),
         personal_data=(DISCLOSURE_PERSONAL_DATA,),
         read_by=("manager", "staff"),
+        # An entry kept for accountability (to the police, a court, Cafcass or a local
+        # authority) outlives the case, naming whose data left by reference only.
+        copies=(
+            Copy("case_reference", of="referrals.case", kept=DISCLOSURE_KEPT),
+            Copy("person_label", of="referrals.case", holds="mention", kept=DISCLOSURE_KEPT),
+            Copy("person_label", of="referrals.adult", holds="mention", kept=DISCLOSURE_KEPT),
+            Copy("person_label", of="referrals.child", holds="mention", kept=DISCLOSURE_KEPT),
+        ),
     )
 )
 declare(
@@ -596,6 +606,14 @@ declare(
             "application's database role can delete a row of it"
         ),
         read_by=("manager",),
+        copies=(
+            Copy(
+                "object_id",
+                holds="key",
+                type_field="kind",
+                kept="the audit trail keeps the id of what each event was about, never content",
+            ),
+        ),
     )
 )
 declare(

@@ -260,7 +260,13 @@ HOLD_PERSONAL_DATA = PersonalData(
 # Only the manager's role reads these records; the designated safeguarding lead reads
 # them too, whatever their role (``centre.access.requires_or_safeguarding_lead``).
 
-from core.declarations import GoesWith, NoRuleYet, Record, declare  # noqa: E402
+from core.declarations import Copy, GoesWith, NoRuleYet, Record, declare  # noqa: E402
+
+# The copies a safeguarding record keeps of its case's reference and its children's names
+# are kept on purpose: the record outlives the case (retention.traces does not count them).
+CONCERN_KEPT = "a concern outlives its case, saying which family and children it was about"
+INCIDENT_KEPT = "an incident outlives its case until the youngest child's review at 25"
+ACCIDENT_KEPT = "an accident entry outlives its case (about a child: until their review at 25)"
 
 declare(
     Record(
@@ -270,6 +276,10 @@ declare(
         retention=(ACCIDENT_RETAINED,),
         personal_data=(ACCIDENT_PERSONAL_DATA,),
         read_by=("manager",),
+        copies=(
+            Copy("case_reference", of="referrals.case", kept=ACCIDENT_KEPT),
+            Copy("person_name", of="referrals.child", holds="name", kept=ACCIDENT_KEPT),
+        ),
     )
 )
 declare(
@@ -278,6 +288,7 @@ declare(
         retention=GoesWith("safeguarding.incident", "cascades from its incident"),
         personal_data=(INCIDENT_CHILD_PERSONAL_DATA,),
         read_by=("manager",),
+        copies=(Copy("name", of="referrals.child", holds="name", kept=INCIDENT_KEPT),),
     )
 )
 declare(
@@ -290,6 +301,10 @@ declare(
         ),
         personal_data=(CONCERN_PERSONAL_DATA,),
         read_by=("manager",),
+        copies=(
+            Copy("case_reference", of="referrals.case", kept=CONCERN_KEPT),
+            Copy("children_names", of="referrals.child", holds="name", kept=CONCERN_KEPT),
+        ),
     )
 )
 declare(
@@ -300,6 +315,7 @@ declare(
         retention=(INCIDENT_RETAINED,),
         personal_data=(INCIDENT_PERSONAL_DATA,),
         read_by=("manager",),
+        copies=(Copy("case_reference", of="referrals.case", kept=INCIDENT_KEPT),),
     )
 )
 declare(
