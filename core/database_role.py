@@ -6,8 +6,9 @@ superuser; the migrations run as the owner of the tables. ``grant_app_role`` (ru
 owner after every ``migrate``, ``manage.py grant_app_role ROLE``) gives that role what the
 application needs and no more:
 
-- SELECT, INSERT, UPDATE and DELETE on every table, and USAGE on every sequence, of the
-  schema, now and (default privileges) for the tables the owner creates later;
+- SELECT, INSERT, UPDATE and DELETE on every table, and USAGE and SELECT on every
+  sequence (``make backup``'s pg_dump reads them; setting one needs UPDATE, not given), of
+  the schema, now and (default privileges) for those the owner creates later;
 - only SELECT and INSERT on the append-only tables, those guarded by the
   ``handover_refuse_truncate()`` trigger (core migration 0002): the audit trail and the
   proofs of disposal. Found by their trigger, so core names no app's table;
@@ -160,10 +161,11 @@ def grant_app_role(role, *, connection=default_connection):
         statements = [
             f"GRANT USAGE ON SCHEMA {schema} TO {who}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {who}",
-            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {who}",
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO {who}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+            f"GRANT USAGE, SELECT ON SEQUENCES TO {who}",
         ]
         for table in append_only:
             statements += [

@@ -9,7 +9,10 @@ drops it afterwards."""
 
 import datetime
 import io
+import os
 import secrets
+import shutil
+import subprocess
 
 import psycopg
 import pytest
@@ -153,6 +156,30 @@ def test_the_app_role_does_ordinary_work_on_the_other_tables(make_role):
     ).fetchone() == (datetime.date(2026, 12, 4),)
     app.execute("DELETE FROM retention_sweeplock WHERE name = 'probe'")
     assert not app.execute("SELECT 1 FROM retention_sweeplock WHERE name = 'probe'").fetchall()
+
+
+def test_the_app_role_can_take_a_backup_with_pg_dump(make_role, tmp_path):
+    """``make backup`` runs pg_dump as whatever DATABASE_URL names: it reads every table
+    and sequence."""
+    if not shutil.which("pg_dump"):
+        pytest.skip("pg_dump is not installed")
+    an_event()
+    app = make_role()
+    dump = tmp_path / "database.dump"
+
+    subprocess.run(
+        ["pg_dump", "-Fc", "-f", str(dump), "-d", app.info.dbname],
+        env={
+            **os.environ,
+            "PGHOST": app.info.host,
+            "PGPORT": str(app.info.port),
+            "PGUSER": app.info.user,
+            "PGPASSWORD": app.info.password,
+        },
+        check=True,
+        capture_output=True,
+    )
+    assert dump.stat().st_size > 0
 
 
 def test_the_expiry_functions_remove_rows_past_seven_years_and_keep_those_a_day_younger(
