@@ -331,13 +331,19 @@ def plant(manager, staff, checker, client):  # noqa: F811
 
 
 def declared_models_without_rows():
-    """The declared models holding personal data that hold no row."""
+    """The declared models holding personal data that hold no row, or whose history
+    (django-simple-history) holds none."""
     empty = []
     for label, record in declarations.records.items():
         if isinstance(record.retention, NoPersonalData) or label in NOT_THE_FAMILYS:
             continue
-        if not apps.get_model(label)._base_manager.exists():
+        model = apps.get_model(label)
+        if not model._base_manager.exists():
             empty.append(label)
+        manager = getattr(model._meta, "simple_history_manager_attribute", None)
+        history = getattr(model, manager) if manager else None
+        if history is not None and not history.exists():
+            empty.append(f"{label} (its history)")
     return sorted(empty)
 
 
