@@ -2,14 +2,27 @@
 
 - The ``safeguarding`` and ``legal`` holds: every standing ``Hold``, by its scope (a case,
   an adult or a staff member).
-- ``child-safeguarding``: each safeguarding incident about a child, and each accident book
-  entry about a child, comes up for review when the (youngest) child turns 25. Nothing
-  is disposed of unless the manager, having reviewed it, approves.
+- ``child-safeguarding``: each safeguarding incident about a child, each concern about a
+  child and each accident book entry about a child comes up for review when the
+  (youngest) child turns 25. Nothing is disposed of unless the manager, having reviewed
+  it, approves. Where no date of birth was recorded, the review comes 25 years after the
+  day of the record itself: later than the child's 25th birthday, never earlier.
+- ``adult-accident``: an accident to anyone else (a parent, a visitor, a member of staff)
+  is disposed of three years after the day of the accident.
+- ``adult-incident``: an incident about no child (an adult at risk, an allegation
+  against a member of staff or a volunteer) is disposed of six years after its closure.
+- A concern that led to an incident goes with that incident (the incident is the full
+  record of the same matter); a concern about no child goes with its case
+  (``CASE_RECORDS``), or, its case already gone, under ``contact-court`` from its date.
+- A lifted hold goes with what it held: its case, adult or staff member (``PURGED``), or
+  the incident it was placed for. A standing hold stops those disposals anyway.
 """
 
-from django.db.models import Max, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.utils import timezone
 
+from centre.models import StaffMember
 from core.declarations import (
     HoldProvider,
     Retainable,
@@ -18,8 +31,9 @@ from core.declarations import (
     register_hold,
 )
 from core.purge import purge
+from referrals.models import Adult, Case
 
-from .models import Accident, Hold, Incident, IncidentChild
+from .models import Accident, Concern, Hold, Incident, IncidentChild
 
 
 def _standing_holds(kind):
@@ -53,14 +67,46 @@ def _dispose_after_review(record):
     purge([record])
 
 
+def _local_day(field):
+    """The day of a date-time field in the centre's time zone, in SQL."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
+def _local_date(moment):
+    return f"{timezone.localtime(moment):%d/%m/%Y}"
+
+
+def _with_children():
+    return Exists(IncidentChild.objects.filter(incident=OuterRef("pk")))
+
+
+def _led_to_an_incident(other_than=None):
+    incidents = Incident.objects.filter(concern=OuterRef("pk"))
+    if other_than is not None:
+        incidents = incidents.exclude(pk=other_than.pk)
+    return Exists(incidents)
+
+
+def incident_dispose(incident):
+    """The incident with what goes with it: the lifted holds placed for it, and the
+    concern it was opened from unless another incident was opened from that concern
+    too (the concern then goes with the last of them)."""
+    holds = Hold.objects.filter(incident=incident, lifted_at__isnull=False)
+    concerns = Concern.objects.filter(incidents=incident).exclude(_led_to_an_incident(incident))
+    purge([incident, *holds, *concerns])
+
+
+INCIDENT_REF = Coalesce(NullIf("case_reference", Value("")), own_reference("SI"))
 INCIDENT_RETAINED = Retainable(
     kind="incident",
     rule="child-safeguarding",
-    records=lambda: Incident.objects.all(),
-    clock=Max("children__date_of_birth"),
-    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("SI")),
+    records=lambda: Incident.objects.filter(_with_children()),
+    # No child's date of birth recorded: 25 years from the incident, never earlier than
+    # the child's own 25th birthday.
+    clock=Coalesce(Max("children__date_of_birth"), "occurred_on"),
+    ref=INCIDENT_REF,
     held=_incident_held,
-    dispose=_dispose_after_review,
+    dispose=incident_dispose,
     summary=lambda row: (
         f"Safeguarding incident of {row['occurred_on']:%d/%m/%Y}: "
         "the child it is about has turned 25"
@@ -68,12 +114,36 @@ INCIDENT_RETAINED = Retainable(
     summary_fields=("occurred_on",),
     label="Safeguarding incident",
 )
+# An incident about no child: an adult at risk, or an allegation against a member of
+# staff or a volunteer. The issue would have an allegation go with that person's HR file,
+# but an incident has no link to a staff member: the rule's six years after closure are
+# the HR file's own period, standing in for it.
+ADULT_INCIDENT_RETAINED = Retainable(
+    kind="incident",
+    rule="adult-incident",
+    records=lambda: Incident.objects.filter(status=Incident.Status.CLOSED).exclude(
+        _with_children()
+    ),
+    clock="closed_on",
+    ref=INCIDENT_REF,
+    held=_incident_held,
+    dispose=incident_dispose,
+    summary=lambda row: (
+        f"Safeguarding incident about no child, closed on {row['closed_on']:%d/%m/%Y}"
+    ),
+    summary_fields=("closed_on",),
+    label="Safeguarding incident",
+)
+ACCIDENT_REF = Coalesce(NullIf("case_reference", Value("")), own_reference("AC"))
 ACCIDENT_RETAINED = Retainable(
     kind="incident",
     rule="child-safeguarding",
-    records=lambda: Accident.objects.filter(about_child=True, person_date_of_birth__isnull=False),
-    clock="person_date_of_birth",
-    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("AC")),
+    records=lambda: Accident.objects.filter(about_child=True),
+    # An entry about a child with no date of birth (an older entry, or one imported
+    # without it): 25 years from the accident, never earlier than the child's own 25th
+    # birthday.
+    clock=Coalesce("person_date_of_birth", _local_day("occurred_at")),
+    ref=ACCIDENT_REF,
     held=_accident_held,
     dispose=_dispose_after_review,
     summary=lambda row: (
@@ -82,6 +152,95 @@ ACCIDENT_RETAINED = Retainable(
     summary_fields=("occurred_at",),
     label="Accident book entry",
 )
+# An accident to anyone else: a parent, a visitor, a member of staff or a volunteer.
+ADULT_ACCIDENT_RETAINED = Retainable(
+    kind="accident",
+    rule="adult-accident",
+    records=lambda: Accident.objects.filter(about_child=False),
+    clock=_local_day("occurred_at"),
+    ref=ACCIDENT_REF,
+    held=_accident_held,
+    dispose=lambda accident: purge([accident]),
+    dispose_many=purge,
+    summary=lambda row: f"Accident book entry of {_local_date(row['occurred_at'])}: not a child",
+    summary_fields=("occurred_at",),
+    label="Accident book entry",
+)
+
+
+def _concern_held(subjects):
+    children = Concern.children.through.objects.filter(ids_in(subjects, "child", "child_id"))
+    return ids_in(subjects, "case", "case_id") | Q(pk__in=children.values("concern_id"))
+
+
+# A concern is about a child when children were chosen when it was raised: its copies of
+# their names and of the youngest one's date of birth say so after the links have gone.
+CONCERN_ABOUT_A_CHILD = (
+    ~Q(children_names="")
+    | Q(youngest_child_born_on__isnull=False)
+    | Q(Exists(Concern.children.through.objects.filter(concern_id=OuterRef("pk"))))
+)
+
+
+def _concerns_on_their_own():
+    """Concerns that led to no incident: one that did goes with the incident."""
+    return Concern.objects.exclude(_led_to_an_incident())
+
+
+CONCERN_RETAINED = Retainable(
+    kind="incident",
+    rule="child-safeguarding",
+    records=lambda: _concerns_on_their_own().filter(CONCERN_ABOUT_A_CHILD),
+    clock=Coalesce("youngest_child_born_on", _local_day("occurred_at")),
+    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("SC")),
+    held=_concern_held,
+    dispose=_dispose_after_review,
+    summary=lambda row: (
+        f"Safeguarding concern of {_local_date(row['occurred_at'])}: "
+        "the child it is about has turned 25"
+    ),
+    summary_fields=("occurred_at",),
+    label="Safeguarding concern",
+)
+
+
+def case_concerns(cases):
+    """The concerns about no child that go with these cases (``CASE_RECORDS``)."""
+    return list(_concerns_on_their_own().filter(case__in=cases).exclude(CONCERN_ABOUT_A_CHILD))
+
+
+# A concern about no child whose case went before concerns went with their cases: it is
+# what is left of a case disposed of, and goes under the longer of the cases' rules,
+# counted from the concern's own date (its case closed later, so it is never early).
+ORPHAN_CONCERN_RETAINED = Retainable(
+    kind="case",
+    rule="contact-court",
+    records=lambda: (
+        _concerns_on_their_own().filter(case__isnull=True).exclude(CONCERN_ABOUT_A_CHILD)
+    ),
+    clock=_local_day("occurred_at"),
+    ref=Coalesce(NullIf("case_reference", Value("")), own_reference("SC")),
+    held=_concern_held,
+    dispose=lambda concern: purge([concern]),
+    dispose_many=purge,
+    summary=lambda row: (
+        f"Safeguarding concern of {_local_date(row['occurred_at'])} left by a case disposed of"
+    ),
+    summary_fields=("occurred_at",),
+    label="Safeguarding concern",
+)
+
+
+def lifted_holds_forget(doomed):
+    """After a purge that took cases, adults or staff members: the lifted holds on what is
+    now gone go too (a standing hold would have stopped the disposal). One query, and
+    none for any other purge."""
+    if not doomed.keys() & {Case, Adult, StaffMember}:
+        return
+    gone = Hold.objects.filter(lifted_at__isnull=False, case=None, adult=None, staff_member=None)
+    holds = list(gone)
+    if holds:
+        purge(holds)
 
 
 # Personal data, for privacy requests ---------------------------------------------------
@@ -90,7 +249,7 @@ ACCIDENT_RETAINED = Retainable(
 from core.declarations import PersonalData  # noqa: E402
 from referrals.declarations import CONTACT_RULES  # noqa: E402
 
-from .models import Concern, IncidentAction  # noqa: E402
+from .models import IncidentAction  # noqa: E402
 
 
 def _with_case(prefix, pk, case_reference):
@@ -260,7 +419,7 @@ HOLD_PERSONAL_DATA = PersonalData(
 # Only the manager's role reads these records; the designated safeguarding lead reads
 # them too, whatever their role (``centre.access.requires_or_safeguarding_lead``).
 
-from core.declarations import Copy, GoesWith, NoRuleYet, Record, declare  # noqa: E402
+from core.declarations import Copy, GoesWith, Record, declare  # noqa: E402
 
 # The copies a safeguarding record keeps of its case's reference and its children's names
 # are kept on purpose: the record outlives the case (retention.traces does not count them).
@@ -271,9 +430,7 @@ ACCIDENT_KEPT = "an accident entry outlives its case (about a child: until their
 declare(
     Record(
         "safeguarding.accident",
-        # Only an entry about a child with a date of birth has a clock: an accident to an
-        # adult (a parent, a member of staff) is reached by no rule yet.
-        retention=(ACCIDENT_RETAINED,),
+        retention=(ACCIDENT_RETAINED, ADULT_ACCIDENT_RETAINED),
         personal_data=(ACCIDENT_PERSONAL_DATA,),
         read_by=("manager",),
         copies=(
@@ -294,11 +451,10 @@ declare(
 declare(
     Record(
         "safeguarding.concern",
-        retention=NoRuleYet(
-            "A safeguarding concern: what was seen or said, about which family and children. "
-            "No rule reaches it: its case going only sets it loose (its reference is kept), "
-            "and an incident opened from it does not take it when disposed of"
-        ),
+        # About a child: the review at 25. About no child: it goes with its case
+        # (CASE_RECORDS), or under contact-court where its case went first. One that led to
+        # an incident goes with the incident (incident_dispose) and has no rule of its own.
+        retention=(CONCERN_RETAINED, ORPHAN_CONCERN_RETAINED),
         personal_data=(CONCERN_PERSONAL_DATA,),
         read_by=("manager",),
         copies=(
@@ -310,9 +466,7 @@ declare(
 declare(
     Record(
         "safeguarding.incident",
-        # Only an incident about a child with a date of birth has a clock: an incident
-        # with no child recorded is reached by no rule yet.
-        retention=(INCIDENT_RETAINED,),
+        retention=(INCIDENT_RETAINED, ADULT_INCIDENT_RETAINED),
         personal_data=(INCIDENT_PERSONAL_DATA,),
         read_by=("manager",),
         copies=(Copy("case_reference", of="referrals.case", kept=INCIDENT_KEPT),),
@@ -329,9 +483,11 @@ declare(
 declare(
     Record(
         "safeguarding.hold",
-        retention=NoRuleYet(
-            "A hold, standing or lifted, with its reason and who placed and lifted it: "
-            "kept with no end, as the account of why records were kept past their time"
+        retention=GoesWith(
+            "referrals.case",
+            "a lifted hold goes with what it held: its case, its adult or its staff member "
+            "(PURGED, after the purge that takes them), or the incident it was placed for "
+            "(incident_dispose). A standing hold stops those disposals",
         ),
         personal_data=(HOLD_PERSONAL_DATA,),
         read_by=("manager",),
@@ -349,6 +505,11 @@ from . import interchange  # noqa: E402
 # interchange format; referrals imports and exports them through this section, knowing
 # nothing of safeguarding.
 declarations.add(CASE_SECTION, interchange.section())
+
+from core.declarations import CASE_RECORDS, PURGED  # noqa: E402
+
+declarations.add(CASE_RECORDS, case_concerns)
+declarations.add(PURGED, lifted_holds_forget)
 
 
 # Home cards

@@ -19,7 +19,7 @@ from .accident_services import accident_record
 from .holds import hold_place
 from .incident_services import incident_close, incident_decide, incident_open, incident_triage
 from .models import Accident, Concern, Hold, Incident, IncidentAction
-from .services import _children_copy, concern_mark_seen
+from .services import _children_copy, _youngest_born_on, concern_mark_seen
 
 DAY = datetime.timedelta(days=1)
 
@@ -176,6 +176,7 @@ def _concern(case, *, raised_by, at, where, what, done):
         case=case,
         case_reference=case.display_reference,
         children_names=_children_copy(children),
+        youngest_child_born_on=_youngest_born_on(children),
         occurred_at=at,
         where=where,
         what_happened=what,

@@ -48,6 +48,10 @@ class Concern(models.Model):
     # two children of the same name, and is what the record's own retention runs from).
     # A copy, as the accident book keeps its own, not a reference that can break.
     children_names = models.TextField(blank=True, editable=False)
+    # The youngest child's date of birth, copied with the names: a concern about a child
+    # comes up for review when that child turns 25 (``child-safeguarding``), long after
+    # the link to the child has gone with the case.
+    youngest_child_born_on = models.DateField(null=True, blank=True, editable=False)
     booking = models.ForeignKey(
         Booking,
         null=True,

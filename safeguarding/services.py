@@ -28,6 +28,11 @@ def _children_copy(children) -> str:
     )
 
 
+def _youngest_born_on(children):
+    """The youngest child's date of birth, or None for a concern about no child."""
+    return max((child.date_of_birth for child in children), default=None)
+
+
 @transaction.atomic
 def concern_raise(
     *, concern: Concern, children: Iterable[Child] = (), actor: User, request=None
@@ -48,6 +53,7 @@ def concern_raise(
     concern.raised_by = actor
     concern.case_reference = concern.case.display_reference if concern.case else ""
     concern.children_names = _children_copy(children)
+    concern.youngest_child_born_on = _youngest_born_on(children)
     record_save(record=concern, actor=actor)
     concern.children.set(children)
     list_url = reverse("safeguarding:concern_list")

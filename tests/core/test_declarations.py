@@ -28,8 +28,6 @@ RECORDS = list(declarations.records.values())
 NO_RULE_YET = {
     "centre.disclosure",
     "centre.centreprofile",
-    "safeguarding.concern",
-    "safeguarding.hold",
 }
 
 
