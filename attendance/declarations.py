@@ -1,13 +1,15 @@
-"""What attendance adds to a case's disposal: the disclosure log entries of its sent
-reports (they name the people the reports went to), and the sessions no other family
-booked that are past (or were made for its imported attendance): a session goes with
-the last family booked on it. Its bookings, taps and reports cascade from the case by
+"""What attendance adds to a case's disposal: the disclosure log entries about it (those of
+its sent reports name the people the reports went to; an entry kept for accountability is
+stripped to references instead), and the sessions no other family booked that are past
+(or were made for its imported attendance): a session goes with the last family booked
+on it. Its bookings, taps and reports cascade from the case by
 themselves. A session no one ever booked is deleted a year after its date
 (``attendance.tasks.unbooked_sessions_expire``)."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from centre.disclosures import disclosures_about_cases, disclosures_leaving
 from centre.models import Disclosure
 from core.declarations import ADULT_RECORDS, CASE_RECORDS, declarations
 
@@ -17,7 +19,15 @@ from .models import Booking, ContactSession, SupervisedReport
 
 def _case_extras(cases):
     reports = SupervisedReport.objects.filter(booking__case__in=cases).values("pk")
-    disclosures = Disclosure.objects.filter(record_label="supervised-report", record_id__in=reports)
+    # Every disclosure log entry about them, by their references (by hand, a response
+    # pack) or their reports; those kept for accountability are stripped, not taken.
+    references = [ref for case in cases for ref in (case.reference, case.former_reference)]
+    disclosures = disclosures_leaving(
+        Disclosure.objects.filter(
+            Q(record_label="supervised-report", record_id__in=reports)
+            | disclosures_about_cases(references)
+        )
+    )
     # Each session is checked through the bookings index for a booking of a family not
     # disposed of with these, never by reading every booking of every other case.
     booked_by_others = Booking.objects.filter(session=OuterRef("pk")).exclude(case__in=cases)

@@ -481,7 +481,6 @@ from core.declarations import (  # noqa: E402
     Expires,
     GoesWith,
     NoPersonalData,
-    NoRuleYet,
     Record,
     declare,
 )
@@ -546,11 +545,17 @@ declare(
 declare(
     Record(
         "centre.disclosure",
-        retention=NoRuleYet(
-            "The disclosure log: what was shared, with whom and on what basis, and whose "
-            "it was. The entries of a case's sent reports go with the case (attendance's "
-            "CASE_RECORDS); every other entry (one recorded by hand, a response pack's "
-            "release) is kept with no end"
+        retention=Expires(
+            "An entry goes with its case or person: a case's disposal takes every entry "
+            "about it, by its references and its sent reports, whatever made it (attendance's "
+            "CASE_RECORDS, centre.disclosures.disclosures_leaving), and an adult's or "
+            "child's erasure the entries about them (the PURGED hook below). An entry of a "
+            "disclosure to the police, a court, Cafcass or a local authority is kept for "
+            "accountability instead, stripped to the references of what was disclosed, the "
+            "date, the kind of recipient and the lawful basis (details_removed_on). Those, "
+            "and entries about no case or person, are deleted seven years after the "
+            "disclosure, as the proofs of disposal, by the nightly centre.tasks."
+            "expire_disclosures"
         ),
         personal_data=(DISCLOSURE_PERSONAL_DATA,),
         read_by=("manager", "staff"),
@@ -567,9 +572,11 @@ declare(
 declare(
     Record(
         "centre.centreprofile",
-        retention=NoRuleYet(
+        retention=Expires(
             "The data controller's name, a person's, printed in the privacy notice: the "
-            "profile holds the current one and its history every earlier one, with no end"
+            "profile holds the current one while it is current; in its history an earlier "
+            "name is blanked seven years after another replaced it, by the nightly "
+            "centre.tasks.forget_replaced_controller_names"
         ),
         # The privacy notice, which anyone may read, prints it.
         read_by=EVERYONE,
@@ -738,6 +745,27 @@ declare(
         ),
     )
 )
+
+
+# When an adult or child goes (with their case, or erased on their own), the disclosure
+# log's entries about them go too, or are kept for accountability with references only.
+
+from core.declarations import PURGED, declarations  # noqa: E402
+
+from .disclosures import disclosures_about_people, disclosures_leaving  # noqa: E402
+
+PERSON_KINDS = {"referrals.adult": "adult", "referrals.child": "child"}
+
+
+def _disclosures_of_purged_people(doomed):
+    for model, ids in doomed.items():
+        person_kind = PERSON_KINDS.get(model._meta.label_lower)
+        if person_kind and ids:
+            leaving = disclosures_leaving(disclosures_about_people(person_kind, ids))
+            Disclosure.objects.filter(pk__in=[entry.pk for entry in leaving]).delete()
+
+
+declarations.add(PURGED, _disclosures_of_purged_people)
 
 
 # Home cards

@@ -332,6 +332,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centre.tasks.forget_expired_sign_in_records",
         "schedule": crontab(hour=1, minute=45),
     },
+    # 01:47 every night: delete the disclosure log's entries kept for accountability, and
+    # those about no case or person, seven years after the disclosure.
+    "expire-disclosures": {
+        "task": "centre.tasks.expire_disclosures",
+        "schedule": crontab(hour=1, minute=47),
+    },
+    # 01:48 every night: blank a data controller's name in the centre profile's history
+    # seven years after another name replaced it.
+    "forget-replaced-controller-names": {
+        "task": "centre.tasks.forget_replaced_controller_names",
+        "schedule": crontab(hour=1, minute=48),
+    },
     # 01:50 every night: delete the sessions no family was booked on, a year after their date.
     "expire-unbooked-sessions": {
         "task": "attendance.tasks.expire_unbooked_sessions",
