@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from centre.models import StaffMember
 from centre.services import record_save
+from referrals.declarations import adult_erase
 from referrals.models import Adult, Case
 from retention.engine import dry_run
 from retention.models import DisposalRecord, QueueItem
@@ -33,6 +34,7 @@ from tests.retention.factories import (
     closed_case,
     incident_about,
     privacy_request,
+    staff_document,
     staff_member,
 )
 
@@ -493,6 +495,36 @@ def test_a_lifted_hold_on_a_staff_member_goes_with_their_hr_file(manager):
     assert not StaffMember.objects.filter(pk=member.pk).exists()
     assert not Hold.objects.filter(pk=hold.pk).exists()
     assert _history_of(Hold, hold.pk) == 0
+
+
+def test_a_lifted_hold_on_an_adult_goes_with_their_erasure(manager):
+    case = _family(D(2017, 1, 1))
+    adult = case.adults.get()
+    hold = _lift(_legal_hold(manager, adult=adult), manager)
+    on_the_case = _lift(_legal_hold(manager, case=case), manager)
+
+    adult_erase(adult)
+
+    assert not Hold.objects.filter(pk=hold.pk).exists()
+    assert _history_of(Hold, hold.pk) == 0
+    assert Hold.objects.filter(pk=on_the_case.pk, case=case).exists()
+
+
+def test_a_lifted_hold_on_a_staff_member_stays_with_their_stub_and_goes_with_it(manager):
+    member = staff_member(ended_on=D(2019, 6, 30))
+    staff_document(D(2023, 1, 16), staff=member)
+    hold = _lift(_legal_hold(manager, staff_member=member), manager)
+
+    _sweep_approve_dispose(manager, D(2025, 6, 30), "hr-file")
+
+    assert StaffMember.objects.get(pk=member.pk).details_removed_on is not None
+    assert Hold.objects.filter(pk=hold.pk, staff_member=member).exists()
+
+    _approved, counts = _sweep_approve_dispose(manager, D(2026, 1, 16), "staff-other")
+
+    assert counts["disposed"] == 1
+    assert not StaffMember.objects.filter(pk=member.pk).exists()
+    assert not Hold.objects.filter(pk=hold.pk).exists()
 
 
 # The migration filling the copy of existing concerns -------------------------------------
