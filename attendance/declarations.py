@@ -6,12 +6,12 @@ on it. Its bookings, taps and reports cascade from the case by
 themselves. A session no one ever booked is deleted a year after its date
 (``attendance.tasks.unbooked_sessions_expire``)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from centre.disclosures import disclosures_about_cases, disclosures_leaving
 from centre.models import Disclosure
-from core.declarations import ADULT_RECORDS, CASE_RECORDS, declarations
+from core.declarations import ADULT_RECORDS, CASE_ACTIVITY, CASE_RECORDS, declarations
 
 from .interchange import IMPORTED_ROOM
 from .models import Booking, ContactSession, SupervisedReport
@@ -40,6 +40,29 @@ def _case_extras(cases):
 
 
 declarations.add(CASE_RECORDS, _case_extras)
+
+
+def _case_activity():
+    """The dates of attendance's records on a case (``CASE_ACTIVITY``): a booking made,
+    changed or marked, the date of the latest session booked, a tap on the register and a
+    report written, checked or sent."""
+    from referrals.declarations import latest
+
+    case = OuterRef("pk")
+    return [
+        latest(Booking.history.filter(case_id=case), "history_date"),
+        Subquery(
+            Booking.objects.filter(case=case)
+            .order_by("-session__date")
+            .values("session__date")[:1],
+            output_field=DateField(),
+        ),
+        latest(Tap.objects.filter(booking__case=case), "recorded_at"),
+        latest(SupervisedReport.history.filter(booking__case=case), "history_date"),
+    ]
+
+
+declarations.add(CASE_ACTIVITY, _case_activity)
 
 
 # Personal data, for privacy requests ---------------------------------------------------

@@ -37,7 +37,8 @@ class Retainable:
     """One kind of record under one rule.
 
     - ``records``: the records the rule reaches (a queryset; the engine adds the dates).
-    - ``clock``: the field or expression whose date starts the clock.
+    - ``clock``: the field or expression whose date starts the clock, or a callable
+      returning the expression when it is used (one built from other apps' hooks).
     - ``ref``: the reference printed for the record (an expression).
     - ``held``: given ``{subject: ids queryset}`` for one kind of hold, the rows it holds.
     - ``dispose``: does the disposal (or strip, or disposal after a review) of one record,
@@ -64,7 +65,7 @@ class Retainable:
     kind: str
     rule: str
     records: Callable[[], QuerySet]
-    clock: str | Expression
+    clock: str | Expression | Callable[[], Expression]
     ref: Expression
     held: Callable[[dict], Q]
     dispose: Callable
@@ -90,6 +91,8 @@ class Retainable:
         return f"{self.rule}:{self.record_type}"
 
     def clock_expression(self):
+        if callable(self.clock):
+            return self.clock()
         return F(self.clock) if isinstance(self.clock, str) else self.clock
 
 
@@ -458,6 +461,12 @@ HOME_CARD = Hook(
     "home",
     "a core.cards.Card: figures, a list or a chart on a role's home page",
 )
+CASE_ACTIVITY = Hook(
+    "case-activity",
+    "referrals",
+    "() -> [expressions]: the dates of another app's records on the case OuterRef('pk')"
+    " (the latest of each kind, as subqueries): a case is dormant when none is recent",
+)
 HOOKS = (
     CASE_WRITE_GUARD,
     PRE_VISIT_CHECK,
@@ -468,6 +477,7 @@ HOOKS = (
     ERASURE_CHECK,
     PURGED,
     HOME_CARD,
+    CASE_ACTIVITY,
 )
 
 

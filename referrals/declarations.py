@@ -67,9 +67,25 @@ CASE_RETAINED = tuple(
 )
 
 
-# Personal data, for privacy requests ---------------------------------------------------
+# Dormant cases ---------------------------------------------------------------------------
+#
+# An open case (received, accepted, pre-visits or active) with nothing recorded on it for
+# the dormant-case rule's period comes to the disposal queue as a review. Approving it
+# closes the case, which starts its own rule's clock; postponing it keeps it open until
+# the date given. Nothing is deleted.
+#
+# The last activity is the latest of: the case's own history (its creation, every status
+# move, six-monthly review and edit), its status changes, and the history of its
+# referral, adults, children, protective orders, pre-visits, consents, communications and
+# documents (each added or changed), with the other apps' records on the case
+# (``CASE_ACTIVITY``: attendance's bookings, the register and reports). Each is the
+# latest row through an index on the case, in the one query the engine makes per rule.
 
-from core.declarations import PersonalData  # noqa: E402
+from django.db.models import DateField, DateTimeField, OuterRef, Subquery  # noqa: E402
+from django.db.models.functions import Greatest, TruncDate  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core.declarations import CASE_ACTIVITY  # noqa: E402
 
 from .models import (  # noqa: E402
     CaseDocument,
@@ -78,7 +94,83 @@ from .models import (  # noqa: E402
     PreVisit,
     ProtectiveOrder,
     Referral,
+    StatusChange,
 )
+
+
+def latest(queryset, field):
+    """The latest ``field`` of ``queryset`` (filtered on ``OuterRef("pk")``), as the day
+    it fell on in the centre's time zone: one row through the index."""
+    moment = Subquery(
+        queryset.order_by(f"-{field}").values(field)[:1], output_field=DateTimeField()
+    )
+    return TruncDate(moment, tzinfo=timezone.get_default_timezone())
+
+
+def last_activity():
+    """The day of the last thing recorded on the case ``pk``, as an SQL expression."""
+    case = OuterRef("pk")
+    days = [
+        TruncDate("created_at", tzinfo=timezone.get_default_timezone()),
+        latest(Case.history.filter(id=case), "history_date"),
+        latest(StatusChange.objects.filter(case=case), "changed_at"),
+    ]
+    for model in (
+        Referral,
+        Adult,
+        Child,
+        ProtectiveOrder,
+        PreVisit,
+        Consent,
+        Communication,
+        CaseDocument,
+    ):
+        days.append(latest(model.history.filter(case_id=case), "history_date"))
+    for more in declarations.get(CASE_ACTIVITY):
+        days.extend(more())
+    # PostgreSQL's GREATEST passes over NULLs: a kind of record the case lacks.
+    return Greatest(*days, output_field=DateField())
+
+
+def _dormant_summary(row):
+    status = Case.Status(row["status"]).label.lower()
+    since = row["retention_clock"]
+    return f"Open case (status {status}) with nothing recorded since {since:%d/%m/%Y}"
+
+
+DORMANT_CLOSURE_REASON = (
+    "Closed as dormant after review: nothing was recorded on the case for the period the "
+    "retention table sets, and the manager approved its closure in the disposal queue"
+)
+
+
+def dormant_case_close(case):
+    """The review approved: the case closes today, with a status change saying why, and
+    its own rule's clock starts. Nothing is deleted."""
+    from .services import case_close
+
+    case_close(case=case, closed_on=timezone.localdate(), reason=DORMANT_CLOSURE_REASON, actor=None)
+    return []
+
+
+DORMANT_CASE_RETAINED = Retainable(
+    kind="case",
+    rule="dormant-case",
+    records=lambda: Case.objects.open(),
+    clock=last_activity,
+    ref=Coalesce(NullIf("former_reference", Value("")), "reference"),
+    held=_case_held,
+    dispose=dormant_case_close,
+    summary=_dormant_summary,
+    summary_fields=("status",),
+    label="Review: dormant case",
+    view_url=lambda pk: reverse("referrals:case_detail", args=[pk]),
+)
+
+
+# Personal data, for privacy requests ---------------------------------------------------
+
+from core.declarations import PersonalData  # noqa: E402
 
 CONTACT_RULES = ("contact-court", "contact-self")
 CONTACT_PURPOSE = (
@@ -437,7 +529,7 @@ declare(
 declare(
     Record(
         CASE,
-        retention=CASE_RETAINED,
+        retention=(*CASE_RETAINED, DORMANT_CASE_RETAINED),
         personal_data=(CASE_PERSONAL_DATA,),
         read_by=("manager", "staff"),
     )

@@ -12,7 +12,7 @@ from core.declarations import declarations
 from core.purge import _collect, _file_names, _history_closure, _history_model
 
 from .models import QueueItem
-from .schedule import Action
+from .schedule import Action, RuleKey
 
 
 def view_urls():
@@ -40,11 +40,18 @@ class DisposalPreview:
     - ``rows``: ``[(kind of row, count)]``, the records and everything that goes with them.
     - ``files``: ``[(kind of file, count)]``, stored files removed from storage.
     - ``kept``: ``[(what, count)]``: what a strip keeps of its record.
+    - ``closed``: ``[(what, count)]``: open cases a dormant-case review closes and keeps.
     """
 
     rows: list = field(default_factory=list)
     files: list = field(default_factory=list)
     kept: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+
+    @property
+    def only_closes(self):
+        """Nothing is destroyed: every record approved is a dormant case to close."""
+        return bool(self.closed) and not (self.rows or self.files or self.kept)
 
     @property
     def file_count(self):
@@ -71,9 +78,11 @@ def disposal_preview(items) -> DisposalPreview:
     """What approving ``items`` (queue items) would destroy, counted per kind of row and
     of file, in a number of queries that depends on the kinds of record, not their
     number. A record disposed of already (or never there) counts for nothing."""
-    to_delete, to_strip = {}, {}
+    to_delete, to_strip, to_close = {}, {}, {}
     for item in items:
         target = to_strip if item.action == Action.STRIP else to_delete
+        if item.rule == RuleKey.DORMANT_CASE:
+            target = to_close
         target.setdefault(apps.get_model(item.record_type), set()).add(item.object_id)
     preview = DisposalPreview()
     instances = [
@@ -95,6 +104,10 @@ def disposal_preview(items) -> DisposalPreview:
         names |= _file_names({model: found}, history)
         preview.kept.append((_name(model), len(found)))
     preview.files = _file_kinds(names)
+    for model, ids in to_close.items():
+        found = model._base_manager.filter(pk__in=ids).count()
+        if found:
+            preview.closed.append((_name(model), found))
     return preview
 
 

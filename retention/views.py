@@ -19,6 +19,7 @@ from core.pages import form_page
 from . import engine, tasks
 from .forms import PostponeForm, RuleForm
 from .models import DisposalRecord, QueueItem, Rule
+from .schedule import RuleKey
 from .selectors import disposal_preview, queue_items_awaiting, queue_items_link
 from .services import (
     DISPOSAL_EXPECTED_WITHIN,
@@ -43,6 +44,14 @@ HOLD_NAMES = {
 
 def kind_label(kind):
     return kind.replace("-", " ").capitalize()
+
+
+def item_label(item):
+    """What a queued record (or its proof) is called: its kind, or, for the review of an
+    open case with nothing recorded on it, the decision it awaits."""
+    if item.rule == RuleKey.DORMANT_CASE:
+        return "Review: dormant case"
+    return kind_label(item.kind)
 
 
 def _item_state(item, today):
@@ -76,7 +85,7 @@ def queue(request):
     for item in queue_items_link(items):
         item.state = _item_state(item, today)
         item.overdue = item.state == "approved" and item.decided_at < late
-        item.kind_label = kind_label(item.kind)
+        item.kind_label = item_label(item)
         by_rule.setdefault(item.rule, []).append(item)
     groups = []
     for rule in Rule.objects.all():
@@ -131,7 +140,7 @@ def _approve_or_confirm(request, *, items, approve, title, scope):
     queue_items_link(items)
     names = {rule.key: rule for rule in Rule.objects.all()}
     for item in items:
-        item.kind_label = kind_label(item.kind)
+        item.kind_label = item_label(item)
         item.rule_label = names.get(item.rule, item.rule)
     return render(
         request,
@@ -194,7 +203,7 @@ def approve_item(request, pk):
             queue_disposal=tasks.dispose_approved_soon,
         ),
         title=(
-            f"Approve {kind_label(items[0].kind).lower()} {items[0].ref}"
+            f"Approve {item_label(items[0]).lower()} {items[0].ref}"
             if items
             else "Approve a record"
         ),
@@ -208,7 +217,7 @@ def item_postpone(request, pk):
     item = get_object_or_404(QueueItem, pk=pk)
     form = PostponeForm(request.POST if request.method == "POST" else None)
     back_url = reverse("retention:queue")
-    label = f"{kind_label(item.kind).lower()} {item.ref}"
+    label = f"{item_label(item).lower()} {item.ref}"
 
     def on_valid(form):
         postponed = disposal_postpone(
@@ -323,7 +332,7 @@ def disposal_list(request):
         request.GET.get("page")
     )
     for proof in page.object_list:
-        proof.kind_label = kind_label(proof.kind)
+        proof.kind_label = item_label(proof)
     return render(request, "retention/disposal_list.html", {"page": page})
 
 
