@@ -25,6 +25,11 @@ def queue_items_forget(doomed):
 
 declarations.add(PURGED, queue_items_forget)
 
+# The check after each disposal looks for what still refers to every row a purge deleted.
+from .traces import remember_purged  # noqa: E402
+
+declarations.add(PURGED, remember_purged)
+
 
 # Records ---------------------------------------------------------------------------------
 #

@@ -24,7 +24,7 @@ from core.purge import pending_files_remove
 
 from . import engine, erasure
 from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
-from .traces import trace_summary, traces_of
+from .traces import purged_rows, trace_summary, traces_of
 
 logger = logging.getLogger(__name__)
 
@@ -316,24 +316,27 @@ def _dispose_group(items, *, today, rules):
             done.append((item.pk, "withdrawn"))
             item.delete()
     if doomed:
-        if retainable.dispose_many is not None:
-            retainable.dispose_many([records[item.object_id] for item in doomed])
-        else:
-            for item in doomed:
-                retainable.dispose(records[item.object_id])
+        with purged_rows() as purged:
+            if retainable.dispose_many is not None:
+                retainable.dispose_many([records[item.object_id] for item in doomed])
+            else:
+                for item in doomed:
+                    retainable.dispose(records[item.object_id])
         # The items leave the queue first: the check looks in the queue too.
         QueueItem.objects.filter(pk__in=[item.pk for item in doomed]).delete()
-        traces = _check_traces(doomed)
+        traces = _check_traces(doomed, purged)
         for item in doomed:
             _prove(item, traces=traces.get(item.pk), forget=False)
     return done
 
 
-def _check_traces(items):
-    """``{item id: {kind: rows}}``: what still refers to each disposed record (its
-    traces), for items whose record is gone; a record kept (stripped, reviewed and kept)
-    gets no check. The whole group is checked at once; only where something is found is
-    each record checked on its own, to say whose the traces are. Traces do not undo the
+def _check_traces(items, purged=None):
+    """``{item id: {kind: rows}}``: what still refers to each disposed record or to the
+    rows ``purged`` with them (its traces), for items whose record is gone; a record kept
+    (stripped, reviewed and kept) gets no check. The whole group is checked at once; only
+    where something is found is each record checked on its own, to say whose the traces
+    are (those of the rows that went with the group, which no record's own check finds,
+    go on every proof of the group, marked "of its batch"). Traces do not undo the
     disposal: they are recorded on the proof, for the manager, and logged (kinds and
     counts only)."""
     record_type = items[0].record_type
@@ -346,14 +349,23 @@ def _check_traces(items):
     items = [item for item in items if item.object_id not in kept]
     if not items:
         return {}
-    found = traces_of(record_type, [item.object_id for item in items], [i.ref for i in items])
+    found = traces_of(
+        record_type, [item.object_id for item in items], [i.ref for i in items], purged=purged
+    )
     if not found:
         return {item.pk: {} for item in items}
+    if len(items) == 1:
+        own = {items[0].pk: found}
+    else:
+        own = {item.pk: traces_of(record_type, [item.object_id], [item.ref]) for item in items}
+    batch = {
+        f"{kind} (of its batch)": count - sum(traces.get(kind, 0) for traces in own.values())
+        for kind, count in found.items()
+    }
+    batch = {kind: count for kind, count in batch.items() if count > 0}
     traces = {}
     for item in items:
-        traces[item.pk] = (
-            found if len(items) == 1 else traces_of(record_type, [item.object_id], [item.ref])
-        )
+        traces[item.pk] = {**own[item.pk], **batch}
         if traces[item.pk]:
             logger.warning(
                 "retention-traces-found item=%s record_type=%s traces=%s",
@@ -411,9 +423,11 @@ def _erase_one(item):
         )
         item.delete()
         return "withdrawn"
-    erasable.dispose(record)
+    with purged_rows() as purged:
+        erasable.dispose(record)
     QueueItem.objects.filter(pk=item.pk).delete()
-    _prove(item, reason="erasure", traces=_check_traces([item]).get(item.pk), forget=False)
+    traces = _check_traces([item], purged).get(item.pk)
+    _prove(item, reason="erasure", traces=traces, forget=False)
     logger.info("retention-erased item=%s", item.pk)
     return "disposed"
 

@@ -10,6 +10,8 @@ trace. What it returns, and what the proof of disposal records, is kinds and cou
 only (``"safeguarding.historicalconcern.case": 2``), never a value.
 """
 
+import contextlib
+import contextvars
 from functools import reduce
 from operator import or_
 
@@ -21,6 +23,30 @@ from core.declarations import declarations
 
 NO_TRACE = "No trace left"
 TRACE_CHECK_LENGTH = 300
+
+# The rows the purges of one disposal deleted, ``{model: {pk}}``, while ``purged_rows``
+# collects them (the PURGED hook, ``remember_purged``).
+_purged = contextvars.ContextVar("retention_traces_purged", default=None)
+
+
+@contextlib.contextmanager
+def purged_rows():
+    """Collect ``{model: {pk}}`` of every row the purges run inside delete: what went
+    with the records disposed of (their people, bookings, history), checked with them."""
+    rows = {}
+    token = _purged.set(rows)
+    try:
+        yield rows
+    finally:
+        _purged.reset(token)
+
+
+def remember_purged(doomed):
+    """The PURGED hook: inside ``purged_rows``, remember the rows a purge deleted."""
+    rows = _purged.get()
+    if rows is not None:
+        for model, ids in doomed.items():
+            rows.setdefault(model, set()).update(ids)
 
 
 def _history_of(model):
@@ -56,9 +82,10 @@ def _texts(model):
     }
 
 
-def _checks(model, target, ids, refs, names):
-    """``{kind: Q}`` of ``model``'s rows that would be traces of the ``ids`` of
-    ``target`` (a model class)."""
+def _checks(model, target, targets, refs, names):
+    """``{kind: Q}`` of ``model``'s rows that would be traces of the disposed records of
+    ``target`` (a model class) or of the rows that went with them: ``targets`` is
+    ``{model: ids}`` of them all."""
     label = model._meta.label_lower
     record_type = target._meta.label_lower
     checks = {}
@@ -66,19 +93,31 @@ def _checks(model, target, ids, refs, names):
     def add(kind, q):
         checks[kind] = checks[kind] | q if kind in checks else q
 
-    if model is target:
-        add(label, Q(pk__in=ids))
-    if _history_of(model) is target:
-        add(f"{label}.id", Q(id__in=ids))
+    if model in targets:
+        add(label, Q(pk__in=targets[model]))
+    if _history_of(model) in targets:
+        add(f"{label}.id", Q(id__in=targets[_history_of(model)]))
     for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model is target:
-            add(f"{label}.{field.name}", Q(**{f"{field.attname}__in": ids}))
+        if field.is_relation and field.related_model in targets:
+            gone = targets[field.related_model]
+            add(f"{label}.{field.name}", Q(**{f"{field.attname}__in": gone}))
     for copy in _declared_copies(model):
-        if copy.kept or (copy.of and copy.of != record_type and copy.holds != "name"):
+        if copy.kept:
             continue
         if copy.holds == "key":
-            q = Q(**{f"{copy.field}__in": ids})
-        elif copy.holds == "name":
+            # A key of any record that went, of the kind ``type_field`` names.
+            parts = [
+                Q(**{f"{copy.field}__in": gone})
+                & (Q(**{copy.type_field: gone_model._meta.label_lower}) if copy.type_field else Q())
+                for gone_model, gone in targets.items()
+                if not copy.of or copy.of == gone_model._meta.label_lower
+            ]
+            if parts:
+                add(f"{label}.{copy.field}", reduce(or_, parts))
+            continue
+        if copy.of and copy.of != record_type and copy.holds != "name":
+            continue
+        if copy.holds == "name":
             # Names are those of the people who went with the records, whoever's copy.
             if not names:
                 continue
@@ -97,21 +136,23 @@ def _checks(model, target, ids, refs, names):
     return checks
 
 
-def traces_of(record_type: str, ids, refs=(), names=()) -> dict[str, int]:
+def traces_of(record_type: str, ids, refs=(), names=(), purged=None) -> dict[str, int]:
     """``{kind: rows}`` of the rows of any model that still refer to the records ``ids``
     of ``record_type`` (``"app.model"``) just disposed of: by key, or by a declared copy
     of their references ``refs`` or of the ``names`` given (the people who went with
-    them). Kinds with no rows are left out: ``{}`` means no trace is left. One query a
-    model that could refer to them."""
+    them); and by key to the rows ``purged`` with them (``{model: ids}``, from
+    ``purged_rows``). Kinds with no rows are left out: ``{}`` means no trace is left. One
+    query a model that could refer to them."""
     target = apps.get_model(record_type)
-    ids = list(ids)
     refs = [ref for ref in refs if ref]
     names = [name for name in names if name]
+    targets = {model: sorted(pks) for model, pks in (purged or {}).items() if pks}
+    targets[target] = sorted(set(targets.get(target, ())) | set(ids))
     found = {}
     if not ids:
         return found
     for model in apps.get_models(include_auto_created=True):
-        checks = _checks(model, target, ids, refs, names)
+        checks = _checks(model, target, targets, refs, names)
         if not checks:
             continue
         aliases = {f"trace_{number}": kind for number, kind in enumerate(checks)}

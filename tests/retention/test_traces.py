@@ -70,6 +70,28 @@ def test_the_record_itself_and_every_key_still_pointing_at_it_are_traces(db):
     assert found["referrals.historicaladult.case"] >= 2
 
 
+def test_what_still_refers_to_a_row_that_went_with_the_records_is_a_trace_too(db):
+    # As if the purge of case 987654 had deleted this adult and left behind what points
+    # at it: the adult's own row, its history and a queue item.
+    adult = family_case().adults.get(role=Adult.Role.RESIDENT)
+    QueueItem.objects.create(
+        rule="contact-self",
+        kind="adult",
+        action="dispose",
+        record_type="referrals.adult",
+        object_id=adult.pk,
+        ref="AD-0001",
+        due_on=datetime.date(2026, 1, 1),
+    )
+
+    found = traces_of("referrals.case", [987654], [], purged={Adult: {adult.pk}})
+
+    assert found["referrals.adult"] == 1
+    assert found["referrals.historicaladult.id"] >= 1
+    assert found["retention.queueitem.object_id"] == 1
+    assert "referrals.case" not in found
+
+
 def test_a_queue_item_left_for_a_disposed_record_is_a_trace_by_its_key_pair(db):
     QueueItem.objects.create(
         rule="contact-self",
