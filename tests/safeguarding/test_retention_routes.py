@@ -61,9 +61,16 @@ def _due(rule, kind, ref, due_on, action):
     return {"rule": rule, "kind": kind, "ref": ref, "due_on": due_on.isoformat(), "action": action}
 
 
+def _listed(as_of):
+    """The dry run without the dormant-case reviews: the open cases these tests build have
+    nothing recorded on them for a year, which is that rule's business, not these."""
+    found = dry_run(as_of)
+    return {key: [e for e in found[key] if e["rule"] != "dormant-case"] for key in ("due", "held")}
+
+
 def _crosses(entry, due_on):
     """The record is listed on ``due_on`` and not the day before, alone."""
-    before, on_the_day = dry_run(due_on - ONE_DAY), dry_run(due_on)
+    before, on_the_day = _listed(due_on - ONE_DAY), _listed(due_on)
     assert (before["due"], before["held"]) == ([], [])
     assert (on_the_day["due"], on_the_day["held"]) == ([entry], [])
 
@@ -196,7 +203,7 @@ def test_an_entry_about_a_child_with_a_date_of_birth_is_still_reviewed_at_25():
 def test_an_incident_about_no_child_is_due_six_years_after_it_closed_and_never_while_open():
     incident = incident_about(None)
 
-    assert dry_run(FAR)["due"] == []
+    assert _listed(FAR)["due"] == []
 
     _close(incident, D(2025, 3, 31))
     _crosses(
@@ -290,7 +297,7 @@ def test_a_concern_about_no_child_goes_with_its_cases_disposal(manager):
     assert about_the_child.youngest_child_born_on == child.date_of_birth
     assert Concern.objects.filter(pk=other.pk).exists()
     review_on = D(2042, 10, 23)
-    assert dry_run(review_on)["due"] == [
+    assert _listed(review_on)["due"] == [
         _due("child-safeguarding", "incident", case.display_reference, review_on, "review")
     ]
 
@@ -315,7 +322,7 @@ def test_a_concern_that_led_to_an_incident_goes_with_it_and_with_the_last_of_two
     held_for_first = Hold.objects.get(incident=first)
 
     # The concern has no clock of its own: only its incidents are listed.
-    assert [(e["rule"], e["ref"]) for e in dry_run(FAR)["due"]] == [
+    assert [(e["rule"], e["ref"]) for e in _listed(FAR)["due"]] == [
         ("adult-incident", case.display_reference),
         ("adult-incident", case.display_reference),
     ]
@@ -348,7 +355,7 @@ def test_a_hold_on_the_case_keeps_its_accident_concern_and_incident_listed_as_he
     _close(incident_about(case), D(2024, 6, 3))
     _legal_hold(manager, case=case)
 
-    found = dry_run(FAR)
+    found = _listed(FAR)
 
     assert found["due"] == []
     assert sorted((e["rule"], e["kind"], e["holds"]) for e in found["held"]) == [
@@ -364,7 +371,7 @@ def test_an_open_privacy_request_about_the_child_keeps_the_concern_about_them(ma
     other = _concern(manager, None, occurred_at=_at(D(2024, 1, 1)))
     privacy_request(subject_child=case.children.get())
 
-    found = dry_run(FAR)
+    found = _listed(FAR)
 
     assert [e["ref"] for e in found["due"]] == [f"SC-{other.pk:04d}"]
     assert [(e["ref"], e["holds"]) for e in found["held"]] == [
@@ -396,7 +403,7 @@ def test_the_queue_summaries_name_no_one(manager):
 
     retention_sweep(as_of=FAR)
 
-    summaries = dict(QueueItem.objects.values_list("summary", "kind"))
+    summaries = dict(QueueItem.objects.exclude(rule="dormant-case").values_list("summary", "kind"))
     assert summaries == {
         "Accident book entry of 01/06/2023: not a child": "accident",
         "Accident book entry of 01/06/2024: the child it is about has turned 25": "incident",
