@@ -218,6 +218,12 @@ def item_postpone(request, pk):
     form = PostponeForm(request.POST if request.method == "POST" else None)
     back_url = reverse("retention:queue")
     label = f"{item_label(item).lower()} {item.ref}"
+    # A dormant case's label says it is a review already.
+    doing = (
+        label[0].upper() + label[1:]
+        if item.rule == RuleKey.DORMANT_CASE
+        else f"{item.get_action_display()} {label}"
+    )
 
     def on_valid(form):
         postponed = disposal_postpone(
@@ -239,7 +245,7 @@ def item_postpone(request, pk):
         title=f"Put off the decision on {label}",
         back_url=back_url,
         on_valid=on_valid,
-        intro=f"{item.get_action_display()} {label}: {item.summary}. Due on "
+        intro=f"{doing}: {item.summary}. Due on "
         f"{date_format(item.due_on, 'j F Y')}. Nothing happens to the record until you approve it; "
         "the postponement is recorded with your name and reason.",
         submit_label="Put off the decision",

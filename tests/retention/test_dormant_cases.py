@@ -468,5 +468,8 @@ def test_the_queue_and_the_approval_call_it_a_review_that_closes_the_case(client
     assert "disposal of this record" not in page
     assert "Adults" not in page  # no count of rows destroyed
 
+    page = client.get(reverse("retention:item_postpone", args=[item.pk])).content.decode()
+    assert f"Review: dormant case {case.reference}: Open case" in page
+
     assert client.get(reverse("retention:forecast")).status_code == 200
     assert StatusChange.objects.filter(case=case).count() == 1  # the page changed nothing
