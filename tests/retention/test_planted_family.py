@@ -49,7 +49,15 @@ from safeguarding.services import concern_raise
 from tests.factories import PDF_BYTES
 from tests.referrals.factories import ChildFactory
 from tests.retention.search import tables_containing
-from tests.retention.test_disposal import checker, files_on_disk, rich_case  # noqa: F401
+from tests.retention.test_disposal import (  # noqa: F401
+    ADULT_ONE,
+    ADULT_TWO,
+    CHILD,
+    GONE_CHILD,
+    checker,
+    files_on_disk,
+    rich_case,
+)
 
 PLANTED_AT = datetime.datetime(2026, 11, 29, 12, 0)
 # Long enough for every rule to have run for Marigold (born 2017-10-23, 25 in 2042), not
@@ -59,14 +67,11 @@ FARTHER = datetime.datetime(2049, 6, 1, 12, 0)
 YOUNGEST = {"first_name": "Juniper", "last_name": "Quillfeather"}
 PHRASE = "lantern-heron-quietude"
 
+# The family of rich_case (test_disposal.py), the referrer, and the youngest sister below.
 NAMES = [
-    "Zephyrine",
-    "Quillfeather",
-    "Bartholomew",
-    "Nightingale-Oakes",
-    "Marigold",
-    "Peregrine",
-    "Thistlewaite",
+    *dict.fromkeys(
+        name for person in (ADULT_ONE, ADULT_TWO, CHILD, GONE_CHILD) for name in person.values()
+    ),
     "Ottoline Fairweather",
     "Juniper",
 ]

@@ -50,6 +50,20 @@ def forged_restriction_naming(reference):
     return restriction
 
 
+def queue_item_left(record_type, object_id):
+    """A queue item for a record, as one left behind by its disposal would be."""
+    kind = record_type.split(".")[1]
+    return QueueItem.objects.create(
+        rule="contact-self",
+        kind=kind,
+        action="dispose",
+        record_type=record_type,
+        object_id=object_id,
+        ref=f"{kind} {object_id}",
+        due_on=datetime.date(2026, 1, 1),
+    )
+
+
 def test_it_finds_no_trace_where_nothing_refers_to_the_records(db):
     case = family_case()
     gone = case.pk + 1000
@@ -74,15 +88,7 @@ def test_what_still_refers_to_a_row_that_went_with_the_records_is_a_trace_too(db
     # As if the purge of case 987654 had deleted this adult and left behind what points
     # at it: the adult's own row, its history and a queue item.
     adult = family_case().adults.get(role=Adult.Role.RESIDENT)
-    QueueItem.objects.create(
-        rule="contact-self",
-        kind="adult",
-        action="dispose",
-        record_type="referrals.adult",
-        object_id=adult.pk,
-        ref="AD-0001",
-        due_on=datetime.date(2026, 1, 1),
-    )
+    queue_item_left("referrals.adult", adult.pk)
 
     found = traces_of("referrals.case", [987654], [], purged={Adult: {adult.pk}})
 
@@ -93,15 +99,7 @@ def test_what_still_refers_to_a_row_that_went_with_the_records_is_a_trace_too(db
 
 
 def test_a_queue_item_left_for_a_disposed_record_is_a_trace_by_its_key_pair(db):
-    QueueItem.objects.create(
-        rule="contact-self",
-        kind="case",
-        action="dispose",
-        record_type="referrals.case",
-        object_id=4242,
-        ref="HC-2019-0042",
-        due_on=datetime.date(2026, 1, 1),
-    )
+    queue_item_left("referrals.case", 4242)
 
     assert traces_of("referrals.case", [4242], ["HC-2019-0042"]) == {
         "retention.queueitem.object_id": 1
