@@ -9,7 +9,12 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from centre.dates import add_months
+from core.plausible import too_early_error
 from referrals.models import Adult, Case
+
+# How far ahead a session may be set up: a year typed wrong (9999) is refused.
+SESSIONS_AHEAD_MONTHS = 24
 
 
 class ContactSession(models.Model):
@@ -47,6 +52,15 @@ class ContactSession(models.Model):
 
     def clean(self):
         super().clean()
+        if self.date and self.date > add_months(timezone.localdate(), SESSIONS_AHEAD_MONTHS):
+            raise ValidationError(
+                {
+                    "date": "Sessions can be set up at most two years ahead: check the year, "
+                    "or set this one up nearer the time."
+                }
+            )
+        if self.date and (message := too_early_error("date", "A session's date", self.date)):
+            raise ValidationError({"date": message})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "A session must end after it starts."})
         if self.kind == self.Kind.SUPERVISED and self.capacity and self.capacity > 1:

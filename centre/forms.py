@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core import plausible
+
 from .models import (
     CentreProfile,
     DBSCheck,
@@ -31,6 +33,10 @@ class PrivateFileInput(forms.ClearableFileInput):
 
 
 class CentreModelForm(forms.ModelForm):
+    """Every model form of the centre's records: dates picked from a calendar, uploads
+    kept private, and what is typed plausible (``core.plausible``): a name or reference
+    with no hidden or text-reversing characters, free text of a fitting size."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -38,6 +44,24 @@ class CentreModelForm(forms.ModelForm):
                 field.widget = DateInput()
             elif isinstance(field, forms.FileField):
                 field.widget = PrivateFileInput()
+            elif isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                if field.max_length is None:
+                    field.widget.attrs.setdefault("maxlength", plausible.FREE_TEXT_LIMIT)
+            elif isinstance(field, forms.CharField):
+                field.validators.append(plausible.validate_visible)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned_data.get(name)
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(field.widget, forms.Textarea)
+                and field.max_length is None
+                and (message := plausible.too_long_error(value))
+            ):
+                self.add_error(name, message)
+        return cleaned_data
 
 
 class SignInForm(AuthenticationForm):

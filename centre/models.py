@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from core.plausible import too_early_error
+
 from . import roles
 from .uploads import private_storage, private_upload_to, validate_upload
 
@@ -16,13 +18,19 @@ def _today():
 
 
 def future_date_errors(instance, labels):
-    """``{field: error}`` for each date field of ``labels`` that lies after today."""
+    """``{field: error}`` for each date field of ``labels`` that lies after today, or
+    earlier than a record of the centre can be (``core.plausible``)."""
     today = _today()
-    return {
-        field: ValidationError(f"{label} cannot be in the future.", code="future")
-        for field, label in labels.items()
-        if getattr(instance, field) and getattr(instance, field) > today
-    }
+    errors = {}
+    for field, label in labels.items():
+        day = getattr(instance, field)
+        if not day:
+            continue
+        if day > today:
+            errors[field] = ValidationError(f"{label} cannot be in the future.", code="future")
+        elif message := too_early_error(field, label, day):
+            errors[field] = ValidationError(message, code="too_early")
+    return errors
 
 
 def private_file_field(verbose_name=None, **options):

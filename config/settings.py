@@ -6,7 +6,7 @@ and must then give ``SECRET_KEY`` and ``ALLOWED_HOSTS``; every variable is liste
 configuration table in docs/operating.md.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -246,6 +246,9 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# No record of the centre is dated before this (core/plausible.py): a year typed wrong is
+# refused. Set it earlier to import a centre's older records.
+EARLIEST_RECORD_DATE = date.fromisoformat(env("EARLIEST_RECORD_DATE", default="1990-01-01"))
 
 # Static files are served by the application itself (WhiteNoise), never from a CDN.
 STATIC_URL = "static/"

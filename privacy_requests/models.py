@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.plausible import too_early_error
+
 from . import deadlines
 
 SUBJECT_FIELDS = ("subject_adult", "subject_child", "subject_staff_member")
@@ -499,8 +501,14 @@ class PrivacyRequest(AboutAPerson):
         today = timezone.localdate()
         if self.received_on and self.received_on > today:
             errors["received_on"] = "A request cannot be received in the future."
+        elif message := too_early_error("received_on", "The date received", self.received_on):
+            errors["received_on"] = message
         if self.subject_date_of_birth and self.subject_date_of_birth > today:
             errors["subject_date_of_birth"] = "A date of birth cannot be in the future."
+        elif message := too_early_error(
+            "subject_date_of_birth", "A date of birth", self.subject_date_of_birth
+        ):
+            errors["subject_date_of_birth"] = message
         errors.update(self._child_errors())
         if self.status == self.Status.COMPLETED:
             for name, message in self.release_errors().items():
@@ -593,6 +601,10 @@ class Complaint(AboutAPerson):
         ):
             if getattr(self, field) and getattr(self, field) > today:
                 errors[field] = label
+        if "received_on" not in errors and (
+            message := too_early_error("received_on", "The date received", self.received_on)
+        ):
+            errors["received_on"] = message
         if self.acknowledged_on and self.received_on and self.acknowledged_on < self.received_on:
             errors["acknowledged_on"] = "A complaint cannot be acknowledged before it arrived."
         if self.status == self.Status.RESOLVED:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from centre.dates import add_months
 from centre.forms import CentreModelForm, DateInput
 from centre.models import User
 from centre.roles import Role
@@ -162,6 +163,22 @@ class ChildForm(CentreModelForm):
         model = Child
         fields = ["first_name", "last_name", "date_of_birth", "needs", "interests"]
         widgets = {"needs": _rows(3), "interests": _rows(2)}
+
+    def clean_date_of_birth(self):
+        """A child of a case is under 18 on the day the referral was received. (Checked
+        where staff type it; records imported from an older system are checked by the
+        import's own rules.)"""
+        born = self.cleaned_data["date_of_birth"]
+        case = self.instance.case if self.instance.case_id else None
+        referral = getattr(case, "referral", None) if case else None
+        if born and referral and add_months(born, 18 * 12) <= referral.received_on:
+            raise forms.ValidationError(
+                "A child of a case is under 18 when the referral is received "
+                f"({referral.received_on:%d/%m/%Y}): check the date of birth, or add them "
+                "as an adult.",
+                code="adult",
+            )
+        return born
 
 
 class ProtectiveOrderForm(CentreModelForm):
