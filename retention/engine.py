@@ -6,7 +6,7 @@ run, the flagging sweep, the forecast and the disposal's last check all use ``as
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
 
 from core.declarations import declarations
 
@@ -147,29 +147,45 @@ def _findings(retainable, rule, due, held_subjects, rules_by_key):
 
 def forecast(as_of, horizons=(30, 90, 365)):
     """``{horizon: {rule key: count}}``: records not due by ``as_of`` that fall due within
-    each horizon, held or not. Counting is done in the database: one query per kind of
-    record, counting every horizon at once."""
+    each horizon, held or not. Counting is done in the database, every horizon at once: the
+    counts of every kind whose clock is a column or a plain expression in one query (each
+    kind's count joined by UNION ALL), and one query for each kind whose clock is itself
+    an aggregate (an incident's youngest child), which PostgreSQL cannot count by in a
+    grouped query."""
     rules = load_rules()
     now_cut = cutoffs_for(rules, as_of)
     cuts = {days: cutoffs_for(rules, as_of + datetime.timedelta(days=days)) for days in horizons}
-    result = {days: {} for days in horizons}
-    for retainable in declarations.retainables:
-        rule = rules[retainable.rule]
-        counts = (
-            retainable.records()
-            .annotate(retention_clock=retainable.clock_expression())
-            .aggregate(
-                **{
-                    f"within_{days}": Count(
-                        "pk", filter=_falls_due(retainable, rule, cuts[days], now_cut)
-                    )
-                    for days in horizons
-                }
-            )
-        )
+    result = {days: dict.fromkeys(rules, 0) for days in horizons}
+
+    def add(retainable, row):
         for days in horizons:
-            by_rule = result[days]
-            by_rule[retainable.rule] = by_rule.get(retainable.rule, 0) + counts[f"within_{days}"]
+            result[days][retainable.rule] += row[f"within_{days}"]
+
+    def counted(retainable):
+        return {
+            f"within_{days}": Count(
+                "pk", filter=_falls_due(retainable, rules[retainable.rule], cuts[days], now_cut)
+            )
+            for days in horizons
+        }
+
+    plain, grouped = [], []
+    for retainable in declarations.retainables:
+        records = retainable.records().annotate(retention_clock=retainable.clock_expression())
+        if getattr(retainable.clock_expression(), "contains_aggregate", False):
+            add(retainable, records.aggregate(**counted(retainable)))
+            continue
+        plain.append(retainable)
+        grouped.append(
+            records.order_by()
+            .annotate(kind_index=Value(len(plain) - 1))
+            .values("kind_index")
+            .annotate(**counted(retainable))
+            .values("kind_index", *(f"within_{days}" for days in horizons))
+        )
+    if grouped:
+        for row in grouped[0].union(*grouped[1:], all=True).order_by():
+            add(plain[row["kind_index"]], row)
     return result
 
 
