@@ -352,8 +352,9 @@ def test_a_disposed_case_leaves_nothing_anywhere_in_the_database_or_on_disk(
     assert not concern.children.exists()
     m2m_history = Concern.history.model.children.model
     assert not m2m_history.objects.filter(child_id=child_pk).exists()
-    # Its sessions (not imported) stay, with nobody booked.
-    assert ContactSession.objects.count() == 2
+    # Its sessions go with it: past, and no other family was booked on them.
+    assert not ContactSession.objects.exists()
+    assert not ContactSession.history.exists()
     assert not Booking.objects.exists() and not Tap.objects.exists()
     assert not StatusChange.objects.exists()
 
@@ -735,7 +736,7 @@ def test_accident_and_incident_records_about_the_child_outlive_the_case(
     assert (copy.name, copy.date_of_birth) == (child.full_name, child.date_of_birth)
 
 
-def test_an_imported_cases_placeholder_sessions_go_with_it_but_a_shared_one_stays(
+def test_a_cases_past_sessions_go_with_it_but_one_another_family_was_booked_on_stays(
     manager, django_capture_on_commit_callbacks
 ):
     case = closed_case()
@@ -750,10 +751,9 @@ def test_an_imported_cases_placeholder_sessions_go_with_it_but_a_shared_one_stay
 
     assert dispose(TODAY, capture=django_capture_on_commit_callbacks)["disposed"] == 1
 
-    assert not ContactSession.objects.filter(pk=own.pk).exists()
-    assert not ContactSession.history.filter(id=own.pk).exists()
+    assert not ContactSession.objects.filter(pk__in=[own.pk, ordinary.pk]).exists()
+    assert not ContactSession.history.filter(id__in=[own.pk, ordinary.pk]).exists()
     assert ContactSession.objects.filter(pk=shared.pk).exists()
-    assert ContactSession.objects.filter(pk=ordinary.pk).exists()
     assert list(Booking.objects.filter(session=shared).values_list("case_id", flat=True)) == [
         other.pk
     ]
