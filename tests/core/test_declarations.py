@@ -123,6 +123,29 @@ def test_every_record_no_rule_reaches_yet_holds_personal_data():
     assert not NO_RULE_YET & {r.model for r in RECORDS if isinstance(r.retention, NoPersonalData)}
 
 
+def _route_ends_in(record, seen=()):
+    """Where a record's route ends: its own rules, a clock of its own, or the record it
+    goes with, followed until one of those (None where it ends nowhere)."""
+    retention = record.retention
+    if isinstance(retention, tuple):
+        return "its own rules"
+    if isinstance(retention, Expires):
+        return "a clock of its own"
+    if isinstance(retention, GoesWith) and retention.parent not in seen:
+        parent = declarations.records.get(retention.parent)
+        return parent and _route_ends_in(parent, (*seen, record.model))
+    return None
+
+
+@pytest.mark.parametrize(
+    "record",
+    [r for r in RECORDS if not isinstance(r.retention, NoPersonalData)],
+    ids=lambda record: record.model,
+)
+def test_every_record_with_personal_data_has_a_route_to_its_end(record):
+    assert _route_ends_in(record), f"{record.model}: no rule, clock or record it goes with"
+
+
 def test_the_roles_a_record_may_be_read_by_are_the_centres_roles():
     assert set(ROLES) == {role.value for role in Role}
     assert {role for record in RECORDS for role in record.read_by} <= set(ROLES)
