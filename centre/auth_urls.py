@@ -50,12 +50,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        public(
-            auth_views.PasswordResetView.as_view(
-                subject_template_name="registration/password_reset_subject.txt",
-                email_template_name="registration/password_reset_email.txt",
-            )
-        ),
+        public(second_step.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

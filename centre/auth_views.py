@@ -163,6 +163,31 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """A reset link is sent at most a few times an hour for one address and from one
+    network address (``sessions.password_reset_limited``). Past the limit the person is
+    told to wait, in the same words whether or not the address is anyone's."""
+
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        from axes.helpers import get_client_ip_address
+
+        if sessions.password_reset_limited(
+            email=form.cleaned_data["email"], ip_address=get_client_ip_address(self.request)
+        ):
+            form.add_error(None, RESET_LINKS_LIMITED_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+RESET_LINKS_LIMITED_MESSAGE = (
+    "Several links have been asked for in the last hour, for this address or from this "
+    "network. Wait an hour and ask again, or ask the centre manager to reset your password."
+)
+
+
 # django-axes: whose failures count together, and what a locked-out person sees.
 
 

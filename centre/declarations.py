@@ -637,6 +637,17 @@ declare(
     )
 )
 
+declare(
+    Record(
+        "centre.passwordresetask",
+        retention=Expires(
+            "A request for a password-reset link (the address typed, as a keyed digest, and "
+            "the network address): counted for an hour towards the limit on links sent, "
+            "then deleted nightly (forget_expired_sign_in_records)"
+        ),
+    )
+)
+
 # Django's, django-otp's and django-axes' records.
 
 declare(

@@ -637,3 +637,21 @@ class SignedInSession(models.Model):
 
     def __str__(self):
         return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetAsk(models.Model):
+    """One request for a password-reset link, kept only while it counts towards the
+    limit on how many are sent (``centre.sessions.password_reset_limited``): the address
+    typed as a keyed digest (never the address itself, which may not be anyone's), and
+    the network address it came from. Deleted nightly once older than the hour."""
+
+    asked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    address_digest = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["ip_address", "asked_at"])]
+
+    def __str__(self):
+        return f"Password reset asked for at {self.asked_at:%Y-%m-%d %H:%M}"

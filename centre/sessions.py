@@ -9,6 +9,10 @@ change their password (their other sessions), when their account is switched off
 the manager ends them.
 """
 
+import datetime
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -17,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from .models import SignedInSession
+from .models import PasswordResetAsk, SignedInSession
 
 SIGNED_IN_AT_KEY = "signed_in_at"
 
@@ -65,6 +69,34 @@ def sessions_end(*, user, keep_session_key: str | None = None) -> int:
     return ended
 
 
+# How many password-reset links are sent in an hour: for one address typed (whether or not
+# it is anyone's, so the answer never tells), and from one network address (a centre's
+# tablets share one, hence more).
+PASSWORD_RESETS_PER_ADDRESS = 3
+PASSWORD_RESETS_PER_NETWORK = 10
+PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
+
+
+def _address_digest(email: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def password_reset_limited(*, email: str, ip_address: str | None, now=None) -> bool:
+    """Whether a reset link for ``email`` asked from ``ip_address`` is one too many for
+    the hour; if not, the ask is counted. Two queries and an insert."""
+    now = now or timezone.now()
+    recent = PasswordResetAsk.objects.filter(asked_at__gt=now - PASSWORD_RESET_WINDOW)
+    digest = _address_digest(email)
+    if recent.filter(address_digest=digest).count() >= PASSWORD_RESETS_PER_ADDRESS:
+        return True
+    if ip_address and recent.filter(ip_address=ip_address).count() >= PASSWORD_RESETS_PER_NETWORK:
+        return True
+    PasswordResetAsk.objects.create(asked_at=now, address_digest=digest, ip_address=ip_address)
+    return False
+
+
 @transaction.atomic
 def expired_sign_in_records_forget(*, now=None) -> dict[str, int]:
     """Nightly: delete what signing in left behind once it no longer serves: sessions
@@ -81,7 +113,13 @@ def expired_sign_in_records_forget(*, now=None) -> dict[str, int]:
     failures, _ = AccessAttempt.objects.filter(
         attempt_time__lte=now - settings.AXES_COOLOFF_TIME
     ).delete()
-    return {"sessions": sessions, "session_notes": notes, "failed_sign_ins": failures}
+    resets, _ = PasswordResetAsk.objects.filter(asked_at__lte=now - PASSWORD_RESET_WINDOW).delete()
+    return {
+        "sessions": sessions,
+        "session_notes": notes,
+        "failed_sign_ins": failures,
+        "password_reset_asks": resets,
+    }
 
 
 class SessionLifetimeMiddleware:

@@ -359,6 +359,7 @@ def test_the_nightly_job_forgets_ended_sessions_and_failed_sign_ins_past_their_l
             "sessions": 0,
             "session_notes": 0,
             "failed_sign_ins": 1,
+            "password_reset_asks": 0,
         }
         clock.shift(datetime.timedelta(minutes=14, seconds=59))
         assert expired_sign_in_records_forget()["sessions"] == 0
@@ -367,6 +368,7 @@ def test_the_nightly_job_forgets_ended_sessions_and_failed_sign_ins_past_their_l
             "sessions": 1,
             "session_notes": 1,
             "failed_sign_ins": 0,
+            "password_reset_asks": 0,
         }
     assert not AccessAttempt.objects.exists()
     assert not SignedInSession.objects.exists()
