@@ -143,6 +143,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A server that does not answer costs a new connection 2 seconds (libpq's least),
     # not the minutes of the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # No just-in-time compilation: it pays off for long analytical queries, never for
+    # ours. On the retention sweep's correlated subqueries (a dormant case's last
+    # activity) compiling took 10 s of a query that runs in a tenth of one (bench/README.md).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The pool that fails fast: a request waits on the pool only once PostgreSQL has
