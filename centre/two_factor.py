@@ -9,8 +9,18 @@ volunteers only where the centre's profile says so.
 
 Codes are checked with the device's row locked, so the same code sent twice at once is
 still accepted once, and each device throttles wrong codes (1, 2, 4, 8… seconds).
+
+Recovery codes are stored hashed (``recovery_code_digest``): each code is 80 random bits,
+shown once, and the database keeps only a keyed digest of it, so a copy of the database
+signs no one in. (Changing ``SECRET_KEY`` therefore retires every recovery code.)
 """
 
+import base64
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -93,6 +103,21 @@ def _normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def recovery_code_digest(code: str) -> str:
+    """What is stored of a recovery code: a keyed digest of it as typed (spaces, dashes
+    and capitals aside), in the 16 characters django-otp's token column holds."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"recovery-code:" + _normalise(code).encode(), hashlib.sha256
+    ).digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def _new_recovery_code() -> str:
+    """80 random bits as 16 letters and digits, shown in four groups of four."""
+    code = base64.b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
+
+
 def code_check(*, request, code: str):
     """Accept ``code`` from the signed-in user as their second factor: a code from their
     authenticator app, or one of their recovery codes (which is then used up). Marks the
@@ -110,8 +135,9 @@ def code_check(*, request, code: str):
             code = _normalise(code)
             kind = TOTPDevice if code.isdigit() else StaticDevice
             candidates = [device for device in devices if isinstance(device, kind)]
+            token = code if kind is TOTPDevice else recovery_code_digest(code)
             for device in candidates:
-                if device.verify_token(code):
+                if device.verify_token(token):
                     otp_login(request, device)
                     return device
             if not candidates:  # a code of a shape no device takes is still a wrong code
@@ -150,8 +176,10 @@ def recovery_codes_replace(*, user) -> list[str]:
     """A new set of recovery codes for ``user``; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return codes
 
 

@@ -14,6 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from centre.two_factor import recovery_code_digest
 from core.models import AuditEvent
 from tests.conftest import PASSWORD, Client
 from tests.factories import CentreProfileFactory
@@ -81,11 +82,12 @@ def test_setting_up_the_app_with_its_first_code_shows_ten_recovery_codes_and_ope
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=3), tick=False):
         done = client.post(SET_UP, {"code": code_now(device)})
     assert done.status_code == 200
-    codes = re.findall(r"<li>([a-z2-7]{8})</li>", done.content.decode())
+    codes = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</li>", done.text)
     assert len(codes) == 10
-    assert set(codes) == set(
-        StaticToken.objects.filter(device__user=staff).values_list("token", flat=True)
-    )
+    # Stored hashed: the database holds none of the codes shown, only their digests.
+    stored = set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+    assert stored == {recovery_code_digest(code) for code in codes}
+    assert not stored & {code.replace("-", "") for code in codes}
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("referrals:case_list")).status_code == 200
@@ -104,6 +106,27 @@ def test_a_code_works_once_and_the_same_code_is_refused_in_a_second_sign_in(db, 
     assert refused.status_code == 200
     assert "has been used already" in refused.content.decode()
     assert second.get("/")["Location"].startswith(TWO_FACTOR)
+
+
+def test_recovery_codes_given_before_they_were_hashed_still_sign_in_once_hashed(db, staff):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    app_device_for(staff)
+    device = StaticDevice.objects.create(user=staff, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")  # stored as typed, once
+    migration = importlib.import_module("centre.migrations.0012_recovery_codes_hashed")
+
+    migration.hash_codes(apps, None)
+
+    assert list(StaticToken.objects.values_list("token", flat=True)) == [
+        recovery_code_digest("abcd2345")
+    ]
+    client = Client()
+    give_password(client, staff)
+    assert give_code(client, "ABCD 2345")["Location"] == "/"
 
 
 def test_a_recovery_code_signs_in_once_and_then_no_more(db, staff):
