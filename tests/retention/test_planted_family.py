@@ -129,6 +129,7 @@ STAFF_ONLY = "the family are not staff: the HR file's route has its own tests (t
 NOT_THE_FAMILYS = {
     "axes.accessattempt": "failed sign-ins to staff accounts (the family has no account)",
     "axes.accessattemptexpiration": "failed sign-ins to staff accounts",
+    "centre.passwordresetask": "a request for a staff account's password-reset link",
     "otp_static.staticdevice": "a staff account's second factor",
     "otp_static.statictoken": "a staff account's second factor",
     "centre.centreprofile": "the centre's own details, about no family",
