@@ -214,7 +214,14 @@ def test_a_former_child_whose_case_was_disposed_of_is_told_no_data_is_held(
         "Answer that no data is held",
         {"Reference on the proof of disposal": "HC-2013-9999"},
     )
-    expect(page.get_by_text("No proof of disposal has the reference HC-2013-9999.")).to_be_visible()
+    # Listed once at the top, linked to the field, and said again beside the field.
+    problem = "No proof of disposal has the reference HC-2013-9999."
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    link = summary.get_by_role("link", name=problem)
+    expect(link).to_be_visible()
+    field = link.get_attribute("href")
+    expect(page.locator(field)).to_be_visible()
+    expect(page.locator("main strong").filter(has_text=problem)).to_be_visible()
     assert_accessible(page, "the answer refused")
     assert PrivacyRequest.objects.get().status == PrivacyRequest.Status.RECEIVED
 
