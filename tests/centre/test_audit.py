@@ -115,7 +115,7 @@ def test_rows_outlive_the_account_they_mention(client, manager, staff):
     assert (event.user_id, event.role) == (staff_id, "staff")
     client.force_login(manager)
     response = client.get(AUDIT)
-    assert "Deleted account" in response.content.decode()
+    assert "A former account opened" in response.content.decode()
 
 
 def test_the_rows_of_a_deleted_account_are_still_found_by_its_id(manager, staff):
