@@ -31,8 +31,8 @@ BEFORE_SIGN_IN = {Action.LOGIN_FAILED, Action.LOCKOUT}
 @dataclass(frozen=True)
 class Target:
     """A kind of record a row may point at: its model, its noun for people, its reference
-    (an expression on the model; None for "no. <id>") and, given the row of ``values``
-    (``pk`` and ``link``), the URL name and the field giving its one argument."""
+    (an expression on the model; None for the declared retention rule's, else "no. <id>"),
+    the URL name of its page and the field giving that URL's one argument."""
 
     model: str
     noun: str
@@ -235,7 +235,19 @@ def kind_of(kind: str) -> Kind:
     if ":" in kind:
         app, _, name = kind.partition(":")
         words = name.replace("_", " ").replace("-", " ")
-        return Kind(f"Page “{words}” ({app.replace('_', ' ')})", f"the page “{words}”")
+        # A record's own page (its id in the URL) names the record refused.
+        page_of = next(
+            (
+                known.target
+                for known in KINDS.values()
+                if known.target is not None
+                and known.target.url_name == kind
+                and known.target.url_field == "pk"
+            ),
+            None,
+        )
+        verb = f"the page “{words}”" + (" of" if page_of is not None else "")
+        return Kind(f"Page “{words}” ({app.replace('_', ' ')})", verb, page_of)
     return Kind(kind.capitalize() if kind else "Nothing in particular")
 
 

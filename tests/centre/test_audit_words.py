@@ -143,12 +143,16 @@ def test_every_kind_the_code_writes_reads_in_words_on_the_page(client, manager, 
     for kind in KINDS:
         audit.record(None, Action.READ, kind=kind, object_id=7, user=staff)
     audit.record(None, Action.REFUSED, kind="attendance:session_detail", object_id=17, user=staff)
+    audit.record(None, Action.REFUSED, kind="attendance:report_detail", object_id=18, user=staff)
     audit.record(None, Action.DISPOSAL, kind="referrals.case", object_id=9)
     client.force_login(manager)
 
     said = sentences(client.get(AUDIT).content.decode())
 
     assert "Bob Stanton was refused the page “session detail” for no. 17" in said
+    assert "Bob Stanton was refused the page “report detail” of a supervised report" in " ".join(
+        said
+    )
     assert "Handover, automatically, disposed of a case (no longer held)" in said
     internal = re.compile(r"[a-z_]+[.:][a-z_]+|late-tap|otp_")
     assert [sentence for sentence in said if internal.search(sentence)] == []
