@@ -93,7 +93,9 @@ def _checks(model, target, targets, refs, names):
     def add(kind, q):
         checks[kind] = checks[kind] | q if kind in checks else q
 
-    if model in targets:
+    # The disposed records themselves are looked for again; the rows the purge deleted
+    # with them went by the same DELETEs, so it is what still points at them that counts.
+    if model is target:
         add(label, Q(pk__in=targets[model]))
     if _history_of(model) in targets:
         add(f"{label}.id", Q(id__in=targets[_history_of(model)]))
@@ -142,7 +144,7 @@ def traces_of(record_type: str, ids, refs=(), names=(), purged=None) -> dict[str
     of their references ``refs`` or of the ``names`` given (the people who went with
     them); and by key to the rows ``purged`` with them (``{model: ids}``, from
     ``purged_rows``). Kinds with no rows are left out: ``{}`` means no trace is left. One
-    query a model that could refer to them."""
+    query a model that could refer to them (and one more where it finds any)."""
     target = apps.get_model(record_type)
     refs = [ref for ref in refs if ref]
     names = [name for name in names if name]
@@ -156,14 +158,13 @@ def traces_of(record_type: str, ids, refs=(), names=(), purged=None) -> dict[str
         if not checks:
             continue
         aliases = {f"trace_{number}": kind for number, kind in enumerate(checks)}
-        # The WHERE names every check too, so PostgreSQL reads the rows through the keys'
-        # indexes rather than counting its way through the whole table.
-        counts = (
-            model._base_manager.annotate(**_texts(model))
-            .filter(reduce(or_, checks.values()))
-            .aggregate(
-                **{alias: Count("pk", filter=checks[kind]) for alias, kind in aliases.items()}
-            )
+        # Whether any row is a trace, read through the keys' indexes; only where one is
+        # (never, when all is well) are they counted kind by kind.
+        rows = model._base_manager.annotate(**_texts(model)).filter(reduce(or_, checks.values()))
+        if not rows.exists():
+            continue
+        counts = rows.aggregate(
+            **{alias: Count("pk", filter=checks[kind]) for alias, kind in aliases.items()}
         )
         for alias, kind in aliases.items():
             if counts[alias]:

@@ -86,13 +86,14 @@ def test_the_record_itself_and_every_key_still_pointing_at_it_are_traces(db):
 
 def test_what_still_refers_to_a_row_that_went_with_the_records_is_a_trace_too(db):
     # As if the purge of case 987654 had deleted this adult and left behind what points
-    # at it: the adult's own row, its history and a queue item.
+    # at it: its history and a queue item. (The adult's own row went by the purge's own
+    # DELETE, which either deleted it or failed the disposal: it is not looked for again.)
     adult = family_case().adults.get(role=Adult.Role.RESIDENT)
     queue_item_left("referrals.adult", adult.pk)
 
     found = traces_of("referrals.case", [987654], [], purged={Adult: {adult.pk}})
 
-    assert found["referrals.adult"] == 1
+    assert "referrals.adult" not in found
     assert found["referrals.historicaladult.id"] >= 1
     assert found["retention.queueitem.object_id"] == 1
     assert "referrals.case" not in found
