@@ -13,6 +13,7 @@ import functools
 
 from django.apps import apps
 from django.db import models, router, transaction
+from django.db.models import Q
 from django.db.models.deletion import CASCADE, Collector
 from django.db.models.signals import post_delete, pre_delete
 
@@ -66,9 +67,28 @@ def _file_fields(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
+class _Collector(Collector):
+    """Django's collector, asking for the rows that hang on a batch by their keys bound
+    as one array (``core.lookups``) rather than a placeholder a row: with thousands of
+    rows each such statement was long, and psycopg split each one's text anew."""
+
+    def related_objects(self, related_model, related_fields, objs):
+        predicate = Q.create(
+            [
+                (
+                    f"{field.attname}__any",
+                    [getattr(obj, field.target_field.attname) for obj in objs],
+                )
+                for field in related_fields
+            ],
+            connector=Q.OR,
+        )
+        return related_model._base_manager.using(self.using).filter(predicate)
+
+
 def _collect(instances):
     using = router.db_for_write(type(instances[0]))
-    collector = Collector(using=using)
+    collector = _Collector(using=using)
     by_model = {}
     for instance in instances:
         by_model.setdefault(type(instance), []).append(instance)
@@ -112,7 +132,7 @@ def _history_closure(doomed):
             history_model = _history_model(model)
             for chunk in _chunks(parent_ids):
                 found = set(
-                    history_model.objects.filter(**{f"{field.attname}__in": chunk})
+                    history_model.objects.filter(**{f"{field.attname}__any": chunk})
                     .values_list("id", flat=True)
                     .distinct()
                 )
@@ -140,7 +160,7 @@ def _file_names(doomed, history):
         fields = _file_fields(source)
         if not fields:
             continue
-        key = f"{source._meta.pk.attname}__in"
+        key = f"{source._meta.pk.attname}__any"
         for chunk in _chunks(pks):
             rows = manager.filter(**{key: chunk}).values_list(*[f.attname for f in fields])
             for row in rows:
@@ -164,9 +184,9 @@ def _delete_history(doomed, history):
         history_model = _history_model(model)
         for m2m_history, _through in _m2m_history_models(model):
             for chunk in _chunks(ids):
-                _raw_delete(m2m_history.objects.filter(history__id__in=chunk))
+                _raw_delete(m2m_history.objects.filter(history__id__any=chunk))
         for chunk in _chunks(ids):
-            _raw_delete(history_model.objects.filter(id__in=chunk))
+            _raw_delete(history_model.objects.filter(id__any=chunk))
     # Many-to-many history of surviving records that names a doomed row (a concern's
     # list of children, when a child goes with its case).
     for model in _history_models():
@@ -178,7 +198,7 @@ def _delete_history(doomed, history):
                 if target is model or target not in doomed:
                     continue
                 for chunk in _chunks(doomed[target]):
-                    _raw_delete(m2m_history.objects.filter(**{f"{field.attname}__in": chunk}))
+                    _raw_delete(m2m_history.objects.filter(**{f"{field.attname}__any": chunk}))
 
 
 @functools.cache
@@ -204,7 +224,7 @@ def _forget_in_history(doomed):
     of (retention.traces finds it). One UPDATE a key whose parent lost rows."""
     for history_model, attname, parent in _loose_keys():
         for chunk in _chunks(doomed.get(parent, ())):
-            history_model.objects.filter(**{f"{attname}__in": chunk}).update(**{attname: None})
+            history_model.objects.filter(**{f"{attname}__any": chunk}).update(**{attname: None})
 
 
 def _only_history_listens(model):
@@ -233,7 +253,7 @@ def _delete(collector):
             quiet[model] = collector.data.pop(model)
     for model, instances in quiet.items():
         for chunk in _chunks(obj.pk for obj in instances):
-            collector.fast_deletes.append(model._base_manager.filter(pk__in=chunk))
+            collector.fast_deletes.append(model._base_manager.filter(pk__any=chunk))
     result = collector.delete()
     for model, instances in quiet.items():
         for instance in instances:
@@ -280,12 +300,12 @@ def purge_history_files(model, ids, field_names):
     managers = [model._base_manager]
     if history_model is not None:
         managers.append(history_model.objects)
-    key = f"{model._meta.pk.attname}__in"
+    key = f"{model._meta.pk.attname}__any"
     for manager in managers:
         for row in manager.filter(**{key: list(ids)}).values_list(*field_names):
             names.update((label, name) for label, name in zip(labels, row, strict=True) if name)
     if history_model is not None:
-        history_model.objects.filter(id__in=list(ids)).update(**dict.fromkeys(field_names, ""))
+        history_model.objects.filter(id__any=list(ids)).update(**dict.fromkeys(field_names, ""))
     file_deletions_queue(names)
     return names
 
