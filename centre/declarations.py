@@ -465,6 +465,7 @@ STAFF_ERASABLE = Erasable(
     held=lambda subjects: ids_in(subjects, "staff-member", "pk"),
     exemptions=_exemptions,
     dispose=staff_file_dispose,
+    view_url=lambda member: reverse("centre:staff_detail", args=[member.pk]),
 )
 
 

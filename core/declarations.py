@@ -263,6 +263,8 @@ class Erasable:
     - ``held``: like a retainable's, given ``{subject: ids}`` the rows a hold reaches.
     - ``exemptions``: the reasons, in words, the centre must keep this record, or none.
     - ``dispose``: deletes the record and what belongs to it (with history and files).
+    - ``view_url``: given the record, the page where the manager can look at it before
+      deciding (the erasure's confirmation links to it), or ``None``.
     """
 
     subject: str
@@ -274,6 +276,7 @@ class Erasable:
     held: Callable
     exemptions: Callable
     dispose: Callable
+    view_url: Callable | None = None
 
     @property
     def model(self):

@@ -661,6 +661,11 @@ def _ready_to_disclose(request):
         raise ValidationError(list(stopped.values()))
 
 
+def pack_ready_to_release(pack: ResponsePack) -> None:
+    """Raise ``ValidationError`` with what stops ``pack`` being released now, if anything."""
+    _ready_to_disclose(pack.request)
+
+
 @transaction.atomic
 def pack_release(*, pack: ResponsePack, actor) -> ResponsePack:
     """The manager releases the pack as reviewed: it is disclosed, and never changes."""

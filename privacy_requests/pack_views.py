@@ -7,6 +7,9 @@ logged or stored: the audit trail records that a search was run, by whom, for wh
 request, and nothing of what was searched for.
 """
 
+import hashlib
+import json
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,12 +27,14 @@ from . import finding
 from .models import PrivacyRequest, ResponsePack
 from .pack import (
     pack_build,
+    pack_ready_to_release,
     pack_redact_phrase,
     pack_release,
     pack_review,
     pack_unredact,
     pack_withhold,
     portability_export,
+    recipient_of,
     request_lawful_basis_record,
 )
 from .pack_pdf import pack_pdf
@@ -248,10 +253,74 @@ def pack_unredact_view(request, pk):
     )
 
 
+def _pack_version(pack):
+    """A short fingerprint of the pack's content: the release confirmed is of the pack
+    shown, not of one rebuilt or re-reviewed meanwhile."""
+    content = json.dumps(pack.sections, sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def _release_summary(pack):
+    """What leaves with the pack, section by section: items given, passages redacted,
+    items withheld."""
+    sections = []
+    for section in pack.sections:
+        items = section["items"]
+        withheld = sum(1 for item in items if item.get("withheld") and item["redact"])
+        sections.append(
+            {
+                "title": section["title"],
+                "given": len(items) - withheld,
+                "redacted": sum(
+                    1
+                    for item in items
+                    if not item.get("withheld")
+                    and (item["redact"] or any(part["redact"] for part in item["parts"]))
+                ),
+                "withheld": withheld,
+            }
+        )
+    return sections
+
+
 @decide
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pack_release_view(request, pk):
-    return _on_pack(request, pk, pack_release, "The pack is released and the disclosure recorded.")
+    """The first click shows what leaves, to whom and how; only a POST from that page with
+    ``confirm`` for the pack it showed releases it. Anything else releases nothing."""
+    privacy_request = _privacy_request(pk)
+    pack = get_object_or_404(ResponsePack, request=privacy_request)
+    if pack.is_released:
+        return redirect("privacy_requests:pack", pk=privacy_request.pk)
+    version = _pack_version(pack)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
+    changed = confirmed and request.POST.get("version") != version
+    if confirmed and not changed:
+        return _on_pack(
+            request, pk, pack_release, "The pack is released and the disclosure recorded."
+        )
+    try:
+        pack_ready_to_release(pack)
+        stopped = []
+    except ValidationError as error:
+        stopped = error.messages
+    sections = _release_summary(pack)
+    return render(
+        request,
+        "privacy_requests/pack_release_confirm.html",
+        {
+            "privacy_request": privacy_request,
+            "pack": pack,
+            "version": version,
+            "changed": changed,
+            "stopped": stopped,
+            "recipient": recipient_of(privacy_request),
+            "records": privacy_request.records.order_by("kind", "label"),
+            "sections": sections,
+            "given": sum(section["given"] for section in sections),
+            "withheld": sum(section["withheld"] for section in sections),
+        },
+    )
 
 
 @prepare

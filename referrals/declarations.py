@@ -480,6 +480,7 @@ ADULT_ERASABLE = Erasable(
     held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "adult", "pk"),
     exemptions=_exemptions,
     dispose=adult_erase,
+    view_url=lambda record: reverse("referrals:case_detail", args=[record.case_id]),
 )
 CHILD_ERASABLE = Erasable(
     subject="child",
@@ -491,6 +492,7 @@ CHILD_ERASABLE = Erasable(
     held=lambda subjects: ids_in(subjects, "case", "case_id") | ids_in(subjects, "child", "pk"),
     exemptions=_exemptions,
     dispose=child_erase,
+    view_url=lambda record: reverse("referrals:case_detail", args=[record.case_id]),
 )
 
 

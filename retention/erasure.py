@@ -45,6 +45,20 @@ def reasons_to_keep(erasable, record, *, request_reference=""):
     return reasons
 
 
+def erasure_plan(*, request_reference: str, subject: str, subject_id: int) -> list:
+    """What deciding the erasure would do, without doing it: ``[(erasable, record, ref,
+    reasons to keep it)]`` for each of the person's records; no reasons means it would go
+    into the disposal queue. The confirmation page shows this before anything is queued."""
+    plan = []
+    for erasable in (e for e in declarations.erasables if e.subject == subject):
+        record = erasable.records().filter(pk=subject_id).first()
+        if record is None:
+            continue
+        reasons = reasons_to_keep(erasable, record, request_reference=request_reference)
+        plan.append((erasable, record, erasable.ref(record), reasons))
+    return plan
+
+
 @transaction.atomic
 def erasure_queue(*, request_reference: str, subject: str, subject_id: int, actor) -> list:
     """Decide the erasure of a person's records: each is queued for the manager's
@@ -52,12 +66,8 @@ def erasure_queue(*, request_reference: str, subject: str, subject_id: int, acto
     run again: a record already queued is not queued twice."""
     decided_by = actor.full_name or actor.email
     decisions = []
-    for erasable in (e for e in declarations.erasables if e.subject == subject):
-        record = erasable.records().filter(pk=subject_id).first()
-        if record is None:
-            continue
-        ref = erasable.ref(record)
-        reasons = reasons_to_keep(erasable, record, request_reference=request_reference)
+    plan = erasure_plan(request_reference=request_reference, subject=subject, subject_id=subject_id)
+    for erasable, record, ref, reasons in plan:
         if reasons:
             outcome, exemption = ErasureDecision.Outcome.KEPT, "; ".join(reasons)
         else:

@@ -25,11 +25,24 @@ def view_urls():
 
 
 def queue_items_link(items):
-    """Set ``view_url`` on each queue item: its record's read-only page, or None."""
+    """Set ``view_url`` on each queue item: its record's read-only page, or None. A record
+    queued by an erasure request (an adult, a child, a staff member's file) links to the
+    page its ``Erasable`` names, in one query per kind of record."""
     urls = view_urls()
+    erased = {}
     for item in items:
         to_url = urls.get(item.record_type)
         item.view_url = to_url(item.object_id) if to_url is not None else None
+        if to_url is None:
+            erased.setdefault(item.record_type, []).append(item)
+    for erasable in declarations.erasables:
+        waiting = erased.pop(erasable.record_type, None)
+        if not waiting or erasable.view_url is None:
+            continue
+        records = erasable.records().in_bulk([item.object_id for item in waiting])
+        for item in waiting:
+            record = records.get(item.object_id)
+            item.view_url = erasable.view_url(record) if record is not None else None
     return items
 
 

@@ -2,6 +2,8 @@
 the identity check, finds everything held about her, reviews the redactions that keep the
 other parent's confidential details out of her pack, and releases it."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -139,6 +141,12 @@ def test_the_manager_logs_a_subject_access_request_and_releases_the_reviewed_pac
     expect(page.get_by_text("The redactions are saved.")).to_be_visible()
     assert_accessible(page, "the reviewed pack")
     page.get_by_role("button", name="Release the pack as reviewed").click()
+    # The first click only shows what leaves, to whom and how.
+    expect(page.get_by_text("Nothing has been released yet.")).to_be_visible()
+    assert not ResponsePack.objects.get(request=privacy_request).is_released
+    assert_accessible(page, "the release confirmation")
+    journey_screenshot(page, "5-pack-release-confirm")
+    page.get_by_role("button", name=re.compile("^Release the pack to .* now$")).click()
     expect(page.get_by_text("The pack is released and the disclosure recorded.")).to_be_visible()
     for secret in ("Barnaby", "Thistlewick", "07700 900 777", "Hiddenmoor", "ZX1 2YY"):
         expect(main).not_to_contain_text(secret)

@@ -11,6 +11,7 @@ does not hold as a record, by the name they gave.
 Every person, date and number is invented."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -147,6 +148,12 @@ def test_a_grandmother_held_only_in_a_collection_list_gets_her_data(
     page.get_by_role("button", name="Save the redactions").click()
     expect(page.get_by_text("The redactions are saved.")).to_be_visible()
     page.get_by_role("button", name="Release the pack as reviewed").click()
+    # The first click only shows what leaves, to whom and how.
+    expect(page.get_by_text("Nothing has been released yet.")).to_be_visible()
+    assert not ResponsePack.objects.get(request=privacy_request).is_released
+    assert_accessible(page, "the release confirmation")
+    journey_screenshot(page, "14a-pack-release-confirm")
+    page.get_by_role("button", name=re.compile("^Release the pack to .* now$")).click()
     expect(page.get_by_text("The pack is released and the disclosure recorded.")).to_be_visible()
     assert_accessible(page, "the released pack")
     journey_screenshot(page, "14a-pack-released")

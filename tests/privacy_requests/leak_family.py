@@ -925,10 +925,18 @@ def pack_reviewed(client, request):
     return pack
 
 
+def release_confirmation(client, request):
+    """What the release's confirmation page posts: its ``confirm`` and the version of the
+    pack it showed (the first click, its GET, releases nothing)."""
+    page = client.get(reverse("privacy_requests:pack_release", args=[request.pk]))
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page.content.decode())
+    return {"confirm": "yes", "version": version.group(1) if version else ""}
+
+
 def released_outputs(client, request):
     """The released pack as its page, its print view and its PDF's text."""
     pack = pack_reviewed(client, request)
-    response = _post(client, "pack_release", request)
+    response = _post(client, "pack_release", request, release_confirmation(client, request))
     pack.refresh_from_db()
     if not pack.is_released:
         raise Refused(f"the pack was not released: {_said(response)}")

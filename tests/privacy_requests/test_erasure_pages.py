@@ -2,6 +2,7 @@
 the disposal queue or are kept with the exemption, and the page says which."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -35,12 +36,72 @@ def _signed_in(client, user):
     return client
 
 
+def _confirmed(client, privacy_request):
+    """The confirmation page's second step: ``confirm``, naming the number it showed."""
+    url = reverse("privacy_requests:erasure_decide", args=[privacy_request.pk])
+    count = re.search(r'name="count" value="(\d+)"', client.get(url).text).group(1)
+    return client.post(url, {"confirm": "yes", "count": count})
+
+
+def test_the_first_click_lists_what_would_be_erased_and_erases_nothing(client, manager):
+    case = closed_case(LONG_AGO, rule="contact-self")
+    adult = case.adults.first()
+    privacy_request = _request(adult)
+    client = _signed_in(client, manager)
+    url = reverse("privacy_requests:erasure_decide", args=[privacy_request.pk])
+    detail = client.get(reverse("privacy_requests:request_detail", args=[privacy_request.pk]))
+    assert f'<form method="get" action="{url}">' in detail.text
+
+    for first_click in (client.get(url), client.post(url)):
+        assert first_click.status_code == 200
+        page = first_click.text
+        assert "Nothing has been decided yet" in page
+        assert "The record to be erased (1)" in page
+        assert f'<a href="{reverse("referrals:case_detail", args=[case.pk])}">' in page
+        assert "What will be destroyed once the disposal is approved" in page
+        assert re.search(r"Adults</dt>\s*<dd[^>]*>1 row</dd>", page)
+        assert "A proof of disposal for each record erased" in page
+        assert "Put 1 record in the disposal queue to be erased" in page
+
+    assert not QueueItem.objects.exists()
+    assert not ErasureDecision.objects.exists()
+    assert type(adult).objects.filter(pk=adult.pk).exists()
+    assert type(case).objects.filter(pk=case.pk).exists()
+
+
+def test_the_erasure_page_names_what_is_kept_and_why(client, manager):
+    adult = closed_case(LONG_AGO, rule="contact-court").adults.first()
+    privacy_request = _request(adult)
+
+    page = _signed_in(client, manager).get(
+        reverse("privacy_requests:erasure_decide", args=[privacy_request.pk])
+    )
+
+    assert "The records to be erased (0)" in page.text
+    assert "court order" in page.text
+    assert "Record that every record is kept" in page.text
+
+
+def test_a_second_step_naming_another_number_decides_nothing(client, manager):
+    adult = closed_case(LONG_AGO, rule="contact-self").adults.first()
+    privacy_request = _request(adult)
+
+    response = _signed_in(client, manager).post(
+        reverse("privacy_requests:erasure_decide", args=[privacy_request.pk]),
+        {"confirm": "yes", "count": "3"},
+    )
+
+    assert "changed since you opened this page" in response.text
+    assert not QueueItem.objects.exists()
+    assert not ErasureDecision.objects.exists()
+
+
 def test_the_manager_puts_an_erasable_record_in_the_queue_and_the_page_says_so(client, manager):
     adult = closed_case(LONG_AGO, rule="contact-self").adults.first()
     privacy_request = _request(adult)
     client = _signed_in(client, manager)
 
-    response = client.post(reverse("privacy_requests:erasure_decide", args=[privacy_request.pk]))
+    response = _confirmed(client, privacy_request)
 
     assert response.status_code == 302
     item = QueueItem.objects.get()
@@ -54,7 +115,7 @@ def test_a_kept_record_shows_its_exemption_on_the_request_page(client, manager):
     privacy_request = _request(adult)
     client = _signed_in(client, manager)
 
-    client.post(reverse("privacy_requests:erasure_decide", args=[privacy_request.pk]))
+    _confirmed(client, privacy_request)
 
     assert not QueueItem.objects.exists()
     decision = ErasureDecision.objects.get()

@@ -15,6 +15,7 @@ from privacy_requests.finding import request_records_confirm
 from privacy_requests.models import PrivacyRequest, ResponsePack
 from privacy_requests.pack import pack_build, pack_release
 from privacy_requests.pack_pdf import pack_pdf
+from tests.privacy_requests.leak_family import release_confirmation
 from tests.referrals.factories import (
     AdultFactory,
     CaseFactory,
@@ -123,7 +124,10 @@ def test_the_released_pack_shows_the_other_parent_only_as_redactions(
     client, manager, pack, access_request
 ):
     client.force_login(manager)
-    response = client.post(reverse("privacy_requests:pack_release", args=[access_request.pk]))
+    response = client.post(
+        reverse("privacy_requests:pack_release", args=[access_request.pk]),
+        release_confirmation(client, access_request),
+    )
     assert response.status_code == 302
     pack.refresh_from_db()
     assert pack.is_released
@@ -151,6 +155,64 @@ def test_releasing_records_a_disclosure_to_the_person(pack, manager, access_requ
     assert disclosure.case_reference == parents[0].case.display_reference
     assert disclosure.recipient == access_request.subject_label
     assert disclosure.disclosed_by == manager
+
+
+def test_the_first_click_on_release_shows_what_leaves_and_releases_nothing(
+    client, manager, pack, access_request
+):
+    client.force_login(manager)
+    url = reverse("privacy_requests:pack_release", args=[access_request.pk])
+    review = client.get(reverse("privacy_requests:pack", args=[access_request.pk])).text
+    assert f'<form method="get" action="{url}">' in review
+
+    for first_click in (client.get(url), client.post(url)):
+        assert first_click.status_code == 200
+        page = first_click.text
+        assert "Nothing has been released yet" in page
+        assert "cannot be called back" in page
+        assert f"a disclosure to {access_request.subject_label}" in page
+        assert "Handover sends nothing" in page
+        for section in pack.sections:
+            assert section["title"] in page
+        assert "Adult" in page and access_request.records.get().label in page
+        assert f"Release the pack to {access_request.subject_label} now" in page
+    assert not ResponsePack.objects.get().is_released
+    assert not Disclosure.objects.exists()
+
+
+def test_a_pack_changed_after_the_confirmation_was_shown_is_not_released(
+    client, manager, pack, access_request
+):
+    client.force_login(manager)
+    shown = release_confirmation(client, access_request)
+    client.post(
+        reverse("privacy_requests:pack_review", args=[access_request.pk]), {"phrase": "Saturday"}
+    )
+
+    response = client.post(
+        reverse("privacy_requests:pack_release", args=[access_request.pk]), shown
+    )
+
+    assert "The pack changed since you opened this page" in response.text
+    assert not ResponsePack.objects.get().is_released
+    response = client.post(
+        reverse("privacy_requests:pack_release", args=[access_request.pk]),
+        release_confirmation(client, access_request),
+    )
+    assert ResponsePack.objects.get().is_released
+
+
+def test_the_release_confirmation_says_what_stops_the_release(
+    client, manager, pack, access_request
+):
+    access_request.identity_verified_on = None
+    access_request.save()
+    client.force_login(manager)
+
+    page = client.get(reverse("privacy_requests:pack_release", args=[access_request.pk])).text
+
+    assert "Check and record the person&#x27;s identity before releasing anything." in page
+    assert 'name="confirm"' not in page
 
 
 def test_staff_can_review_but_not_release(client, staff, pack, access_request):
@@ -188,7 +250,10 @@ def test_a_released_pack_cannot_be_edited(client, staff, manager, pack, access_r
     client.post(review, {"phrase": "Marigold"})
     client.post(reverse("privacy_requests:pack_build", args=[access_request.pk]))
     client.force_login(manager)
-    client.post(reverse("privacy_requests:pack_release", args=[access_request.pk]))
+    client.post(
+        reverse("privacy_requests:pack_release", args=[access_request.pk]),
+        {"confirm": "yes", "version": "0"},
+    )
     assert ResponsePack.objects.get().sections == before
     assert Disclosure.objects.count() == 1
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Case
+from retention.erasure import erasure_queue
 from retention.models import QueueItem, Rule
 from retention.services import retention_sweep
 from tests.referrals.factories import CaseDocumentFactory
@@ -183,6 +184,21 @@ def test_queue_references_link_to_the_record(manager_client):
 
     link = reverse("referrals:case_detail", args=[case.pk])
     assert f'<a href="{link}">{item.ref}</a>' in page
+
+
+def test_a_record_queued_for_erasure_links_to_where_it_can_be_seen(manager_client, manager):
+    """An adult queued by an erasure request has no page of its own: the queue and the
+    confirmation link to their case."""
+    case = closed_case(timezone.localdate() - datetime.timedelta(days=200), rule="contact-self")
+    adult = case.adults.first()
+    erasure_queue(request_reference="PR-0042", subject="adult", subject_id=adult.pk, actor=manager)
+    item = QueueItem.objects.get(record_type="referrals.adult")
+    link = f'<a href="{reverse("referrals:case_detail", args=[case.pk])}">{item.ref}</a>'
+
+    assert link in manager_client.get(reverse("retention:queue")).text
+    page = manager_client.get(reverse("retention:approve_item", args=[item.pk])).text
+    assert link in page
+    assert "Nothing has been approved yet" in page
 
 
 @pytest.mark.parametrize("role", ["staff", "volunteer"])
