@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from centre.dates import add_months
-from core.plausible import too_early_error
+from core.plausible import too_early_error, within
 from referrals.models import Adult, Case
 
 # How far ahead a session may be set up: a year typed wrong (9999) is refused.
@@ -30,7 +30,10 @@ class ContactSession(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUPPORTED)
     room = models.CharField("room or area", max_length=100)
     capacity = models.PositiveSmallIntegerField(
-        "families it can take", default=8, help_text="Bookings stop when it is full."
+        "families it can take",
+        default=8,
+        help_text="Bookings stop when it is full.",
+        validators=within(1, 50, "a number of families"),
     )
     staff_on_duty = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="sessions_as_staff"

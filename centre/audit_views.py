@@ -34,7 +34,14 @@ class AuditFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label="Kind", required=False)
     object_id = forms.IntegerField(
-        label="Record id", min_value=1, max_value=2**63 - 1, required=False
+        label="Record id",
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            "Enter a record's id: the number in its page's address, such as 17 in /cases/17/.",
+        ),
     )
 
     def __init__(self, *args, **kwargs):

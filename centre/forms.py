@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
 
 from core import plausible
 
@@ -39,8 +40,10 @@ class CentreModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
+        for name, field in self.fields.items():
+            if isinstance(field, forms.IntegerField):  # decimals and floats too
+                self._limit_number(name, field)
+            elif isinstance(field, forms.DateField):
                 field.widget = DateInput()
             elif isinstance(field, forms.FileField):
                 field.widget = PrivateFileInput()
@@ -49,6 +52,15 @@ class CentreModelForm(forms.ModelForm):
                     field.widget.attrs.setdefault("maxlength", plausible.FREE_TEXT_LIMIT)
             elif isinstance(field, forms.CharField):
                 field.validators.append(plausible.validate_visible)
+
+    def _limit_number(self, name, field):
+        """The range the model field declares (``plausible.within``), or else its
+        column's, on the form field, with a message saying what to type."""
+        try:
+            validators = self._meta.model._meta.get_field(name).validators
+        except FieldDoesNotExist:
+            validators = field.validators
+        plausible.limit_number(field, validators)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from core.plausible import too_early_error
+from core.plausible import too_early_error, within
 
 from . import roles
 from .uploads import private_storage, private_upload_to, validate_upload
@@ -136,7 +136,9 @@ class CentreProfile(models.Model):
         "data controller's role", max_length=200, default="Centre Manager"
     )
     ico_registration_number = models.CharField("ICO registration number", max_length=20, blank=True)
-    financial_year_end_day = models.PositiveSmallIntegerField(default=31)
+    financial_year_end_day = models.PositiveSmallIntegerField(
+        default=31, validators=within(1, 31, "a day of the month")
+    )
     financial_year_end_month = models.PositiveSmallIntegerField(
         default=3,
         choices=[(month, datetime.date(2001, month, 1).strftime("%B")) for month in range(1, 13)],
@@ -145,6 +147,7 @@ class CentreProfile(models.Model):
         "missed sessions in a row before a review",
         default=3,
         help_text="A family that misses this many sessions in a row is flagged for review.",
+        validators=within(1, 20, "a number of missed sessions"),
     )
     volunteers_use_two_factor = models.BooleanField(
         "volunteers sign in with a second factor too",

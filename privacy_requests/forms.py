@@ -9,6 +9,7 @@ service's own words (one rule, one place).
 from django import forms
 
 from centre.forms import CentreModelForm, DateInput
+from core import plausible
 
 from .models import Complaint, PrivacyRequest
 
@@ -297,8 +298,9 @@ class ChildForm(forms.Form):
     the best-interests decision, for a request a parent made for them. The model says
     what is wrong (one rule, one place)."""
 
-    child_age = forms.IntegerField(
-        label="The child's age when the request was made", min_value=0, required=False
+    child_age = plausible.limit_number(
+        forms.IntegerField(label="The child's age when the request was made", required=False),
+        PrivacyRequest._meta.get_field("child_age").validators,
     )
     child_competent = forms.NullBooleanField(
         label="The child is competent to decide for themselves",

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.plausible import too_early_error
+from core.plausible import too_early_error, within
 
 from . import deadlines
 
@@ -183,7 +183,16 @@ class PrivacyRequest(AboutAPerson):
     )
     # A request made for a child by someone with parental responsibility.
     child_age = models.PositiveSmallIntegerField(
-        "the child's age when the request was made", null=True, blank=True
+        "the child's age when the request was made",
+        null=True,
+        blank=True,
+        validators=within(
+            0,
+            17,
+            "the child's age in years",
+            message="A child is under 18: enter their age in years, from 0 to 17. For someone "
+            "of 18 or over, leave the child's age blank.",
+        ),
     )
     child_competent = models.BooleanField(
         "the child is competent to decide for themselves",
@@ -358,10 +367,7 @@ class PrivacyRequest(AboutAPerson):
                 "The child's age is only for a request about a child: leave it blank for an "
                 "adult or a staff member."
             )
-        elif self.child_age >= 18:
-            errors["child_age"] = (
-                "A child is under 18: for someone of 18 or over, leave the child's age blank."
-            )
+        # An age of 18 or over is refused by the field's own range (``within``).
         return errors
 
     def release_errors(self):

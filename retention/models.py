@@ -12,6 +12,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
+from core.plausible import within
+
 from .schedule import ACTIONS, TRIGGERS, Action, RuleKey, describe_period
 
 
@@ -25,15 +27,18 @@ class Rule(models.Model):
     position = models.PositiveSmallIntegerField(editable=False)
     records = models.TextField("the records it covers, in the policy's words")
     keeping = models.TextField("how long they are kept, in the policy's words")
+    # A hundred years is longer than any record is kept; a longer period is a slip.
     period_months = models.PositiveIntegerField(
         "period in months",
         help_text="How long after the clock starts the records fall due.",
+        validators=within(1, 1200, "a period in months"),
     )
     extended_period_months = models.PositiveIntegerField(
         "longer period in months",
         null=True,
         blank=True,
         help_text="Parental leave only: the period when the child receives a disability allowance.",
+        validators=within(1, 1200, "a period in months"),
     )
 
     history = HistoricalRecords()

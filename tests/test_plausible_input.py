@@ -5,16 +5,27 @@ characters that cannot be seen or that reverse the text, and free text far beyon
 purpose."""
 
 import datetime
+import importlib
+import pkgutil
 
 import pytest
 import time_machine
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from attendance.models import ContactSession
 from attendance.views.sessions import SessionForm
+from centre.audit_views import AuditFilterForm
+from centre.forms import CentreModelForm, CentreProfileForm
+from core.plausible import number_range
+from privacy_requests.forms import ChildForm as RequestChildForm
 from privacy_requests.forms import PrivacyRequestForm
 from referrals.forms import AdultForm, ChildForm, CommunicationForm
 from referrals.models import Adult, Case, Child, Communication
+from retention.models import Rule
 from tests.referrals.factories import CaseFactory, referral_form_data
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +192,145 @@ def test_a_summary_of_200000_characters_is_refused_with_its_size_and_nothing_sav
     ]
     assert not Communication.objects.exists()
     assert 'maxlength="10000"' in str(form["summary"])
+
+
+# Numbers: a range fitting each number's purpose, never the column's ---------------------
+
+FAMILIES = "Enter a number of families from 1 to 50."
+MONTHS = "Enter a period in months from 1 to 1,200."
+TECHNICAL = ("Ensure this value", "9223372036854775807", "32767", "2147483647")
+
+
+@pytest.mark.parametrize(
+    "capacity", ["0", "-1", "51", "9223372036854775808", "-99999999999999999999", "abc", "1.5"]
+)
+def test_a_session_for_an_implausible_number_of_families_is_refused_and_none_is_made(
+    client, staff, capacity
+):
+    client.force_login(staff)
+    data = {
+        "date": "2026-12-05",
+        "starts_at": "10:00",
+        "ends_at": "12:00",
+        "kind": "supported",
+        "room": "Main hall",
+        "capacity": capacity,
+    }
+
+    response = client.post(reverse("attendance:session_create"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [FAMILIES]
+    assert not any(words in response.text for words in TECHNICAL)
+    assert not ContactSession.objects.exists()
+
+
+def test_the_capacity_field_tells_the_browser_its_range():
+    field = str(_session("2026-12-05")["capacity"])
+
+    assert 'min="1"' in field and 'max="50"' in field
+
+
+@pytest.mark.parametrize("months", ["0", "-6", "1201", "100000000000000000000"])
+def test_a_retention_period_out_of_range_is_refused_and_the_rule_unchanged(client, manager, months):
+    rule = Rule.objects.get(key="contact-self")
+    before = rule.period_months
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("retention:rule_change", args=[rule.pk]),
+        {"period_months": months, "keeping": rule.keeping, "change_reason": "Fictional."},
+    )
+
+    assert response.context["form"].errors["period_months"] == [MONTHS]
+    rule.refresh_from_db()
+    assert rule.period_months == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("financial_year_end_day", "32", "Enter a day of the month from 1 to 31."),
+        ("financial_year_end_day", "0", "Enter a day of the month from 1 to 31."),
+        ("financial_year_end_day", "9" * 30, "Enter a day of the month from 1 to 31."),
+    ],
+)
+def test_the_centres_numbers_are_refused_out_of_range(field, value, message):
+    form = CentreProfileForm(data={field: value})
+
+    assert form.errors[field] == [message]
+
+
+@pytest.mark.parametrize("age", ["-1", "18", "200", "9223372036854775808", "twelve"])
+def test_a_childs_age_must_be_a_childs(age):
+    form = RequestChildForm(data={"child_age": age})
+
+    assert form.errors["child_age"] == [
+        "A child is under 18: enter their age in years, from 0 to 17. For someone of 18 or "
+        "over, leave the child's age blank."
+    ]
+
+
+def test_a_childs_age_from_0_to_17_is_accepted():
+    assert "child_age" not in RequestChildForm(data={"child_age": "0"}).errors
+    assert "child_age" not in RequestChildForm(data={"child_age": "17"}).errors
+
+
+def test_the_model_refuses_an_implausible_number_wherever_it_is_saved_from():
+    session = ContactSession(
+        date=datetime.date(2026, 12, 5),
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(12),
+        room="Main hall",
+        capacity=40_000,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        session.full_clean()
+
+    assert refused.value.message_dict["capacity"] == [FAMILIES]
+
+
+def _model_forms():
+    """Every model form of the project, found through the base they all share once every
+    module that may define one (forms and views, wherever they are) is imported."""
+    for app in apps.get_app_configs():
+        if not app.path.startswith(str(settings.BASE_DIR)) or ".venv" in app.path:
+            continue
+        for module in pkgutil.walk_packages([app.path], prefix=f"{app.name}."):
+            if "forms" in module.name or "views" in module.name:
+                importlib.import_module(module.name)
+    found, todo = [], [CentreModelForm]
+    while todo:
+        form = todo.pop()
+        todo.extend(form.__subclasses__())
+        if getattr(form._meta, "model", None) is not None:
+            found.append(form)
+    return found
+
+
+def test_every_number_of_every_model_form_declares_a_range_for_its_purpose():
+    """A number field added to a model form without ``plausible.within`` beside its model
+    field fails here: the column's range ("up to 32,767") is no range for a person."""
+    numbers = []
+    for form_class in _model_forms():
+        for name, field in form_class.base_fields.items():
+            if not isinstance(field, forms.IntegerField):
+                continue
+            _low, _high, message = number_range(
+                form_class._meta.model._meta.get_field(name).validators
+            )
+            numbers.append(name)
+            assert message, (form_class.__name__, name)
+            shown = form_class().fields.get(name)  # a form may leave a number out
+            assert shown is None or shown.error_messages["invalid"] == message
+    assert {"capacity", "financial_year_end_day", "period_months"} <= set(numbers)
+
+
+@pytest.mark.parametrize("record_id", ["9223372036854775808", "0", "-3", "seventeen"])
+def test_the_audit_trails_record_id_answers_in_words(record_id):
+    form = AuditFilterForm(data={"object_id": record_id})
+
+    assert form.errors["object_id"] == [
+        "Enter a record's id: the number in its page's address, such as 17 in /cases/17/."
+    ]
