@@ -250,6 +250,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Django's own technical form messages reworded to say what to do (locale/en_GB).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # No record of the centre is dated before this (core/plausible.py): a year typed wrong is
 # refused. Set it earlier to import a centre's older records.
 EARLIEST_RECORD_DATE = date.fromisoformat(env("EARLIEST_RECORD_DATE", default="1990-01-01"))

@@ -212,6 +212,20 @@ HOSTILE_TEXT = [
     "@",
     "a@",
     "a@b@c",
+    # Issue 17's implausible input: numbers past a purpose's range or a column's, dates of
+    # birth and records long before the centre or far ahead, hidden characters in names,
+    # free text one past its limit.
+    "51",
+    "1201",
+    "32768",
+    "2147483648",
+    "1800-06-01",
+    "1900-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "Wr\u200ben",
+    "W\u200dren",
+    "a" * 10_001,
 ]
 
 

@@ -3,7 +3,9 @@
 Whatever is posted (blank, huge, NUL, right-to-left and emoji text, markup, impossible
 dates, numbers past any column, ids of nothing or of another family's records, fields
 missing, doubled or added), no form answers 500, no record it saves or changes fails
-its own model's validation, and a post that is refused leaves every record as it was.
+its own model's validation, and a post that is refused leaves every record as it was and
+answers in words that say what to do, never Django's technical ones ("Ensure this value
+is less than or equal to 9223372036854775807").
 
 The forms are read from the pages themselves (``tests/forms_under_test.py``), so a field
 added to a form is generated too. Each example runs in a savepoint rolled back after it,
@@ -156,6 +158,21 @@ NOT_YET = {"logout", "login"}
 # shown once, in the answer to the post that made them, and never kept to show again.
 ANSWERED_WITH_A_PAGE = {"recovery_codes_new"}
 
+# Django's own words, never shown to a person: every refusal says what to do instead,
+# numbers in the range their purpose sets (core/plausible.py ``within``) and the rest in
+# the project's reworded catalogue (locale/en_GB).
+TECHNICAL = (
+    "Ensure this value",
+    "9223372036854775807",
+    "2147483647",
+    "32767",
+    "Select a valid choice",
+    "Enter a valid",
+    "Enter a whole number.",
+    "Null characters are not allowed",
+    "encoding type",
+)
+
 # Posts per form in CI: enough to meet each field's hostile values, few enough that the
 # whole file stays near a minute and a half on PostgreSQL. A form with no fields of its
 # own (a button) has only its generated extras to vary. FORM_INPUT_EXAMPLES asks for
@@ -253,6 +270,9 @@ def test_no_form_answers_500_or_saves_an_invalid_record(name, world, client, cas
             if _is_a_page_with_an_answer(response) and name not in ANSWERED_WITH_A_PAGE:
                 changed = set(written) - RECORDS_OF_THE_REQUEST
                 assert not changed, f"a refused post ({response.status_code}) wrote {changed}"
+                said = response.content.decode()
+                technical = [words for words in TECHNICAL if words in said]
+                assert not technical, f"a refused post was answered with {technical}"
             for label, writes in written.items():
                 if writes == {"DELETE FROM"}:
                     continue

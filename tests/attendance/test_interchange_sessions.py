@@ -225,7 +225,7 @@ def test_a_case_whose_referral_fails_still_has_its_sessions_checked(db, tmp_path
     case["referral"]["referrer_email"] = "not-an-email"
 
     assert rejected(tmp_path, records(case)) == [
-        "cases[0].referral.referrer_email: Enter a valid email address.",
+        "cases[0].referral.referrer_email: Enter an e-mail address in the form name@example.org.",
         "cases[0].sessions[1].date: 2026-12-24 is in the future",
     ]
     assert nothing_written()

@@ -221,7 +221,7 @@ def test_a_booking_that_has_a_report_leads_to_it_instead_of_a_second(client, sta
     [
         ({"started_at": "11:00", "ended_at": "10:30"}, "Contact must end after it began."),
         ({"observations": ""}, "This field is required."),
-        ({"started_at": "25:99"}, "Enter a valid time."),
+        ({"started_at": "25:99"}, "Enter a real time, in hours and minutes (for example 14:30)."),
         ({"observations": "Dad said to write to him at MB4 7QX."}, "a postcode"),
         ({"concerns": "Mum rang from 07700 900123 during contact."}, "a phone number"),
         ({"who_attended": "Idris (idris.home@example.test)"}, "an e-mail address"),
@@ -485,7 +485,7 @@ def test_the_message_waiting_in_the_session_names_no_recipient(client, staff, fa
         ({"kind": "", "name": "Someone"}, "This field is required."),
         ({"kind": "solicitor", "name": "T. Fennimore, tf@example.test"}, "an e-mail address"),
         ({"kind": "cafcass", "name": "Cafcass", "adult": "RESIDENT"}, "Only a parent is linked"),
-        ({"kind": "parent", "name": "", "adult": "STRANGER"}, "Select a valid choice."),
+        ({"kind": "parent", "name": "", "adult": "STRANGER"}, "Choose one of the options given"),
     ],
 )
 def test_bad_recipient_input_gives_a_clear_message_and_saves_nothing(

@@ -64,7 +64,11 @@ def test_it_adds_a_person_and_records_who_added_them(client, manager):
             "The date the agreement was signed cannot be in the future.",
         ),
         ("first_name", "", "This field is required."),
-        ("started_on", "31/02/2026", "Enter a valid date."),
+        (
+            "started_on",
+            "31/02/2026",
+            "Enter a real date, as day, month and year (for example 27/03/2026).",
+        ),
     ],
 )
 def test_it_refuses_bad_input_with_a_clear_message_and_saves_nothing(

@@ -258,7 +258,7 @@ def test_it_lists_every_problem_with_its_path_and_writes_nothing(db, tmp_path):
         "cases[0].adults[0].nickname: is not a field of this format",
         'cases[0].adults[1].role: "parent" is not one of resident, visiting, other',
         "cases[0].children[0].date_of_birth: 2031-01-01 is in the future",
-        "cases[1].adults[1].email: Enter a valid email address.",
+        "cases[1].adults[1].email: Enter an e-mail address in the form name@example.org.",
         "cases[1].pre_visits[1].adult: no adult of this case has the ref P9",
         "cases[1].ref: REF-2022-014 is already the ref of cases[0]",
         "staff[0].dbs_checks[0].checked_on: 2023-02-30 is not a real date",
@@ -342,7 +342,9 @@ def test_a_rejected_import_leaves_no_file_behind(db, tmp_path):
     data = example_without_sessions_or_incidents()
     data["cases"][0]["adults"][1]["email"] = "john.roe.example.com"
 
-    assert rejected(tmp_path, data) == ["cases[0].adults[1].email: Enter a valid email address."]
+    assert rejected(tmp_path, data) == [
+        "cases[0].adults[1].email: Enter an e-mail address in the form name@example.org."
+    ]
     assert counts() == NOTHING
     upload_root = Path(settings.UPLOAD_ROOT)
     assert not upload_root.exists() or not any(p.is_file() for p in upload_root.rglob("*"))
