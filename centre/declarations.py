@@ -807,3 +807,11 @@ declarations.add(
         figures=cards.people,
     ),
 )
+
+
+# The person picker finds staff members by name, date of birth or reference.
+from core.declarations import PEOPLE_SEARCH  # noqa: E402
+
+from . import people_search  # noqa: E402
+
+declarations.add(PEOPLE_SEARCH, people_search.SOURCE)

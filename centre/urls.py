@@ -41,4 +41,5 @@ urlpatterns = [
     path("finance/<int:pk>/file/", views.finance_download, name="finance_download"),
     path("", include("centre.disclosure_views")),
     path("", include("centre.audit_views")),
+    path("", include("centre.picker_views")),
 ]

@@ -470,6 +470,12 @@ CASE_ACTIVITY = Hook(
     "() -> [expressions]: the dates of another app's records on the case OuterRef('pk')"
     " (the latest of each kind, as subqueries): a case is dormant when none is recent",
 )
+PEOPLE_SEARCH = Hook(
+    "people-search",
+    "core",
+    "a core.picker.PeopleSource: finds people or cases of some kinds by name, date of birth or"
+    " reference for the person picker, and loads the one chosen",
+)
 HOOKS = (
     CASE_WRITE_GUARD,
     PRE_VISIT_CHECK,
@@ -481,6 +487,7 @@ HOOKS = (
     PURGED,
     HOME_CARD,
     CASE_ACTIVITY,
+    PEOPLE_SEARCH,
 )
 
 

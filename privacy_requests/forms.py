@@ -1,7 +1,9 @@
 """The forms of the register and of complaints.
 
-A person is chosen by reference, never by name: the select lists "AD-0003 of
-HC-2026-0001", and a "Log a privacy request" link on a person's page fixes the choice.
+A person is found by name, date of birth or reference with the person picker
+(``core.picker``), which shows names and cases to the one choosing; the register itself
+names them by reference only. A "Log a privacy request" link on a person's page fixes the
+choice.
 Dates and texts the services check are optional here, so their refusal comes with the
 service's own words (one rule, one place).
 """
@@ -10,6 +12,7 @@ from django import forms
 
 from centre.forms import CentreModelForm, DateInput
 from core import plausible
+from core.picker import PersonPickerField, PickerFormMixin
 
 from .models import Complaint, PrivacyRequest
 
@@ -35,18 +38,15 @@ def reference_of(prefix, person):
     return f"{prefix}-{person.pk:04d} of {person.case.display_reference}"
 
 
-class _ByReference(forms.ModelChoiceField):
-    def __init__(self, queryset, *, prefix, **kwargs):
-        self.prefix = prefix
-        super().__init__(queryset, required=False, **kwargs)
-
-    def label_from_instance(self, obj):
-        return reference_of(self.prefix, obj)
+# The picker's kinds are the query parameters a person's page links with.
+PICKER_FIELD = "subject"
+PICKER_KINDS = tuple(param for param, _prefix in SUBJECT_CHOICES.values())
 
 
-class SubjectFormMixin:
-    """Three optional selects, one of which the model insists is chosen. With a person
-    given (``subject=("adult", adult)``, from the link on their page) there is nothing to
+class SubjectFormMixin(PickerFormMixin):
+    """One person picker (an adult, a child or a staff member), the person stored on the
+    model field of their kind, which the model insists is given. With a person given
+    (``subject=("adult", adult)``, from the link on their page) there is nothing to
     choose: the person comes from the link, never from the posted form."""
 
     def _set_up_subject(self, subject):
@@ -56,21 +56,22 @@ class SubjectFormMixin:
             name = next(name for name, (param, _p) in SUBJECT_CHOICES.items() if param == kind)
             self._fixed_subject = (name, person)
             return
-        for name, (_param, prefix) in SUBJECT_CHOICES.items():
-            people = subject_model(name).objects.order_by("pk")
-            if prefix != "ST":
-                people = people.select_related("case")
-            label = PrivacyRequest._meta.get_field(name).verbose_name
-            self.fields[name] = _ByReference(
-                people,
-                prefix=prefix,
-                label=label.capitalize(),
-                help_text="Choose one of the three.",
-            )
+        self.fields[PICKER_FIELD] = PersonPickerField(
+            kinds=PICKER_KINDS,
+            required=False,
+            label="Who it is about",
+            help_text="An adult or child of a case, or a staff member: type their name, "
+            "date of birth (for example 3/4/2019) or reference, then Find, and choose them.",
+        )
 
     def _put_subject_on(self, record):
         for name in SUBJECT_CHOICES:
-            setattr(record, name, self.cleaned_data.get(name))
+            setattr(record, name, None)
+        chosen = self.cleaned_data.get(PICKER_FIELD)
+        if chosen:
+            kind, person = chosen
+            name = next(name for name, (param, _p) in SUBJECT_CHOICES.items() if param == kind)
+            setattr(record, name, person)
         if self._fixed_subject is not None:
             name, person = self._fixed_subject
             setattr(record, name, person)
@@ -96,7 +97,7 @@ CHILD_WIDGETS = {
 
 
 class PrivacyRequestForm(SubjectFormMixin, CentreModelForm):
-    """Who it is about is one of: a person the centre holds (chosen by reference), or a
+    """Who it is about is one of: a person the centre holds (found with the picker), or a
     person named by the requester (a grandparent in a collection list, a former child
     whose case has gone). The name is used only to find their records."""
 
@@ -144,10 +145,9 @@ class PrivacyRequestForm(SubjectFormMixin, CentreModelForm):
                 for name in CHILD_FIELDS:
                     del self.fields[name]
         else:
-            for name, (_param, _prefix) in SUBJECT_CHOICES.items():
-                self.fields[name].help_text = "Choose one, or give the name below."
-        order = list(SUBJECT_CHOICES) + self.Meta.fields
-        self.order_fields([name for name in order if name in self.fields])
+            self.fields[PICKER_FIELD].help_text += " Or give the name below."
+        self.order_fields([PICKER_FIELD, *self.Meta.fields])
+        self.picker_set_up()
 
     def _post_clean(self):
         self._put_subject_on(self.instance)
@@ -163,8 +163,8 @@ class ComplaintForm(SubjectFormMixin, CentreModelForm):
     def __init__(self, *args, subject=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_up_subject(subject)
-        order = list(SUBJECT_CHOICES) + self.Meta.fields
-        self.order_fields([name for name in order if name in self.fields])
+        self.order_fields([PICKER_FIELD, *self.Meta.fields])
+        self.picker_set_up()
 
     def _post_clean(self):
         self._put_subject_on(self.instance)

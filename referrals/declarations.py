@@ -639,3 +639,11 @@ declarations.add(
         figures=cards.referrals_chart,
     ),
 )
+
+
+# The person picker finds cases, adults and children by name, date of birth or reference.
+from core.declarations import PEOPLE_SEARCH  # noqa: E402
+
+from . import people_search  # noqa: E402
+
+declarations.add(PEOPLE_SEARCH, people_search.SOURCE)

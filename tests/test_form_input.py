@@ -53,6 +53,7 @@ FORMS = {
     "centre:finance_create": None,
     "centre:finance_edit": None,
     "centre:disclosure_create": None,
+    "centre:people_find": None,
     "centre:notice_version_list": None,
     "attendance:session_create": None,
     "attendance:session_edit": None,

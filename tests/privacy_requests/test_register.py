@@ -84,13 +84,15 @@ def test_staff_log_a_request_from_the_persons_page_and_the_clock_starts(client, 
     assert logged.due_on == D(2027, 1, 4)  # 1 January a bank holiday, then a weekend
 
 
-def test_staff_can_choose_a_child_from_a_select_by_reference(client, staff):
+def test_staff_find_a_child_by_name_and_choose_them(client, staff):
     child = ChildFactory(first_name="Tobiah", last_name="Wrenfield")
     client.force_login(staff)
-    page = client.get(NEW).content.decode()
-    assert f"CH-{child.pk:04d} of {child.case.display_reference}" in page
-    assert "Wrenfield" not in page
-    client.post(NEW, log_form(subject_child=child.pk))
+    # No one is listed before a search: the page names no one.
+    assert "Wrenfield" not in client.get(NEW).content.decode()
+    found = client.post(NEW, log_form(subject_q="wrenf", _find="subject")).content.decode()
+    assert "Tobiah Wrenfield" in found
+    assert f"CH-{child.pk:04d} of case {child.case.display_reference}" in found
+    client.post(NEW, log_form(subject=f"child:{child.pk}"))
     assert PrivacyRequest.objects.get().subject_child == child
 
 

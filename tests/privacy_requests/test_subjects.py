@@ -188,7 +188,7 @@ def test_a_request_whose_subject_is_wrong_is_refused_with_a_clear_message_and_no
         "authority_evidence": "A signed authority.",
     }
     if fields.pop("with_adult", False):
-        data["subject_adult"] = AdultFactory().pk
+        data["subject"] = f"adult:{AdultFactory().pk}"
     data.update({name: str(value) for name, value in fields.items()})
     client.force_login(staff)
 
