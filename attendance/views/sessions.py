@@ -17,6 +17,7 @@ from centre.forms import CentreModelForm, DateInput
 from centre.models import User
 from centre.roles import Role
 from core.pages import form_page
+from core.picker import PersonPickerField, PickerFormMixin
 from referrals.models import Case
 from referrals.restrictions import case_write_refusal
 from referrals.views.common import CASE_FORM, case_url, refuse_while_restricted
@@ -54,11 +55,6 @@ def _session_label(session):
     places = "" if booked is None else f" ({booked} of {session.capacity} booked)"
     when = f"{session.date:%a %d/%m/%Y} {session.starts_at:%H:%M}–{session.ends_at:%H:%M}"
     return f"{when}, {room}{places}"
-
-
-def _case_label(case):
-    parents = " and ".join(adult.full_name for adult in getattr(case, "parents", []))
-    return f"{case.display_reference}: {parents}" if parents else case.display_reference
 
 
 class SessionForm(CentreModelForm):
@@ -136,10 +132,11 @@ class BookingPlanForm(CentreModelForm):
         return data
 
 
-class NewBookingForm(BookingPlanForm):
+class NewBookingForm(PickerFormMixin, BookingPlanForm):
     """Book a case into a session, once or as a series. Booked from the session, the
-    form picks the family; from the case, it picks the session, and the times left blank
-    follow the session (the usual practice)."""
+    family is found by name, date of birth or reference among the cases the session can
+    take (the person picker); from the case, the session is chosen, and the times left
+    blank follow the session (the usual practice)."""
 
     repeat = forms.TypedChoiceField(
         label="Repeat",
@@ -164,10 +161,15 @@ class NewBookingForm(BookingPlanForm):
         self.session, self.case = session, case
         if session is not None:
             del self.fields["session"]
-            cases = self.fields["case"]
-            cases.queryset = selectors.bookable_cases(session=session)
-            cases.label_from_instance = _case_label
-            cases.help_text = "Active cases not yet booked into this session."
+            bookable = selectors.bookable_cases(session=session).prefetch_related(None)
+            self.fields["case"] = PersonPickerField(
+                kinds=("case",),
+                within={"case": list(bookable.values_list("pk", flat=True))},
+                label="Family",
+                help_text="Active cases not yet booked into this session: type a parent's or "
+                "child's name, a date of birth (for example 3/4/2019) or the case reference, "
+                "then Find, and choose the family.",
+            )
             who = self.fields["who_may_collect"]
             who.required = False
             who.help_text = (
@@ -185,6 +187,11 @@ class NewBookingForm(BookingPlanForm):
                 self.fields[
                     name
                 ].help_text = "Left blank, it follows the usual practice for the session's times."
+        self.picker_set_up()
+
+    def clean_case(self):
+        chosen = self.cleaned_data.get("case")
+        return chosen[1] if chosen else None
 
     def clean(self):
         data = self.cleaned_data
@@ -364,7 +371,7 @@ def booking_create(request, pk):
         case = Case.objects.filter(pk=request.GET["case"], status=Case.Status.ACTIVE).first()
     initial = session_services.plan_defaults(session=session, case=case)
     if case is not None:
-        initial["case"] = case.pk
+        initial["case"] = f"case:{case.pk}"
     form = NewBookingForm(
         *_bound(request), session=session, instance=Booking(session=session), initial=initial
     )

@@ -257,3 +257,36 @@ def test_the_endpoint_takes_no_get(client, staff):
     client.force_login(staff)
 
     assert client.get(reverse("centre:people_find"), {"q": "zoe"}).status_code == 405
+
+
+# A booking chosen by name.
+
+
+def test_a_family_is_booked_into_a_session_found_by_a_parents_name(client, staff):
+    import time_machine
+
+    from attendance.models import Booking
+    from tests.attendance import test_bookings as bookings
+
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 10, 0), tick=False):
+        session = bookings.saturday_session()
+        case = bookings.active_case(last_name="Fennimore")
+        received = CaseFactory()
+        AdultFactory(case=received, first_name="Wren", last_name="Fennimore")
+        client.force_login(staff)
+        url = reverse("attendance:booking_create", args=[session.pk])
+        data = bookings.plan()
+
+        found = client.post(url, {**data, "case_q": "fennimore", "_find": "case"})
+        html = found.content.decode()
+        assert f'value="case:{case.pk}"' in html
+        assert "Fennimore (resident parent or carer)" in html
+        # A case the session cannot take (not active) is not offered.
+        assert f'value="case:{received.pk}"' not in html
+        refused = client.post(url, {**data, "case": f"case:{received.pk}"})
+        assert "Choose one of the results found" in refused.content.decode()
+
+        done = client.post(url, {**data, "case_q": "fennimore", "case": f"case:{case.pk}"})
+
+        assert done.status_code == 302
+        assert Booking.objects.get().case == case
