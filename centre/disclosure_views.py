@@ -2,7 +2,8 @@
 
 Disclosures are added by hand from a case page (``?case=<display reference>``, and
 ``person_kind``/``person_id`` when the link is beside one person): references, never
-names, travel in the URL.
+names, travel in the URL. Opened from the log, the family or person is found by name
+with the person picker.
 """
 
 from django.contrib import messages
@@ -88,7 +89,10 @@ def disclosure_create(request):
     back_url = _safe_next(request) or log_url(case_reference=case_reference)
     now = timezone.now().replace(second=0, microsecond=0)
     form = DisclosureForm(
-        request.POST or None, initial={"case_reference": case_reference, "disclosed_at": now}
+        request.POST or None,
+        initial={"case_reference": case_reference, "disclosed_at": now},
+        # Opened from the log, not from a case's page: the family or person is found.
+        choose=not case_reference,
     )
     if request.method == "POST" and form.is_valid():
         disclosure = form.save(commit=False)

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import FieldDoesNotExist
 
 from core import plausible
+from core.picker import PersonPickerField, PickerFormMixin, people_describe
 
 from .models import (
     CentreProfile,
@@ -14,6 +15,7 @@ from .models import (
     StaffDocument,
     StaffMember,
     User,
+    person_reference,
 )
 
 
@@ -239,9 +241,11 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class DisclosureForm(CentreModelForm):
+class DisclosureForm(PickerFormMixin, CentreModelForm):
     """A disclosure recorded by hand. Whom it is about comes from the link it was opened
-    from (a reference, never a name), so it is not asked here."""
+    from (a reference, never a name); opened from the log, with ``choose``, the family or
+    the person is found by name, date of birth or reference (the person picker), and the
+    log keeps their references only."""
 
     # The model's default suits records written without a choice; by hand, staff choose.
     basis_kind = forms.ChoiceField(
@@ -277,12 +281,41 @@ class DisclosureForm(CentreModelForm):
         }
         widgets = {"disclosed_at": DateTimeInput(), "person_told": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choose=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["basis"].required = False
         self.fields[
             "basis"
         ].help_text = "Optional: the order and its date, or who consented and when."
+        if choose:
+            self.fields["about"] = PersonPickerField(
+                kinds=("case", "adult", "child"),
+                required=False,
+                label="Whom it is about",
+                help_text="A family, or one adult or child of it: type a name, a date of "
+                "birth (for example 3/4/2019) or a reference, then Find, and choose.",
+            )
+            self.fields["case_reference"].label = "Or: the reference of a case no longer held"
+            self.fields["case_reference"].help_text = "For example HC-2019-0001."
+            self.order_fields(["about", *self.Meta.fields])
+        self.picker_set_up()
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("about")
+        if chosen:
+            found = people_describe(*chosen)
+            if found.kind == "case":
+                data["case_reference"] = found.reference
+            else:
+                # By reference only: "AD-0003 of HC-2026-0001", never a name.
+                data["case_reference"] = found.case_reference
+                self.instance.person_kind = found.kind
+                self.instance.person_id = found.pk
+                self.instance.person_label = person_reference(
+                    found.kind, found.pk, found.case_reference
+                )
+        return data
 
 
 class DisclosureFilterForm(forms.Form):

@@ -290,3 +290,54 @@ def test_a_family_is_booked_into_a_session_found_by_a_parents_name(client, staff
 
         assert done.status_code == 302
         assert Booking.objects.get().case == case
+
+
+# A disclosure chosen by name.
+
+
+def _disclosure(**fields):
+    return {
+        "recipient": "Family Court at Exeter",
+        "recipient_type": "court",
+        "what": "The attendance record of three sessions",
+        "disclosed_at": "2026-11-20T10:00",
+        "basis_kind": "legal_obligation",
+        "person_told": "no",
+        **fields,
+    }
+
+
+def test_a_disclosure_about_a_child_found_by_name_is_logged_by_reference(client, staff, family):
+    from centre.models import Disclosure
+
+    case, _zoe, _idris, child = family
+    client.force_login(staff)
+    url = reverse("centre:disclosure_create")
+
+    found = client.post(url, _disclosure(about_q="elowen", _find="about")).content.decode()
+    assert "Elowen Tollworthy" in found
+    assert f'value="child:{child.pk}"' in found
+    assert f'value="case:{case.pk}"' in found
+
+    done = client.post(url, _disclosure(about_q="elowen", about=f"child:{child.pk}"))
+
+    assert done.status_code == 302
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.case_reference, disclosure.person_kind, disclosure.person_id) == (
+        case.reference,
+        "child",
+        child.pk,
+    )
+    assert disclosure.person_label == f"CH-{child.pk:04d} of {case.reference}"
+
+
+def test_a_disclosure_about_a_family_found_by_name(client, staff, family):
+    from centre.models import Disclosure
+
+    case, _zoe, _idris, _child = family
+    client.force_login(staff)
+
+    client.post(reverse("centre:disclosure_create"), _disclosure(about=f"case:{case.pk}"))
+
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.case_reference, disclosure.person_kind) == (case.reference, "")
