@@ -1,5 +1,6 @@
-"""Holds: the manager's list, placing a legal hold on a case, an adult or a staff member,
-and lifting a hold with a reason. Staff see a case's holds only on the case page
+"""Holds: the manager's list, placing a legal hold on a case, an adult or a staff member
+(from their page, or from the list, found by name with the person picker), and lifting a
+hold with a reason. Staff see a case's holds only on the case page
 (``safeguarding_holds`` template tag). Routes are in ``urlpatterns`` below."""
 
 from django import forms
@@ -13,6 +14,7 @@ from centre.access import requires
 from centre.forms import CentreModelForm
 from centre.models import StaffMember
 from core.pages import form_page
+from core.picker import PersonPickerField, PickerFormMixin
 from referrals.models import Adult, Case
 from referrals.views.common import CASE_FORM, case_url
 
@@ -41,6 +43,36 @@ class LegalHoldForm(CentreModelForm):
             "Give the date the legal hold is to be reviewed."
         )
         self.fields["reason"].error_messages["required"] = "Give the reason for the hold."
+
+
+# A picker's kind, and the hold's field for it.
+HOLD_ON = {"case": "case", "adult": "adult", "staff": "staff_member"}
+
+
+class LegalHoldChoiceForm(PickerFormMixin, LegalHoldForm):
+    """A legal hold placed from the list: what it stands on (a case, an adult of a case
+    or a staff member) is found by name, date of birth or reference."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"] = PersonPickerField(
+            kinds=tuple(HOLD_ON),
+            label="What the hold is on",
+            help_text="A family's case, one adult of a case, or a staff member: type a name, "
+            "a date of birth (for example 3/4/2019) or a reference, then Find, and choose.",
+            error_messages={
+                "required": "Find the case, adult or staff member the hold is on, and choose one."
+            },
+        )
+        self.order_fields(["on", *LegalHoldForm.Meta.fields])
+        self.picker_set_up()
+
+    def _post_clean(self):
+        chosen = self.cleaned_data.get("on")
+        if chosen:
+            kind, record = chosen
+            setattr(self.instance, HOLD_ON[kind], record)
+        super()._post_clean()
 
 
 class LiftHoldForm(forms.Form):
@@ -83,6 +115,30 @@ def _place(request, *, hold, title, back_url, case=None):
         on_valid=on_valid,
         template=CASE_FORM,
         case=case,
+        intro="Nothing in the hold's scope can be disposed of while it stands.",
+        submit_label="Place the hold",
+    )
+
+
+@requires("safeguarding.add_hold")
+@require_http_methods(["GET", "POST"])
+def hold_place_found(request):
+    """Place a legal hold on a case, an adult or a staff member found by name."""
+    hold = Hold(kind=Hold.Kind.LEGAL)
+    form = LegalHoldChoiceForm(request.POST if request.method == "POST" else None, instance=hold)
+    back_url = reverse("safeguarding:hold_list")
+
+    def on_valid(form):
+        placed = hold_place(hold=form.save(commit=False), actor=request.user)
+        messages.success(request, f"A legal hold now stands on {placed.scope_label}.")
+        return back_url
+
+    return form_page(
+        request,
+        form=form,
+        title="Place a legal hold",
+        back_url=back_url,
+        on_valid=on_valid,
         intro="Nothing in the hold's scope can be disposed of while it stands.",
         submit_label="Place the hold",
     )
@@ -153,6 +209,7 @@ def hold_lift_view(request, pk):
 
 urlpatterns = [
     path("holds/", hold_list, name="hold_list"),
+    path("holds/new/", hold_place_found, name="hold_place_found"),
     path("holds/case/<int:pk>/new/", hold_place_case, name="hold_place_case"),
     path("holds/adult/<int:pk>/new/", hold_place_adult, name="hold_place_adult"),
     path("holds/staff/<int:pk>/new/", hold_place_staff, name="hold_place_staff"),

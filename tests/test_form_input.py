@@ -98,6 +98,7 @@ FORMS = {
     "safeguarding:incident_action_add": None,
     "safeguarding:incident_close": None,
     "safeguarding:accident_create": None,
+    "safeguarding:hold_place_found": None,
     "safeguarding:hold_place_case": None,
     "safeguarding:hold_place_adult": None,
     "safeguarding:hold_place_staff": None,

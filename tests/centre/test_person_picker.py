@@ -341,3 +341,46 @@ def test_a_disclosure_about_a_family_found_by_name(client, staff, family):
 
     disclosure = Disclosure.objects.get()
     assert (disclosure.case_reference, disclosure.person_kind) == (case.reference, "")
+
+
+# A hold chosen by name.
+
+
+def _hold(**fields):
+    return {
+        "legal_basis": "claim",
+        "reason": "A claim is expected.",
+        "review_on": "2027-03-01",
+        **fields,
+    }
+
+
+def test_a_legal_hold_is_placed_on_an_adult_found_by_name(client, manager, family):
+    from safeguarding.models import Hold
+
+    _case, _zoe, idris, _child = family
+    client.force_login(manager)
+    url = reverse("safeguarding:hold_place_found")
+    assert url in client.get(reverse("safeguarding:hold_list")).content.decode()
+
+    found = client.post(url, _hold(on_q="idris toll", _find="on")).content.decode()
+    assert "Idris Tollworthy" in found
+    assert "visiting parent" in found
+    assert not Hold.objects.exists()
+
+    done = client.post(url, _hold(on_q="idris toll", on=f"adult:{idris.pk}"))
+
+    assert done.status_code == 302
+    hold = Hold.objects.get()
+    assert (hold.kind, hold.adult, hold.case) == (Hold.Kind.LEGAL, idris, None)
+
+
+def test_a_legal_hold_needs_something_chosen(client, manager, family):
+    from safeguarding.models import Hold
+
+    client.force_login(manager)
+
+    response = client.post(reverse("safeguarding:hold_place_found"), _hold())
+
+    assert "Find the case, adult or staff member the hold is on" in response.content.decode()
+    assert not Hold.objects.exists()
