@@ -3,6 +3,7 @@ refuses a time in the future; the form narrows the children to the family in han
 
 from django import forms
 
+from core.picker import PersonPickerField, PickerFormMixin
 from referrals.models import Case, Child
 
 from .models import Concern
@@ -29,10 +30,11 @@ class CaseByReference(forms.ModelChoiceField):
         return obj.display_reference
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(PickerFormMixin, forms.ModelForm):
     """``case`` is the family the concern is about when it is already known (from a
     register card, or chosen on the page before); then its children are offered. With
-    ``can_choose_case`` and no ``case``, a select of the open cases is offered instead.
+    ``can_choose_case`` and no ``case``, the open case is found by name, date of birth or
+    reference (the person picker), and its children are offered once it is chosen.
     Without either (a volunteer away from the register) the person describes the child
     in words and the case is left for the safeguarding lead."""
 
@@ -79,12 +81,14 @@ class ConcernForm(forms.ModelForm):
         # "When" starts at now: a new Concern's default, shown to the minute.
         super().__init__(*args, **kwargs)
         if case is None and can_choose_case:
-            self.fields["case"] = CaseByReference(
-                queryset=Case.objects.open(),
+            self.fields["case"] = PersonPickerField(
+                kinds=("case",),
+                within={"case": list(Case.objects.open().values_list("pk", flat=True))},
                 required=False,
                 label="Which case is it about?",
-                empty_label="I don't know, or not one family",
-                help_text="By case reference. Leave it if you don't know.",
+                help_text="Type a parent's or child's name, a date of birth or the case "
+                "reference, then Find, and choose the family. Leave it if you don't know, or "
+                "if it is not about one family.",
             )
             case = self._chosen_case()
         else:
@@ -102,16 +106,22 @@ class ConcernForm(forms.ModelForm):
                 },
             )
             self.order_fields(self.Meta.fields)
+        self.picker_set_up()
 
     def _chosen_case(self):
-        """The case picked in the select of a submitted form: its children are offered
-        when the form comes back."""
+        """The case chosen in a submitted form: its children are offered when the form
+        comes back."""
         if not self.is_bound:
             return None
         try:
-            return self.fields["case"].clean(self.data.get(self.add_prefix("case")))
+            chosen = self.fields["case"].clean(self.data.get(self.add_prefix("case")))
         except forms.ValidationError:
             return None
+        return chosen[1] if chosen else None
+
+    def clean_case(self):
+        chosen = self.cleaned_data.get("case")
+        return chosen[1] if chosen else None
 
     def clean(self):
         cleaned_data = super().clean()

@@ -176,17 +176,21 @@ def test_staff_choose_the_case_then_its_children(client, staff, case):
 
     page = client.get(NEW)
     assert 'class="tablet"' not in page.text
-    assert f">{case.reference}</option>" in page.text
-    assert closed.reference not in page.text
+    assert 'name="case_q"' in page.text
+    # The family is found by name: an open case is offered, a closed one is not.
+    found = client.post(NEW, _form(case_q=child.last_name, _find="case"))
+    assert f'value="case:{case.pk}"' in found.text
+    assert f'value="case:{closed.pk}"' not in found.text
+    assert not Concern.objects.exists()
 
     # Choosing a case brings its children up to tick; nothing is saved until then.
-    first = client.post(NEW, _form(case=case.pk))
+    first = client.post(NEW, _form(case=f"case:{case.pk}"))
     assert first.status_code == 200
     assert "Tick the children this concern is about." in first.text
     assert f'value="{child.pk}"' in first.text
     assert not Concern.objects.exists()
 
-    response = client.post(NEW, _form(case=case.pk, children=[child.pk]))
+    response = client.post(NEW, _form(case=f"case:{case.pk}", children=[child.pk]))
     assert response.status_code == 302
     concern = Concern.objects.get()
     assert concern.case == case and list(concern.children.all()) == [child]
