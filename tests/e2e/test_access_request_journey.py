@@ -75,14 +75,13 @@ def test_the_manager_logs_a_subject_access_request_and_releases_the_reviewed_pac
     asker, other = parents
     sign_in(page, cast("manager"))
 
-    # Logged, about the parent, by her reference (the register never names people).
+    # Logged about the parent, found by her name (the register never names people).
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy requests").click()
     assert_accessible(page, "the register of privacy requests")
     page.get_by_role("link", name="Log a privacy request").click()
     assert_accessible(page, "the form logging a request")
-    page.get_by_label("Adult of a case").select_option(
-        label=f"AD-{asker.pk:04d} of {asker.case.display_reference}"
-    )
+    page.get_by_label("Who it is about").press_sequentially("marigold penny")
+    page.get_by_role("radio", name=re.compile("Marigold Pennyworth, visiting parent")).check()
     page.get_by_label("Right exercised").select_option(label="Access (a subject access request)")
     page.get_by_label("How it arrived").select_option(label="Letter")
     page.get_by_label("What is asked").fill("A copy of everything the centre holds about me.")
