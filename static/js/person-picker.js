@@ -5,7 +5,7 @@
    letters typed fetch the same results from /people/find/ (by POST, with the form's CSRF
    token: what was typed never goes in a URL) and show them in place; a result chosen is
    the field's value, posted with the form. Enter in the search box searches at once
-   instead of posting the whole form. */
+   instead of posting the whole form; Enter in another field sends the form as usual. */
 (() => {
   "use strict";
 
@@ -74,4 +74,20 @@
   }
 
   document.querySelectorAll("[data-person-picker]").forEach(setUp);
+
+  // Enter in any other field submits the form with its first submit button, which is a
+  // picker's "Find": send the form with its own button instead, as the person meant.
+  document.querySelectorAll("form").forEach((form) => {
+    if (!form.querySelector("[data-person-picker]")) return;
+    form.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      if (!submitter || submitter.name !== "_find" || !form.requestSubmit) return;
+      const active = document.activeElement;
+      if (active === submitter || submitter.closest("[data-person-picker]").contains(active)) return;
+      const own = form.querySelector("button[type=submit]:not([name=_find])");
+      if (!own) return;
+      event.preventDefault();
+      form.requestSubmit(own);
+    });
+  });
 })();
