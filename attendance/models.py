@@ -156,6 +156,12 @@ class Booking(models.Model):
             raise ValidationError(errors)
 
 
+class TapQuerySet(models.QuerySet):
+    def live(self):
+        """The taps that stand: not undone."""
+        return self.filter(undone_at__isnull=True)
+
+
 class Tap(models.Model):
     """One tap on the register: someone arrived or left, at a time, on a tablet.
 
@@ -193,6 +199,17 @@ class Tap(models.Model):
     )
     clock_corrected = models.BooleanField(default=False)
     tablet_time = models.DateTimeField(null=True, blank=True)
+    # A mistaken tap is undone, never deleted: the row stays with who undid it and when,
+    # so the register's history shows both the tap and its undoing.
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_key = models.UUIDField(
+        unique=True, null=True, blank=True, help_text="The Undo button's token: undone once."
+    )
+
+    objects = TapQuerySet.as_manager()
 
     class Meta:
         ordering = ["recorded_at", "pk"]

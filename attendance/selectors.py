@@ -139,7 +139,9 @@ def case_attendance(case: Case, *, today: datetime.date | None = None) -> CaseAt
     bookings = list(
         Booking.objects.filter(case=case)
         .select_related("session")
-        .prefetch_related(Prefetch("taps", queryset=Tap.objects.order_by("recorded_at", "pk")))
+        .prefetch_related(
+            Prefetch("taps", queryset=Tap.objects.live().order_by("recorded_at", "pk"))
+        )
         .order_by("session__date", "session__starts_at", "pk")
     )
     past, upcoming = [], []

@@ -183,8 +183,9 @@ def _event_time(*, booking: Booking, tapped_at, tapped_offline: bool, received_a
 def warnings_recompute(booking: Booking) -> list[Tap]:
     """Each tap's warning from the taps before it in order of tap time, so that taps
     from two tablets, one of them sent late, read as one timeline. Returns the taps in
-    that order; only those whose warning changed are written."""
-    taps = list(booking.taps.order_by("recorded_at", "pk"))
+    that order; only those whose warning changed are written. Undone taps are not in the
+    timeline: a warning that came only from a mistaken tap goes with it."""
+    taps = list(booking.taps.live().order_by("recorded_at", "pk"))
     changed = []
     for number, tap in enumerate(taps):
         warning = _warning(booking, tap.kind, on_site(taps[:number]), tap.collected_by)
@@ -201,6 +202,39 @@ def _booking_refusal(booking: Booking) -> str:
     return ""
 
 
+# An arrival this long before the session starts, or on a register not today's, is asked
+# about before it is recorded: a tap on the wrong session or the wrong day.
+EARLY_BEFORE = datetime.timedelta(hours=1)
+ARRIVALS = (Kind.RESIDENT_ARRIVED, Kind.VISITING_ARRIVED)
+
+
+class ArrivalToConfirm(ValidationError):
+    """Raised, recording nothing, for an arrival that needs a second deliberate tap."""
+
+
+def _arrival_question(booking: Booking, kind, recorded_at) -> str:
+    if kind not in ARRIVALS:
+        return ""
+    session = booking.session
+    today = timezone.localdate()
+    tapped = timezone.localtime(recorded_at)
+    if session.date != today:
+        when = "tomorrow's" if session.date == today + datetime.timedelta(days=1) else "not today's"
+        return (
+            f"This register is {when}: it is for {session.date:%A %-d %B}. "
+            f"Record the arrival on it anyway?"
+        )
+    starts = datetime.datetime.combine(
+        session.date, session.starts_at, tzinfo=timezone.get_current_timezone()
+    )
+    if tapped < starts - EARLY_BEFORE:
+        return (
+            f"It is {tapped:%H:%M} and this session starts at {session.starts_at:%H:%M}: "
+            "record the arrival anyway?"
+        )
+    return ""
+
+
 @transaction.atomic
 def tap_record(
     *,
@@ -212,6 +246,7 @@ def tap_record(
     tapped_at: datetime.datetime | None = None,
     tapped_offline: bool = False,
     received_at: datetime.datetime | None = None,
+    confirmed: bool = False,
 ) -> Tap:
     """Record one tap on the register. The same token (a button's, or the key the
     tablet made) twice records once: the first tap is returned. Taps from several
@@ -220,7 +255,11 @@ def tap_record(
 
     ``tapped_at`` is the tablet's time of the tap; ``tapped_offline`` says it waited on
     the tablet for the connection. A time the tablet cannot have right (see
-    ``_event_time``) is replaced by the time the tap arrived, and flagged."""
+    ``_event_time``) is replaced by the time the tap arrived, and flagged.
+
+    An arrival more than ``EARLY_BEFORE`` before the session starts (by its tap time, so
+    a tap queued within the hour is not questioned), or on a register not today's,
+    raises ``ArrivalToConfirm`` and records nothing unless ``confirmed``."""
     existing = Tap.objects.filter(token=token).first()
     if existing is not None:
         if existing.booking_id != booking.pk:
@@ -234,6 +273,9 @@ def tap_record(
     recorded_at, corrected = _event_time(
         booking=booking, tapped_at=tapped_at, tapped_offline=tapped_offline, received_at=received_at
     )
+    question = _arrival_question(booking, kind, recorded_at)
+    if question and not confirmed:
+        raise ArrivalToConfirm(question)
     tap = Tap(
         booking=booking,
         kind=kind,
@@ -277,6 +319,72 @@ def tap_record(
     return tap
 
 
+# How long a tap can be undone after it reached the server: long enough to notice a
+# mistaken tap at the door, short enough that the register is not rewritten later.
+UNDO_WINDOW = datetime.timedelta(minutes=5)
+
+
+def tap_undo_ends(tap: Tap) -> datetime.datetime:
+    return (tap.received_at or tap.recorded_at) + UNDO_WINDOW
+
+
+@transaction.atomic
+def tap_undo(*, booking: Booking, tap_id: int, key, actor=None, now=None) -> Tap:
+    """Undo the last tap on a family's card within ``UNDO_WINDOW`` of its reaching the
+    server. The tap is kept, marked undone with who and when (the register's history and
+    the audit trail show both); the card is worked out again without it. The same
+    ``key`` (the Undo button's token) twice undoes once: the undone tap is returned."""
+    booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+    done = Tap.objects.filter(undo_key=key).first()
+    if done is not None:
+        if done.pk != tap_id or done.booking_id != booking.pk:
+            raise ValidationError("That Undo button belongs to another tap.")
+        return done
+    tap = booking.taps.filter(pk=tap_id).first()
+    if tap is None:
+        raise ValidationError("That tap is not on this family's card. Nothing was undone.")
+    if tap.undone_at is not None:
+        raise ValidationError(
+            f"That tap was undone already at {timezone.localtime(tap.undone_at):%H:%M}."
+        )
+    last = booking.taps.live().order_by("recorded_at", "pk").last()
+    if last is None or last.pk != tap.pk:
+        raise ValidationError(
+            "Only the last tap on the card can be undone, and another was recorded since. "
+            "Nothing was undone: tell the staff member on duty."
+        )
+    now = now or timezone.now()
+    if now > tap_undo_ends(tap):
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise ValidationError(
+            f"A tap can be undone for {minutes} minutes only. Nothing was undone: tell the "
+            "staff member on duty, who can correct the record."
+        )
+    tap.undone_at = now
+    tap.undone_by = actor
+    tap.undo_key = key
+    tap.full_clean(validate_unique=False)
+    tap.save(update_fields=["undone_at", "undone_by", "undo_key"])
+    warnings_recompute(booking)
+    if booking.status == Booking.Status.ATTENDED and not booking.taps.live().exists():
+        booking.status = Booking.Status.BOOKED
+        record_save(record=booking, actor=actor)
+    # Ids and times only, as for a late tap.
+    audit.record(
+        None,
+        audit.Action.TAP_UNDONE,
+        kind="tap-undone",
+        object_id=tap.pk,
+        user=actor,
+        detail=(
+            f"booking {booking.pk} {tap.kind} of "
+            f"{timezone.localtime(tap.recorded_at):%H:%M} undone at "
+            f"{timezone.localtime(now):%H:%M}"
+        ),
+    )
+    return tap
+
+
 @transaction.atomic
 def booking_mark_absent(*, booking: Booking, reason, note="", actor=None, key=None) -> Booking:
     """Mark the family absent. With ``key`` (made by the tablet for a queued tap), the
@@ -284,7 +392,7 @@ def booking_mark_absent(*, booking: Booking, reason, note="", actor=None, key=No
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if key is not None and booking.absence_key == key and booking.status == Booking.Status.ABSENT:
         return booking
-    if booking.taps.exists():
+    if booking.taps.live().exists():
         raise ValidationError("Someone from this family has been recorded arriving.")
     if key is not None and booking.status == Booking.Status.ABSENT:
         raise ValidationError(

@@ -145,6 +145,18 @@ KINDS = {
             gone="a case",
         ),
     ),
+    "tap-undone": Kind(
+        "Register taps undone",
+        "undid a register tap (kept in the register's history) for",
+        Target(
+            "attendance.tap",
+            "case",
+            "booking__case__reference",
+            "referrals:case_detail",
+            "booking__case_id",
+            gone="a case",
+        ),
+    ),
     "safeguarding incident": Kind(
         "Safeguarding incidents",
         "opened",

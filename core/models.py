@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         SESSIONS_ENDED = "sessions_ended", "Sessions ended"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
         LATE_TAP = "late_tap", "Register tap sent late"
+        TAP_UNDONE = "tap_undone", "Register tap undone"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices)

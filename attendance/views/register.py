@@ -64,6 +64,11 @@ BUTTON_LABELS = {
 ON_SITE_LABELS = {"resident": "resident parent", "child": "child", "visiting": "visiting parent"}
 PHOTO_ROLES = {Adult.Role.RESIDENT: "resident", Adult.Role.VISITING: "visiting"}
 SOMEONE_ELSE = "someone-else"
+# Taps whose warning is only about keeping the parents apart: the card says that while
+# both are on site ("Both parents are on site now"), and not after.
+KEEP_APART = (Kind.VISITING_ARRIVED, Kind.RESIDENT_RETURNED)
+# What a form sent with a mistake had chosen, until the card shows it again.
+KEPT_KEY = "register_kept"
 # What the photograph view serves inline; a photograph kept as a PDF is not shown.
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
@@ -142,10 +147,15 @@ def _offline_terms(request, session) -> dict:
             signed_in_at + settings.SESSION_MAX_AGE_SECONDS, tz=datetime.UTC
         )
         session_ends = min(session_ends, lifetime_ends)
+    starts = datetime.datetime.combine(
+        session.date, session.starts_at or datetime.time(0), tzinfo=timezone.get_current_timezone()
+    )
     return {
         "now": _epoch_ms(now),
         "day_ends": _epoch_ms(day_ends),
         "session_ends": _epoch_ms(session_ends),
+        # Before this, an arrival is asked about first (services.EARLY_BEFORE).
+        "early_until": _epoch_ms(starts - services.EARLY_BEFORE),
     }
 
 
@@ -183,6 +193,9 @@ class Card:
     photos: list[dict] = field(default_factory=list)
     photo_kept_as_pdf: bool = False
     taps: list[Tap] = field(default_factory=list)
+    history: list[Tap] = field(default_factory=list)
+    undo: dict | None = None
+    kept: dict = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
     actions: list[dict] = field(default_factory=list)
     collect: dict | None = None
@@ -213,8 +226,31 @@ class Card:
         return {"resident", "visiting"} <= self.present
 
     @property
-    def tap_warnings(self):
-        return [tap for tap in self.taps if tap.warning]
+    def warnings(self) -> list[tuple[datetime.datetime | None, str]]:
+        """Each warning once, and only while its reason stands: keeping the parents apart
+        matters while both are on site, not once either (or the family) has left."""
+        said = []
+        if self.both_parents_on_site:
+            # The tap that brought them together says it best, with its time.
+            apart = [tap for tap in self.taps if tap.warning and tap.kind in KEEP_APART]
+            if apart:
+                said.append((apart[-1].recorded_at, apart[-1].warning))
+            else:
+                said.append((None, "Both parents are on site now: keep them apart."))
+        if self.booking.not_to_collect:
+            said.append((None, f"Must NOT collect: {self.booking.not_to_collect}"))
+        for names in self.order_names:
+            said.append((None, f"An order names: {names}"))
+        for tap in self.taps:
+            if tap.warning and tap.kind not in KEEP_APART:
+                said.append((tap.recorded_at, tap.warning))
+        # A warning just given as the tap's alert at the top of the card is not repeated.
+        seen, once = {str(notice) for notice in self.notices}, []
+        for when, words in said:
+            if words not in seen:
+                seen.add(words)
+                once.append((when, words))
+        return once
 
     @property
     def all_left(self):
@@ -244,9 +280,13 @@ def _next_actions(taps, present) -> list[Kind]:
     return [kind for kind in PLAN_ORDER if sensible[kind]]
 
 
-def _card(booking, notices) -> Card:
+def _card(booking, notices, kept=None) -> Card:
     case = booking.case
-    card = Card(booking=booking, notices=notices.get(_card_tag(booking.pk), []))
+    card = Card(
+        booking=booking,
+        notices=notices.get(_card_tag(booking.pk), []),
+        kept=(kept or {}).get(str(booking.pk), {}),
+    )
     adults = {adult.pk: adult for adult in case.adults.all()}
     for adult in adults.values():
         if adult.role == Adult.Role.RESIDENT:
@@ -267,8 +307,18 @@ def _card(booking, notices) -> Card:
         card.photos.append(
             {"url": reverse("attendance:register_photo", args=[visit.pk]), "alt": who}
         )
-    card.taps = list(booking.taps.all())
+    card.history = list(booking.taps.all())
+    card.taps = [tap for tap in card.history if tap.undone_at is None]
     card.present = services.on_site(card.taps)
+    last = card.taps[-1] if card.taps else None
+    if last is not None and timezone.now() <= services.tap_undo_ends(last):
+        what = last.get_kind_display()
+        at = timezone.localtime(last.recorded_at)
+        card.undo = {
+            "tap": last,
+            "token": uuid.uuid4(),
+            "label": f"Undo: {what[0].lower()}{what[1:]} {at:%H:%M}",
+        }
     if not card.is_absent:
         for kind in _next_actions(card.taps, card.present):
             action = {"kind": kind, "label": BUTTON_LABELS[kind], "token": uuid.uuid4()}
@@ -339,7 +389,8 @@ def register(request, pk):
     notices = defaultdict(list)
     for message in messages.get_messages(request):
         notices[message.extra_tags or ""].append(message)
-    cards = [_card(booking, notices) for booking in register_bookings(session)]
+    kept = request.session.pop(KEPT_KEY, {})
+    cards = [_card(booking, notices, kept) for booking in register_bookings(session)]
     on_cards = {_card_tag(card.pk) for card in cards}
     # Anything else (a family on another register, another page's message) shows on top.
     page_notices = [m for tag, found in notices.items() if tag not in on_cards for m in found]
@@ -375,8 +426,13 @@ def register(request, pk):
 # What the buttons post.
 
 
-def _refused(request, booking, error: ValidationError):
+def _refused(request, booking, error: ValidationError, kept: dict | None = None):
+    """Back to the card with what went wrong; ``kept`` is what the form had chosen, so
+    that it comes back chosen (the reason, who collected) and only the mistake is to
+    put right."""
     messages.error(request, " ".join(error.messages), extra_tags=_card_tag(booking.pk))
+    if kept:
+        request.session[KEPT_KEY] = {str(booking.pk): kept}
     return redirect(_back_to_card(booking))
 
 
@@ -493,12 +549,26 @@ def register_tap(request, pk):
             collected_by=collected_by,
             tapped_at=tapped_at,
             tapped_offline=request.POST.get("offline") == "1",
+            confirmed=request.POST.get("confirmed") == "1",
         )
+    except services.ArrivalToConfirm as question:
+        if as_json:
+            said = f"{question.messages[0]} Nothing was recorded: tap the arrival again to confirm."
+            return _answer(request, booking, "refused", said, status=409)
+        return _confirm_arrival(request, booking, kind, token, question.messages[0])
     except ValidationError as error:
         if as_json:
             return _answer(request, booking, "refused", " ".join(error.messages), status=409)
-        return _refused(request, booking, error)
+        kept = {}
+        if kind == Kind.CHILD_COLLECTED:
+            kept = {
+                "form": "collect",
+                "collected_by": request.POST.get("collected_by", ""),
+                "someone_else": request.POST.get("someone_else", "")[:150],
+            }
+        return _refused(request, booking, error, kept)
     if tap.warning:
+        # Said once as an alert now; the card's warnings keep it while it stands.
         messages.warning(request, tap.warning, extra_tags=tag)
     at = f"{timezone.localtime(tap.recorded_at):%H:%M}"
     if already:
@@ -547,13 +617,62 @@ def register_absent(request, pk):
     except ValidationError as error:
         if as_json:
             return _answer(request, booking, "refused", " ".join(error.messages), status=409)
-        return _refused(request, booking, error)
+        kept = {"form": "absent", "reason": reason, "note": note[:300]}
+        return _refused(request, booking, error, kept)
     said = f"Marked absent: {booking.get_absence_reason_display()}."
     if already:
         said = f"Already recorded: {said}"
     messages.success(request, said, _card_tag(booking.pk))
     if as_json:
         return _answer(request, booking, "already" if already else "recorded", said)
+    return redirect(_back_to_card(booking))
+
+
+def _confirm_arrival(request, booking, kind, token, question):
+    """The second, deliberate tap an early arrival (or one on another day's register)
+    needs: nothing was recorded by the first."""
+    card = _card(register_bookings(booking.session).get(pk=booking.pk), {})
+    return render(
+        request,
+        "attendance/register_confirm.html",
+        {
+            "session": booking.session,
+            "card": card,
+            "kind": kind,
+            "label": BUTTON_LABELS[kind],
+            "token": token,
+            "question": question,
+            "back_url": _back_to_card(booking),
+        },
+    )
+
+
+@requires(USE_REGISTER)
+@require_POST
+def register_undo_tap(request, pk):
+    """Undo the last tap on the card, within minutes of it: a button sent twice undoes
+    once. It needs the connection (the tablet's script says so rather than queue it):
+    an undo replayed later could undo a tap recorded since on another tablet."""
+    booking = _booking_for(request, pk)
+    try:
+        tap_id = int(request.POST.get("tap", ""))
+        key = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return _refused(
+            request, booking, ValidationError("That button was out of date. Nothing was undone.")
+        )
+    already = Tap.objects.filter(undo_key=key).exists()
+    try:
+        tap = services.tap_undo(booking=booking, tap_id=tap_id, key=key, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, booking, error)
+    what = f"{tap.get_kind_display()} at {timezone.localtime(tap.recorded_at):%H:%M}"
+    if already:
+        messages.info(request, f"Already undone: {what}.", _card_tag(booking.pk))
+    else:
+        messages.success(
+            request, f"Undone: {what}. It stays in the history, crossed out.", _card_tag(booking.pk)
+        )
     return redirect(_back_to_card(booking))
 
 
@@ -643,6 +762,7 @@ urlpatterns = [
     path("<int:pk>/register/", register, name="register"),
     path("bookings/<int:pk>/tap/", register_tap, name="register_tap"),
     path("bookings/<int:pk>/absent/", register_absent, name="register_absent"),
+    path("bookings/<int:pk>/undo-tap/", register_undo_tap, name="register_undo_tap"),
     path("bookings/<int:pk>/undo-absent/", register_undo_absent, name="register_undo_absent"),
     path("photographs/<int:pk>/", register_photo, name="register_photo"),
     path("register/token/", register_token, name="register_token"),

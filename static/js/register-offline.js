@@ -310,6 +310,7 @@
   async function send(entry, token) {
     const body = new URLSearchParams({ token: entry.key, tapped_at: String(entry.tappedAt) });
     if (entry.offline) body.set("offline", "1");
+    if (entry.confirmed) body.set("confirmed", "1");
     if (entry.action === "absent") body.set("reason", entry.reason);
     else body.set("kind", entry.kind);
     if (entry.collect !== undefined) {
@@ -419,6 +420,9 @@
     } else {
       entry.action = "tap";
       entry.kind = submitter.value;
+      if (form.dataset.confirmUntil && entry.tappedAt < Number(form.dataset.confirmUntil)) {
+        entry.confirmed = true;
+      }
       if (entry.kind === "child_collected") {
         const names = card.dataset.collect.split("|").filter(Boolean);
         entry.collect = names.indexOf(form.elements.collected_by.value);
@@ -460,14 +464,58 @@
     note.textContent = words;
   }
 
+  // An arrival more than an hour before the session asks first: with a connection the
+  // server's page asks (a plain post); without, the card asks, and a second tap within a
+  // minute queues it as confirmed. The tap keeps its own time, so one queued within the
+  // hour is not asked about again when it is sent later.
+  const ARRIVALS = ["resident_arrived", "visiting_arrived"];
+  const CONFIRM_FOR = 60 * 1000;
+
+  function clock(moment) {
+    return new Date(moment - skew).toTimeString().slice(0, 5);
+  }
+
+  function asksFirst(form, submitter) {
+    if (!submitter || !ARRIVALS.includes(submitter.value)) return "";
+    const now = Date.now() + skew;
+    const earlyUntil = Number(root.dataset.earlyUntil);
+    if (!earlyUntil || now >= earlyUntil) return "";
+    if (form.dataset.confirmUntil && now < Number(form.dataset.confirmUntil)) return "";
+    if (navigator.onLine && !signedOut) return "post";
+    form.dataset.confirmUntil = String(now + CONFIRM_FOR);
+    const starts = clock(earlyUntil + 60 * 60 * 1000);
+    say(
+      form,
+      `It is ${clock(now)} and this session starts at ${starts}: nothing is recorded yet. ` +
+        "Tap the arrival again to record it anyway.",
+    );
+    return "asked";
+  }
+
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (form.matches(".who form")) {
       signOut(event, form);
       return;
     }
+    // An undo is never queued: replayed later, it could undo a tap recorded since.
+    if (/\/undo-tap\/$/.test(form.action) && !navigator.onLine) {
+      event.preventDefault();
+      say(
+        form,
+        "Undo needs the connection: nothing was undone. Try again when the connection is " +
+          "back, or tell the staff member on duty.",
+      );
+      return;
+    }
     const card = form.closest("article[data-booking]");
     if (!db || !card || !/\/(tap|absent)\/$/.test(form.action)) return;
+    const asked = asksFirst(form, event.submitter);
+    if (asked === "post") return; // the server's page asks
+    if (asked) {
+      event.preventDefault();
+      return;
+    }
     if (typedWords(form, event.submitter)) {
       if (navigator.onLine && !signedOut) return; // posted as it always was
       event.preventDefault();

@@ -100,6 +100,15 @@ def named_family(*, surname="Zanzibarr", **referral):
     return case
 
 
+@pytest.fixture(autouse=True)
+def during_the_session():
+    """The factory's sessions run 10:00 to 12:00 today: run at 07:00, arrivals would be
+    asked about first (more than an hour early), so the tests run at 10:30."""
+    moment = datetime.datetime.combine(timezone.localdate(), datetime.time(10, 30), tzinfo=LONDON)
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
 @pytest.fixture
 def session(db):
     return ContactSessionFactory()
@@ -334,12 +343,45 @@ def test_visiting_arriving_while_the_resident_is_on_site_warns_on_the_card(signe
     card = html[html.index(f'id="booking-{booking.pk}"') :]
     warning = "The resident parent is still on site: keep the visiting parent apart"
     assert re.search(rf'role="alert">{warning}', card), "the warning shows on the card"
-    assert "Both parents are on site now: keep them apart." in card
+    assert card.count(warning) == 1, "and once"
+    assert "Both parents are on site now" not in card  # the same warning, said once
     assert Tap.objects.get(kind=Kind.VISITING_ARRIVED).warning.startswith(warning)
 
     later = signed_in.get(register_url(booking.session)).text
     assert 'role="alert"' not in later  # the message has been seen
-    assert warning in later  # but the card keeps it
+    assert later.count(warning) == 1  # but the card keeps it, once
+
+
+def test_the_keep_apart_warning_clears_once_the_resident_has_left(signed_in, booking):
+    tap(signed_in, booking, Kind.RESIDENT_ARRIVED)
+    tap(signed_in, booking, Kind.VISITING_ARRIVED)
+    signed_in.get(register_url(booking.session))  # the alert is read
+
+    tap(signed_in, booking, Kind.RESIDENT_LEFT)
+    html = signed_in.get(register_url(booking.session)).text
+
+    assert "The resident parent is still on site" not in html
+    assert "Both parents are on site now" not in html
+    # The tap keeps its warning: the history of what happened is not rewritten.
+    assert Tap.objects.get(kind=Kind.VISITING_ARRIVED).warning
+
+
+def test_no_warning_stays_once_the_whole_family_has_gone(signed_in, booking):
+    booking.not_to_collect = ""
+    booking.save()
+    for kind in (Kind.RESIDENT_ARRIVED, Kind.VISITING_ARRIVED, Kind.RESIDENT_LEFT):
+        tap(signed_in, booking, kind)
+    tap(signed_in, booking, Kind.VISITING_LEFT)
+    tap(signed_in, booking, Kind.RESIDENT_RETURNED)
+    tap(signed_in, booking, Kind.CHILD_COLLECTED, collected_by="Jane Doe")
+    signed_in.get(register_url(booking.session))
+
+    html = signed_in.get(register_url(booking.session)).text
+    card = html[html.index(f'id="booking-{booking.pk}"') :]
+
+    assert "Nobody from this family is on site now." in card
+    assert "keep the visiting parent apart" not in card
+    assert "keep them apart" not in card
 
 
 def test_a_child_leaving_with_someone_who_must_not_collect_warns(signed_in, booking):
@@ -425,6 +467,44 @@ def test_other_without_a_note_is_refused_clearly_and_nothing_is_saved(signed_in,
     assert (booking.status, booking.absence_reason) == ("booked", "")
     html = signed_in.get(register_url(booking.session)).text
     assert 'role="alert">Say what happened in the note' in html
+
+
+def test_other_without_a_note_comes_back_with_other_still_chosen(signed_in, booking):
+    response = signed_in.post(absent_url(booking), {"reason": "other", "note": ""})
+
+    assert response["Location"] == card_url(booking)
+    html = signed_in.get(register_url(booking.session)).text
+    card = html[html.index(f'id="booking-{booking.pk}"') :]
+    assert (
+        'role="alert">Say what happened in the note: it is needed when the reason is Other.' in card
+    )
+    assert '<option value="other" selected>Other</option>' in card
+    assert '<details class="more" open><summary class="btn">Mark absent' in card
+    # Only once: the next load is the card as it was.
+    again = signed_in.get(register_url(booking.session)).text
+    assert '<option value="other" selected>' not in again
+
+
+def test_a_note_too_long_comes_back_with_the_reason_and_the_note(signed_in, booking):
+    signed_in.post(absent_url(booking), {"reason": "cancelled_by_family", "note": "x" * 301})
+
+    html = signed_in.get(register_url(booking.session)).text
+    assert "The note is too long: 300 letters at most." in html
+    assert '<option value="cancelled_by_family" selected>' in html
+    assert 'value="' + "x" * 300 + '"' in html
+
+
+def test_someone_else_without_a_name_comes_back_with_someone_else_still_chosen(signed_in, booking):
+    TapFactory(booking=booking, kind=Kind.RESIDENT_ARRIVED)
+
+    tap(signed_in, booking, Kind.CHILD_COLLECTED, collected_by="someone-else", someone_else=" ")
+
+    assert not Tap.objects.filter(kind=Kind.CHILD_COLLECTED).exists()
+    html = signed_in.get(register_url(booking.session)).text
+    card = html[html.index(f'id="booking-{booking.pk}"') :]
+    assert 'role="alert">Say who the child left with: choose a name, or type it under' in card
+    assert '<option value="someone-else" selected>Someone else</option>' in card
+    assert '<details class="more" open><summary class="btn">Child left with' in card
 
 
 def test_other_with_a_note_is_saved(signed_in, booking):
