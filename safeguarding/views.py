@@ -84,17 +84,21 @@ def concern_create(request):
         else:
             request.session[RAISED_SESSION_KEY] = concern.reference
             return redirect("safeguarding:concern_raised")
+    # Volunteers use the tablet; so does anyone raising it from a register card: the
+    # form then looks like the register it came from (its header, its large targets).
+    tablet = booking is not None or not user.has_perm("referrals.view_case")
+    if booking is not None:
+        back_url = (
+            f"{reverse('attendance:register', args=[booking.session_id])}#booking-{booking.pk}"
+        )
+    elif tablet:
+        back_url = reverse("attendance:register_today")
+    else:
+        back_url = reverse("home")
     return render(
         request,
-        "safeguarding/concern_form.html",
-        {
-            "form": form,
-            "case": case,
-            "booking": booking,
-            # Volunteers use the tablet; so does anyone raising it from a register card.
-            "tablet": booking is not None or not user.has_perm("referrals.view_case"),
-            "back_url": reverse("home"),
-        },
+        "safeguarding/concern_form_tablet.html" if tablet else "safeguarding/concern_form.html",
+        {"form": form, "case": case, "booking": booking, "tablet": tablet, "back_url": back_url},
     )
 
 

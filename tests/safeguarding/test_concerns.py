@@ -107,7 +107,10 @@ def test_it_lets_a_volunteer_raise_a_concern_from_a_register_card(client, volunt
 
     page = client.get(f"{NEW}?booking={booking.pk}")
     assert page.status_code == 200
-    assert 'class="tablet"' in page.text
+    # In the register's own look: its stylesheet and header, and a way back to the card.
+    assert 'class="tablet register"' in page.text and "css/register.css" in page.text
+    assert "bootstrap" not in page.text
+    assert f'href="/sessions/{booking.session_id}/register/#booking-{booking.pk}"' in page.text
     assert f'value="{child.pk}"' in page.text
     # First names only, and nothing that says which case it is.
     assert child.first_name in page.text
@@ -175,7 +178,7 @@ def test_staff_choose_the_case_then_its_children(client, staff, case):
     client.force_login(staff)
 
     page = client.get(NEW)
-    assert 'class="tablet"' not in page.text
+    assert 'class="tablet' not in page.text
     assert 'name="case_q"' in page.text
     # The family is found by name: an open case is offered, a closed one is not.
     found = client.post(NEW, _form(case_q=child.last_name, _find="case"))
