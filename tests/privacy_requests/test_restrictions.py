@@ -453,7 +453,7 @@ def test_a_restricted_family_cannot_be_booked_from_the_session_page_until_lifted
     client.force_login(staff)
     address = url("attendance:booking_create", session.pk)
 
-    response = client.post(address, plan(case=case.pk))
+    response = client.post(address, plan(case=f"case:{case.pk}"))
 
     assert response.status_code == 200
     assert "read-only" in str(response.context["form"].non_field_errors())
@@ -461,5 +461,5 @@ def test_a_restricted_family_cannot_be_booked_from_the_session_page_until_lifted
 
     lift(restriction, manager)
 
-    assert client.post(address, plan(case=case.pk)).status_code == 302
+    assert client.post(address, plan(case=f"case:{case.pk}")).status_code == 302
     assert Booking.objects.get().case == case
