@@ -384,3 +384,25 @@ def test_a_legal_hold_needs_something_chosen(client, manager, family):
 
     assert "Find the case, adult or staff member the hold is on" in response.content.decode()
     assert not Hold.objects.exists()
+
+
+def test_the_endpoint_costs_the_same_queries_for_one_match_as_for_fifteen(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    kinds = ("case", "adult", "child", "staff")
+
+    def endpoint_count():
+        with CaptureQueriesContext(connection) as queries:
+            assert _ask(client, "marlowe", kinds=kinds).status_code == 200
+        return len(queries)
+
+    AdultFactory(first_name="Marlowe", last_name="Ashdown")
+    one = endpoint_count()
+    for _ in range(14):
+        case = CaseFactory()
+        AdultFactory(case=case, first_name="Marlowe", last_name="Ashdown")
+        ChildFactory(case=case, first_name="Marlowe", last_name="Fennimore")
+
+    assert endpoint_count() == one
