@@ -76,7 +76,7 @@ def test_the_manager_logs_a_subject_access_request_and_releases_the_reviewed_pac
     sign_in(page, cast("manager"))
 
     # Logged about the parent, found by her name (the register never names people).
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy requests").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy").click()
     assert_accessible(page, "the register of privacy requests")
     page.get_by_role("link", name="Log a privacy request").click()
     assert_accessible(page, "the form logging a request")

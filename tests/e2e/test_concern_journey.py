@@ -59,9 +59,7 @@ def test_the_safeguarding_lead_triages_a_concern_and_the_case_shows_its_hold(
     sign_in(page, lead)
 
     # The concern, from the list of concerns.
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Safeguarding concerns"
-    ).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguarding").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("concerns")
     assert_accessible(page, "the list of concerns")
     page.get_by_role("link", name=concern.reference).click()

@@ -87,7 +87,11 @@ def test_the_manager_approves_a_due_case_and_a_real_worker_disposes_of_it_with_p
     due, held = two_closed_cases
     sign_in(page, cast("manager"))
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Retention").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy").click()
+    assert_accessible(page, "the register of privacy requests")
+    page.get_by_role("navigation", name="Privacy section").get_by_role(
+        "link", name="Retention"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Disposal queue")
     queue = page.locator("main")
     expect(queue.get_by_role("cell", name=due.reference, exact=True)).to_be_visible()

@@ -48,7 +48,7 @@ def test_a_parent_found_as_you_type_is_the_requests_subject(desktop_page, cast, 
     zoe = families
     sign_in(page, cast("staff"))
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy requests").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy").click()
     assert_accessible(page, "the register of privacy requests")
     page.get_by_role("link", name="Log a privacy request").click()
     assert_accessible(page, "the form logging a request")

@@ -53,7 +53,7 @@ def do(page, action_heading, button, fill=None, select=None):
 
 
 def log_by_name(page, *, name, date_of_birth="", details, what):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy requests").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Privacy").click()
     assert_accessible(page, "the register of privacy requests")
     page.get_by_role("link", name="Log a privacy request").click()
     assert_accessible(page, "the form logging a request")
