@@ -6,6 +6,7 @@ same queue replayed records nothing new. Signing out with taps waiting warns wha
 be lost, and afterwards the tablet keeps nothing of the register."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -164,6 +165,22 @@ def test_taps_made_offline_wait_survive_a_reload_and_are_recorded_once(
     expect(page.get_by_role("list", name="Waiting to send")).to_have_count(0)
     assert Tap.objects.filter(booking=fenn).count() == 2
     assert Booking.objects.get(pk=ives.pk).history.filter(status="absent").count() == 1
+
+    # An undo is never queued: with no connection the card says so and nothing is undone.
+    undo = card.get_by_role("button", name=re.compile(r"^Undo: resident parent left \d\d:\d\d$"))
+    page.context.set_offline(True)
+    undo.click()
+    expect(card.get_by_role("alert")).to_contain_text(
+        "Undo needs the connection: nothing was undone."
+    )
+    assert_accessible(page, f"the register refusing an undo offline ({orientation})")
+    assert Tap.objects.live().filter(booking=fenn).count() == 2
+    page.context.set_offline(False)
+    undo.click()
+    expect(card.get_by_role("status").last).to_contain_text("Undone: Resident parent left")
+    assert list(Tap.objects.live().filter(booking=fenn).values_list("kind", flat=True)) == [
+        Tap.Kind.RESIDENT_ARRIVED
+    ]
 
 
 def test_signing_out_with_taps_waiting_warns_and_leaves_nothing_on_the_tablet(page_at, saturday):
