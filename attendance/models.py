@@ -220,10 +220,12 @@ class Tap(models.Model):
 
 class SupervisedReport(models.Model):
     """The supervising staff member's report of a supervised session. Someone other than
-    the author checks it before it goes out: draft, then checked, then sent."""
+    the author checks it before it goes out: a draft, marked ready for checking by its
+    author, then checked (or returned to a draft with the checker's comments), then sent."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for checking"
         CHECKED = "checked", "Checked"
         SENT = "sent", "Sent"
 
@@ -243,6 +245,16 @@ class SupervisedReport(models.Model):
         "ordered by a court",
         default=False,
         help_text="It may then go only to the people the order names.",
+    )
+    ready_at = models.DateTimeField("marked ready for checking", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comments = models.TextField(
+        "the checker's comments",
+        blank=True,
+        help_text="Why the checker returned it, shown to the author until it is ready again.",
     )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,23 +1,49 @@
 """Writes about supervised contact reports before they go out: writing one, changing a
-draft, and keeping its distribution list. Each is one transaction. Checking and sending
+draft, marking it ready for checking (or withdrawing it), returning it to its author with
+comments, and keeping its distribution list. Each is one transaction. Checking and sending
 are ``attendance.services.report_check`` and ``report_send``.
+
+The check moves: the author marks a draft ready; everyone else who may check reports is
+told by an e-mail naming no one; a checker checks it (it is then frozen) or returns it to
+a draft with comments, and the author is told either way, again naming no one. A report
+not sent within ``REPORT_TARGET_WORKING_DAYS`` working days of its session is overdue.
 
 A report may reach either parent, and an adult's contact details may be confidential
 from the other party, so a report never holds an address, a postcode, a phone number or
 an e-mail address: each write looks for them and refuses, without repeating what it found.
 """
 
+import datetime
+import logging
 import re
 
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from centre.dates import add_working_days
 from centre.identifiers import Matcher
+from centre.models import User
 from centre.services import record_save
 from referrals.identifiers import never_disclose_phrases
 
 from .models import Booking, ContactSession, ReportRecipient, SupervisedReport
+
+logger = logging.getLogger(__name__)
+
+Status = SupervisedReport.Status
+CHECK_PERMISSION = ("attendance", "check_supervisedreport")
+READY_SUBJECT = "Handover: a supervised contact report is ready for checking"
+AUTHOR_SUBJECTS = {
+    "checked": "Handover: your supervised contact report has been checked",
+    "returned": "Handover: your supervised contact report has been returned to you",
+}
 
 # What a report's author writes; everything else is set by the services.
 CONTENT_FIELDS = (
@@ -159,6 +185,8 @@ def report_create(*, report: SupervisedReport, actor) -> SupervisedReport:
     report.author = actor
     report.status = SupervisedReport.Status.DRAFT
     report.checked_by = report.checked_at = report.sent_by = report.sent_at = None
+    report.ready_at = report.returned_by = report.returned_at = None
+    report.return_comments = ""
     try:
         with transaction.atomic():
             return record_save(record=report, actor=actor)
@@ -239,3 +267,174 @@ def report_recipient_remove(*, recipient: ReportRecipient, actor) -> None:
     _report_for_list_change(recipient.report_id)
     recipient._history_user = actor
     recipient.delete()
+
+
+# The time a report may take.
+
+
+def report_target_working_days() -> int:
+    return getattr(settings, "REPORT_TARGET_WORKING_DAYS", 5)
+
+
+def report_due_on(session_date: datetime.date) -> datetime.date:
+    """The last day a report of a session held on ``session_date`` is on time: the
+    centre's target in working days (England and Wales) after the session."""
+    return add_working_days(session_date, report_target_working_days())
+
+
+def report_is_overdue(*, session_date: datetime.date, status: str, today: datetime.date) -> bool:
+    """A report (or a session's missing report) not yet sent after its due day."""
+    return status != Status.SENT and today > report_due_on(session_date)
+
+
+def overdue_session_dates_before(today: datetime.date) -> datetime.date:
+    """The latest session date whose report is overdue ``today``: a report of a session on
+    or before it is overdue until sent. Lets a list filter overdue reports in SQL."""
+    day = today - datetime.timedelta(days=1)
+    while report_due_on(day) >= today:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+# The check.
+
+
+def report_checkers(*, author_id=None):
+    """The active accounts that may check a report, other than its author, with an
+    e-mail address."""
+    permission = Permission.objects.filter(
+        content_type__app_label=CHECK_PERMISSION[0], codename=CHECK_PERMISSION[1]
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission)
+            | Q(is_superuser=True)
+        )
+        .exclude(pk=author_id)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _link(report, request):
+    url = reverse("attendance:report_detail", args=[report.pk])
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def _send(*, subject, template, link, emails, report_id):
+    """The e-mails name no one: no child, no family, no author. A failure is logged by
+    the report's id; the report shows on the home pages whatever happens here."""
+    body = render_to_string(template, {"link": link})
+    for email in emails:
+        try:
+            send_mail(subject, body, None, [email])
+        except Exception:  # the next person must still be told
+            logger.exception("report-notification-failed report=%s", report_id)
+
+
+def _tell_checkers(*, report_id, author_id, link):
+    emails = list(report_checkers(author_id=author_id).values_list("email", flat=True))
+    _send(
+        subject=READY_SUBJECT,
+        template="attendance/report_ready_email.txt",
+        link=link,
+        emails=emails,
+        report_id=report_id,
+    )
+
+
+def tell_author_on_commit(report: SupervisedReport, what: str, *, request=None):
+    """Once the change is committed, tell the author their report was ``what``
+    ("checked" or "returned")."""
+    link = _link(report, request)
+    report_id, author_id = report.pk, report.author_id
+
+    def tell():
+        email = User.objects.filter(pk=author_id, is_active=True).values_list("email", flat=True)
+        _send(
+            subject=AUTHOR_SUBJECTS[what],
+            template=f"attendance/report_{what}_email.txt",
+            link=link,
+            emails=[e for e in email if e],
+            report_id=report_id,
+        )
+
+    transaction.on_commit(tell)
+
+
+def _locked(report) -> SupervisedReport:
+    return (
+        SupervisedReport.objects.select_for_update()
+        .select_related("booking__case")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_mark_ready(*, report: SupervisedReport, actor, request=None) -> SupervisedReport:
+    """The author marks their draft ready for checking; everyone else who may check
+    reports is told once it is saved. The checker's comments of an earlier return are
+    kept in the history and no longer shown."""
+    report = _locked(report)
+    if report.author_id != actor.pk:
+        raise ValidationError("Only the report's author can mark it ready for checking.")
+    _refuse_unless_draft(report, "marked ready for checking")
+    _refuse_contact_details(report, report.booking.case)
+    report.status = Status.READY
+    report.ready_at = timezone.now()
+    report.return_comments = ""
+    record_save(record=report, actor=actor)
+    link = _link(report, request)
+    report_id, author_id = report.pk, report.author_id
+    transaction.on_commit(
+        lambda: _tell_checkers(report_id=report_id, author_id=author_id, link=link)
+    )
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: SupervisedReport, actor) -> SupervisedReport:
+    """The author takes back a report marked ready, while nobody has checked it: it is a
+    draft again."""
+    report = _locked(report)
+    if report.author_id != actor.pk:
+        raise ValidationError("Only the report's author can withdraw it.")
+    if report.status != Status.READY:
+        raise ValidationError(
+            f"This report is {report.get_status_display().lower()}, so it cannot be "
+            "withdrawn. Nothing has changed."
+        )
+    report.status = Status.DRAFT
+    report.ready_at = None
+    return record_save(record=report, actor=actor)
+
+
+@transaction.atomic
+def report_return(
+    *, report: SupervisedReport, comments: str, actor, request=None
+) -> SupervisedReport:
+    """A checker other than the author returns a report marked ready to its author, with
+    what to change: it is an editable draft again, the comments shown to the author until
+    they mark it ready again. The author is told by an e-mail naming no one."""
+    report = _locked(report)
+    if report.author_id == actor.pk:
+        raise ValidationError("A report must be checked by someone other than its author.")
+    if report.status != Status.READY:
+        raise ValidationError(
+            f"This report is {report.get_status_display().lower()}: only a report marked "
+            "ready for checking can be returned. Nothing has changed."
+        )
+    comments = comments.strip()
+    if not comments:
+        raise ValidationError({"comments": "Say what the author should change."})
+    report.status = Status.DRAFT
+    report.ready_at = None
+    report.returned_by = actor
+    report.returned_at = timezone.now()
+    report.return_comments = comments
+    record_save(record=report, actor=actor)
+    tell_author_on_commit(report, "returned", request=request)
+    return report

@@ -14,7 +14,7 @@ from referrals.models import Adult
 from referrals.services import activation_problems
 
 from .models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
-from .report_services import contact_details_problems
+from .report_services import contact_details_problems, tell_author_on_commit
 
 # A series is set up a year ahead at most: a mistyped year (2106 for 2026) would
 # otherwise book, or look for, thousands of sessions in one request.
@@ -451,18 +451,25 @@ def _refuse_what_must_not_go(report: SupervisedReport):
 
 
 @transaction.atomic
-def report_check(*, report: SupervisedReport, actor) -> SupervisedReport:
-    """Someone other than the author checks the report before it can go out."""
+def report_check(*, report: SupervisedReport, actor, request=None) -> SupervisedReport:
+    """Someone other than the author checks a report its author has marked ready, before
+    it can go out: it is then frozen. The author is told, by an e-mail naming no one."""
     report = SupervisedReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != SupervisedReport.Status.DRAFT:
-        raise ValidationError(f"This report is {report.get_status_display().lower()} already.")
     if report.author_id == actor.pk:
         raise ValidationError("A report must be checked by someone other than its author.")
+    if report.status == SupervisedReport.Status.DRAFT:
+        raise ValidationError(
+            "This report is a draft: its author has not marked it ready for checking yet."
+        )
+    if report.status != SupervisedReport.Status.READY:
+        raise ValidationError(f"This report is {report.get_status_display().lower()} already.")
     _refuse_what_must_not_go(report)
     report.status = SupervisedReport.Status.CHECKED
     report.checked_by = actor
     report.checked_at = timezone.now()
-    return record_save(record=report, actor=actor)
+    record_save(record=report, actor=actor)
+    tell_author_on_commit(report, "checked", request=request)
+    return report
 
 
 @transaction.atomic

@@ -2,6 +2,9 @@
 
 import calendar
 import datetime
+import functools
+
+import holidays
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -10,3 +13,24 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@functools.cache
+def _bank_holidays(year):
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday, and not a bank holiday in England and Wales."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The ``count``-th working day after ``day``: five working days after Friday
+    18 December 2026 is Tuesday 29 December (Christmas and Boxing Day's substitute left
+    out)."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

@@ -48,12 +48,40 @@ class TimeInput(forms.TimeInput):
 
 
 class ReportFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any"), *Status.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any"),
+            (Status.DRAFT, "Draft"),
+            (Status.READY, "Ready for checking"),
+            ("returned", "Returned to its author"),
+            (Status.CHECKED, "Checked, to send"),
+            (Status.SENT, "Sent"),
+            ("overdue", "Overdue (not sent in time)"),
+        ],
+    )
 
     def filter(self, reports):
-        if self.is_valid() and self.cleaned_data["status"]:
-            return reports.filter(status=self.cleaned_data["status"])
-        return reports
+        if not self.is_valid() or not self.cleaned_data["status"]:
+            return reports
+        status = self.cleaned_data["status"]
+        if status == "returned":
+            return reports.filter(status=Status.DRAFT, returned_at__isnull=False).exclude(
+                return_comments=""
+            )
+        if status == "overdue":
+            latest = report_services.overdue_session_dates_before(timezone.localdate())
+            return reports.exclude(status=Status.SENT).filter(booking__session__date__lte=latest)
+        return reports.filter(status=status)
+
+
+def _flag_overdue(reports, today):
+    for report in reports:
+        report.overdue = report_services.report_is_overdue(
+            session_date=report.booking.session.date, status=report.status, today=today
+        )
+        report.due_on = report_services.report_due_on(report.booking.session.date)
+    return reports
 
 
 class ReportForm(forms.ModelForm):
@@ -136,7 +164,7 @@ class SendForm(forms.Form):
 
 def _report_or_404(pk):
     reports = SupervisedReport.objects.select_related(
-        "booking__session", "booking__case", "author", "checked_by", "sent_by"
+        "booking__session", "booking__case", "author", "checked_by", "sent_by", "returned_by"
     )
     return get_object_or_404(reports, pk=pk)
 
@@ -162,6 +190,7 @@ def report_list(request):
         ).order_by("-booking__session__date", "-booking__session__starts_at", "-pk")
     )
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    _flag_overdue(page.object_list, timezone.localdate())
     awaiting = []
     if request.user.has_perm("attendance.add_supervisedreport"):
         awaiting = list(
@@ -176,7 +205,12 @@ def report_list(request):
     return render(
         request,
         "attendance/report_list.html",
-        {"page": page, "filters": filters, "awaiting": awaiting},
+        {
+            "page": page,
+            "filters": filters,
+            "awaiting": awaiting,
+            "target_days": report_services.report_target_working_days(),
+        },
     )
 
 
@@ -310,6 +344,13 @@ def _detail_context(request, report, *, send_form=None):
         "not_named": not_named if report.court_ordered else [],
         "disclosures": disclosures,
         "is_author": report.author_id == request.user.pk,
+        "overdue": report_services.report_is_overdue(
+            session_date=report.booking.session.date,
+            status=report.status,
+            today=timezone.localdate(),
+        ),
+        "due_on": report_services.report_due_on(report.booking.session.date),
+        "target_days": report_services.report_target_working_days(),
         "recipient_form": RecipientForm(report=report) if report.status != Status.SENT else None,
         "send_form": send_form or SendForm(),
     }
@@ -376,45 +417,182 @@ def report_recipient_remove(request, pk, recipient_pk):
 # The quality check and sending.
 
 
-@requires("attendance.check_supervisedreport")
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label="What should the author change?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "Your comments are shown to the author until they mark the report ready again. "
+            f"{NO_CONTACT_DETAILS}"
+        ),
+        error_messages={"required": "Say what the author should change."},
+    )
+
+
+def _refuse_own(request, report, doing):
+    """The author never checks or returns their own report: the button is not shown, and
+    a request made anyway is refused."""
+    if report.author_id == request.user.pk:
+        return render(
+            request,
+            "attendance/report_refused.html",
+            {"report": report, "doing": doing},
+            status=403,
+        )
+    return None
+
+
+def _service_errors_to_messages(request, error):
+    for message in error.messages:
+        messages.error(
+            request, message if "Nothing" in message else f"{message} Nothing has changed."
+        )
+
+
+@requires("attendance.change_supervisedreport")
 @require_POST
-def report_check(request, pk):
+def report_mark_ready(request, pk):
     report = _report_or_404(pk)
     if refused := refuse_while_restricted(request, report.booking.case):
         return refused
     try:
-        services.report_check(report=report, actor=request.user)
+        report_services.report_mark_ready(report=report, actor=request.user, request=request)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"{message} Nothing has changed.")
+        _service_errors_to_messages(request, error)
     else:
-        messages.success(request, "You have checked the report. It can now be sent.")
+        messages.success(
+            request,
+            "The report is ready for checking. Those who may check it have been told by "
+            "e-mail; until someone has, you may withdraw it to change it.",
+        )
     return redirect(_report_url(report) + "#check")
+
+
+@requires("attendance.change_supervisedreport")
+@require_POST
+def report_withdraw(request, pk):
+    report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
+    try:
+        report_services.report_withdraw(report=report, actor=request.user)
+    except ValidationError as error:
+        _service_errors_to_messages(request, error)
+    else:
+        messages.success(request, "The report is a draft again: change it, then mark it ready.")
+    return redirect(_report_url(report))
+
+
+@requires("attendance.check_supervisedreport")
+@require_http_methods(["GET", "POST"])
+def report_return(request, pk):
+    report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
+    if refused := _refuse_own(request, report, "check"):
+        return refused
+    if report.status != Status.READY:
+        messages.error(
+            request,
+            f"This report is {report.get_status_display().lower()}: only a report marked "
+            "ready for checking can be returned.",
+        )
+        return redirect(_report_url(report))
+    form = ReturnForm(request.POST or None)
+
+    def on_valid(form):
+        report_services.report_return(
+            report=report,
+            comments=form.cleaned_data["comments"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request, "The report is returned to its author with your comments. They are told."
+        )
+        return _report_url(report)
+
+    return form_page(
+        request,
+        form=form,
+        template=REPORT_FORM,
+        submit_label="Return to the author",
+        title="Return the report to its author",
+        intro=(
+            "The report becomes a draft again, which its author can change. They are told "
+            "by e-mail, which names no one, and see your comments on the report."
+        ),
+        back_url=_report_url(report),
+        on_valid=on_valid,
+        report=report,
+        booking=report.booking,
+    )
+
+
+@requires("attendance.check_supervisedreport")
+@require_http_methods(["GET", "POST"])
+def report_check(request, pk):
+    """The first click (a GET, or a POST without ``confirm``) shows what checking does
+    and changes nothing; only the POST from that page with ``confirm=yes`` checks."""
+    report = _report_or_404(pk)
+    if refused := refuse_while_restricted(request, report.booking.case):
+        return refused
+    if refused := _refuse_own(request, report, "check"):
+        return refused
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.report_check(report=report, actor=request.user, request=request)
+        except ValidationError as error:
+            _service_errors_to_messages(request, error)
+        else:
+            messages.success(
+                request,
+                "You have checked the report. It can no longer be changed and can now be sent.",
+            )
+        return redirect(_report_url(report) + "#check")
+    if report.status != Status.READY:
+        messages.error(
+            request,
+            f"This report is {report.get_status_display().lower()}: only a report marked "
+            "ready for checking can be checked.",
+        )
+        return redirect(_report_url(report) + "#check")
+    return render(request, "attendance/report_check_confirm.html", _detail_context(request, report))
 
 
 @requires("attendance.send_supervisedreport")
 @require_POST
 def report_send(request, pk):
-    """On a refusal the report page comes back with the basis as it was typed."""
+    """The first POST (from the report page, with the basis) shows to whom the report
+    goes and what leaves, and sends nothing; only the POST from that page with
+    ``confirm=yes`` sends. On a refusal the report page comes back with the basis as it
+    was typed."""
     report = _report_or_404(pk)
     if refused := refuse_while_restricted(request, report.booking.case):
         return refused
     form = SendForm(request.POST)
     if form.is_valid():
-        try:
-            services.report_send(
-                report=report, basis=form.cleaned_data["basis"], actor=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if request.POST.get("confirm") != "yes":
+            if report.status == Status.CHECKED:
+                context = _detail_context(request, report, send_form=form)
+                return render(request, "attendance/report_send_confirm.html", context)
+            form.add_error(None, "Only a checked report can be sent.")
         else:
-            count = report.recipients.count()
-            messages.success(
-                request,
-                f"The report is marked as sent, and its disclosure to {count} "
-                f"recipient{'s' if count != 1 else ''} is recorded.",
-            )
-            return redirect(_report_url(report) + "#disclosures")
+            try:
+                services.report_send(
+                    report=report, basis=form.cleaned_data["basis"], actor=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                count = report.recipients.count()
+                messages.success(
+                    request,
+                    f"The report is marked as sent, and its disclosure to {count} "
+                    f"recipient{'s' if count != 1 else ''} is recorded.",
+                )
+                return redirect(_report_url(report) + "#disclosures")
     context = _detail_context(request, report, send_form=form)
     return render(request, "attendance/report_detail.html", context)
 
@@ -477,6 +655,9 @@ urlpatterns = [
         report_recipient_remove,
         name="report_recipient_remove",
     ),
+    path("reports/<int:pk>/ready/", report_mark_ready, name="report_mark_ready"),
+    path("reports/<int:pk>/withdraw/", report_withdraw, name="report_withdraw"),
+    path("reports/<int:pk>/return/", report_return, name="report_return"),
     path("reports/<int:pk>/check/", report_check, name="report_check"),
     path("reports/<int:pk>/send/", report_send, name="report_send"),
     path("reports/<int:pk>/print/", report_print, name="report_print"),

@@ -15,6 +15,7 @@ from attendance.models import ContactSession, ReportRecipient, SupervisedReport
 from attendance.report_pdf import fit_to_core_font
 from attendance.report_services import (
     report_create,
+    report_mark_ready,
     report_recipient_add,
     report_recipient_remove,
     report_update,
@@ -122,8 +123,12 @@ def add_recipient(report, actor, *, kind=ReportRecipient.Kind.CAFCASS, name="", 
     )
 
 
+def ready(report):
+    return report_mark_ready(report=report, actor=report.author)
+
+
 def checked(report, checker):
-    return report_check(report=report, actor=checker)
+    return report_check(report=ready(report), actor=checker)
 
 
 def url(name, *args):
@@ -304,30 +309,45 @@ def test_changing_a_draft_cannot_set_its_status_or_checker(staff, family):
 
 
 def test_the_author_cannot_check_their_own_report(client, staff, family):
-    report = draft(staff, family)
+    report = ready(draft(staff, family))
     client.force_login(staff)
 
     page = client.get(url("report_detail", report.pk))
-    response = client.post(url("report_check", report.pk), follow=True)
+    asked = client.get(url("report_check", report.pk))
+    response = client.post(url("report_check", report.pk), {"confirm": "yes"})
 
     assert "You wrote this report, so someone else must check it" in page.text
     assert "Check this report" not in page.text
-    assert "must be checked by someone other than its author. Nothing has changed." in (
+    assert asked.status_code == response.status_code == 403
+    assert "You wrote this report, so someone else must check it. Nothing has changed." in (
         response.text
     )
     report = reload(report)
-    assert report.status == SupervisedReport.Status.DRAFT
+    assert report.status == SupervisedReport.Status.READY
     assert report.checked_by is None
 
 
+def test_the_service_refuses_the_author_checking_their_own_report(staff, family):
+    report = ready(draft(staff, family))
+
+    with pytest.raises(ValidationError, match="someone other than its author"):
+        report_check(report=report, actor=staff)
+
+    assert reload(report).status == SupervisedReport.Status.READY
+
+
 def test_another_member_of_staff_can_check_the_report(client, staff, checker, family):
-    report = draft(staff, family)
+    report = ready(draft(staff, family))
     client.force_login(checker)
 
     page = client.get(url("report_detail", report.pk))
-    response = client.post(url("report_check", report.pk), follow=True)
+    confirm = client.post(url("report_check", report.pk))
+    unchanged = reload(report)
+    response = client.post(url("report_check", report.pk), {"confirm": "yes"}, follow=True)
 
     assert "Check this report" in page.text
+    assert "Checking freezes the report" in confirm.text
+    assert unchanged.status == SupervisedReport.Status.READY
     assert "You have checked the report" in response.text
     report = reload(report)
     assert report.status == SupervisedReport.Status.CHECKED
@@ -339,7 +359,7 @@ def test_a_report_is_checked_once(client, staff, checker, manager, family):
     report = checked(draft(staff, family), checker)
     client.force_login(manager)
 
-    response = client.post(url("report_check", report.pk), follow=True)
+    response = client.post(url("report_check", report.pk), {"confirm": "yes"}, follow=True)
 
     assert "This report is checked already. Nothing has changed." in response.text
     assert reload(report).checked_by == checker
@@ -372,7 +392,9 @@ def test_a_court_ordered_report_goes_only_to_people_the_order_names(client, staf
     client.force_login(checker)
 
     page = client.get(url("report_detail", report.pk))
-    response = client.post(url("report_send", report.pk), {"basis": "Court order of 01/10/2026"})
+    response = client.post(
+        url("report_send", report.pk), {"basis": "Court order of 01/10/2026", "confirm": "yes"}
+    )
 
     assert "Not named in the order: Wren Quillfeather, Tamsin Fennimore." in page.text
     assert response.status_code == 200
@@ -391,7 +413,9 @@ def test_a_sent_report_records_one_disclosure_per_recipient(client, staff, check
     client.force_login(checker)
 
     response = client.post(
-        url("report_send", report.pk), {"basis": "Court order of 01/10/2026"}, follow=True
+        url("report_send", report.pk),
+        {"basis": "Court order of 01/10/2026", "confirm": "yes"},
+        follow=True,
     )
 
     assert "its disclosure to 2 recipients is recorded" in response.text
@@ -421,9 +445,11 @@ def test_sending_needs_a_basis_and_a_distribution_list(client, staff, checker, f
     report = checked(draft(staff, family), checker)
     client.force_login(checker)
 
-    no_list = client.post(url("report_send", report.pk), {"basis": "Consent of both parents"})
+    no_list = client.post(
+        url("report_send", report.pk), {"basis": "Consent of both parents", "confirm": "yes"}
+    )
     add_recipient(report, staff, name="Fictional Cafcass officer")
-    no_basis = client.post(url("report_send", report.pk), {"basis": "  "})
+    no_basis = client.post(url("report_send", report.pk), {"basis": "  ", "confirm": "yes"})
 
     assert "Add at least one person to the distribution list." in no_list.text
     assert "Say on what basis the report is shared." in no_basis.text
@@ -808,7 +834,8 @@ def test_the_actions_take_only_post(client, staff, checker, family):
     client.force_login(checker)
 
     for address in (
-        url("report_check", report.pk),
+        url("report_mark_ready", report.pk),
+        url("report_withdraw", report.pk),
         url("report_send", report.pk),
         url("report_recipient_remove", report.pk, recipient.pk),
     ):
@@ -887,13 +914,13 @@ def test_a_draft_changed_to_name_a_phrase_is_refused_and_keeps_its_text(staff, h
 
 
 def test_a_phrase_asked_for_after_writing_stops_the_check_and_the_sending(staff, checker, family):
-    report = draft(staff, family, observations="Juno mentioned Kestrel Marsh picks her up.")
+    report = ready(draft(staff, family, observations="Juno mentioned Kestrel Marsh picks her up."))
     family.resident.never_disclose = NEVER
     family.resident.save()
     with pytest.raises(ValidationError, match="never to let reach the other party"):
         report_check(report=report, actor=checker)
     report.refresh_from_db()
-    assert report.status == report.Status.DRAFT
+    assert report.status == report.Status.READY
 
 
 def test_a_checked_report_is_not_sent_once_a_phrase_is_asked_for(staff, checker, family):

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from attendance.models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
+from attendance.report_services import report_mark_ready
 from attendance.services import (
     booking_create,
     booking_mark_absent,
@@ -259,7 +260,7 @@ def test_the_author_cannot_check_their_own_report(db, staff, manager):
         report_check(report=report, actor=staff)
     report.refresh_from_db()
     assert report.status == SupervisedReport.Status.DRAFT
-    report = report_check(report=report, actor=manager)
+    report = report_check(report=report_mark_ready(report=report, actor=staff), actor=manager)
     assert (report.status, report.checked_by) == ("checked", manager)
 
 
@@ -279,7 +280,7 @@ def test_a_court_ordered_report_goes_only_to_those_the_order_names(db, staff, ma
         )
     )
     record_save(record=ReportRecipient(report=report, kind="solicitor", name="Fenwick & Co"))
-    report_check(report=report, actor=manager)
+    report_check(report=report_mark_ready(report=report, actor=staff), actor=manager)
     with pytest.raises(ValidationError, match="Not named: Fenwick & Co"):
         report_send(report=report, basis="Court order of 01/10/2026", actor=manager)
     assert not Disclosure.objects.exists()

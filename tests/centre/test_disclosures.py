@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import ContactSession, ReportRecipient, SupervisedReport
-from attendance.report_services import report_create, report_recipient_add
+from attendance.report_services import report_create, report_mark_ready, report_recipient_add
 from attendance.services import report_check, report_send
 from centre.disclosures import disclosure_record, disclosures_for_case, disclosures_for_person
 from centre.models import Disclosure, person_reference
@@ -82,7 +82,7 @@ def sent_report(case, *, author, checker, court_ordered):
     ):
         recipient.named_in_order = True
         report_recipient_add(recipient=recipient, actor=author)
-    report_check(report=report, actor=checker)
+    report_check(report=report_mark_ready(report=report, actor=author), actor=checker)
     return report_send(report=report, basis="Order of 01/10/2026", actor=checker), resident
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from attendance.interchange import IMPORTED_ROOM
 from attendance.models import Booking, ContactSession, ReportRecipient, SupervisedReport, Tap
-from attendance.report_services import report_create, report_recipient_add
+from attendance.report_services import report_create, report_mark_ready, report_recipient_add
 from attendance.services import report_check, report_send
 from centre.models import DBSCheck, Disclosure, ParentalLeave, StaffDocument, StaffMember, User
 from centre.roles import Role
@@ -293,7 +293,7 @@ def rich_case(staff, checker):
         recipient=ReportRecipient(report=report, kind=ReportRecipient.Kind.PARENT, adult=visiting),
         actor=staff,
     )
-    report_check(report=report, actor=checker)
+    report_check(report=report_mark_ready(report=report, actor=staff), actor=checker)
     report_send(report=report, basis="Consent of both parents", actor=checker)
     assert Disclosure.objects.filter(recipient="Zephyrine Quillfeather").exists()
     # A concern about the child: the link only, no names in its text.
