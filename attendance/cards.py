@@ -2,31 +2,115 @@
 the day's sessions and who is booked, and the charts of attendance and of places over the
 last twelve months. Each is a fixed number of queries, however many sessions there are."""
 
-from django.db.models import Count, Prefetch, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from centre.charts import Chart, Series, month_labels, month_window
+from referrals.models import Adult, PreVisit
 
 from .models import Booking, ContactSession
 
+PARENTS = ("resident", "visiting")  # referrals.Adult.Role: the adults who each need a pre-visit
 
-def sessions_on(day):
-    """The day's sessions, each with ``families`` and ``children`` booked and its
-    bookings (``booked``, with their case), in two queries."""
-    bookings = Booking.objects.select_related("case").order_by("resident_arrives_at", "pk")
-    return list(
+
+def _count(queryset, counted="pk"):
+    """A correlated count of ``queryset`` (already filtered on an ``OuterRef``), 0 for none."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .values(_group=Value(1))
+            .annotate(n=Count(counted, distinct=True))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def _missing(session):
+    """What stands between ``session`` and a family's contact, most pressing first: nobody
+    on duty, families whose pre-visits are not complete, handover plans not filled in."""
+    missing = []
+    if not session.staff_count:
+        missing.append("no staff member on duty")
+    if not session.volunteer_count:
+        missing.append("no volunteer on duty")
+    unvisited = [b for b in session.booked if b.parents_visited < b.parents]
+    if unvisited:
+        missing.append(
+            f"pre-visits not complete for {len(unvisited)} "
+            f"famil{'y' if len(unvisited) == 1 else 'ies'}"
+        )
+    unplanned = [b for b in session.booked if b.plan_missing]
+    if unplanned:
+        missing.append(
+            f"handover plan not complete for {len(unplanned)} "
+            f"famil{'y' if len(unplanned) == 1 else 'ies'}"
+        )
+    return missing
+
+
+def sessions_on(day, user=None):
+    """The day's sessions, each with ``families`` and ``children`` booked, whether ``user``
+    is on duty (``mine``), its bookings (``booked``, with their case, each with how many of
+    its parents there are and have completed their pre-visit, and whether its handover plan
+    lacks an entrance or who may collect) and what is still ``missing``: two queries."""
+    case = OuterRef("case_id")
+    bookings = (
+        Booking.objects.select_related("case")
+        .annotate(
+            parents=_count(Adult.objects.filter(case=case, role__in=PARENTS)),
+            parents_visited=_count(
+                PreVisit.objects.filter(
+                    case=case,
+                    adult__role__in=PARENTS,
+                    ground_rules_agreed_on__isnull=False,
+                    arrangements_agreed=True,
+                ),
+                "adult",
+            ),
+            plan_missing=ExpressionWrapper(
+                Q(resident_entrance="") | Q(visiting_entrance="") | Q(who_may_collect=""),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("resident_arrives_at", "pk")
+    )
+    session = OuterRef("pk")
+    on_duty = ContactSession.staff_on_duty.through.objects.filter(contactsession=session)
+    volunteering = ContactSession.volunteers_on_duty.through.objects.filter(contactsession=session)
+    mine = Value(False)
+    if user is not None and user.pk:
+        mine = Exists(on_duty.filter(user=user.pk)) | Exists(volunteering.filter(user=user.pk))
+    sessions = list(
         ContactSession.objects.filter(date=day)
         .annotate(
             families=Count("bookings", distinct=True),
             children=Count("bookings__case__children", distinct=True),
+            staff_count=_count(on_duty),
+            volunteer_count=_count(volunteering),
+            mine=ExpressionWrapper(mine, output_field=BooleanField()),
         )
         .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="booked"))
         .order_by("starts_at", "pk")
     )
+    for each in sessions:
+        each.missing = _missing(each)
+    return sessions
 
 
 def sessions_today(user, today):
-    return {"sessions_today": sessions_on(today)}
+    return {"sessions_today": sessions_on(today, user)}
 
 
 def attendance_chart(user, today):

@@ -274,7 +274,7 @@ declarations.add(
     HOME_CARD,
     Card(
         "sessions-today",
-        roles=("manager",),
+        roles=("manager", "staff"),
         order=30,
         template="home/cards/sessions_today.html",
         figures=cards.sessions_today,

@@ -13,7 +13,8 @@ person of the role that uses it, staff and the manager with their second factor 
 
 - the case list, a case search (POST), a case page (staff);
 - today's sessions and a session's register (a volunteer);
-- the home page of the manager (the dashboard) and the quarterly return (the manager);
+- the home page of each role: the manager's (the dashboard), staff's, a volunteer's;
+- the quarterly return (the manager);
 - ``/health/``, the baseline: one ``SELECT 1`` and no template, through the same
   middleware (session, user, second factor, audit) as every page.
 
@@ -193,7 +194,9 @@ def pages(case_id, session_id, term):
         "case page": ("staff", "get", reverse("referrals:case_detail", args=[case_id]), None),
         "today's sessions": ("volunteer", "get", reverse("attendance:register_today"), None),
         "register": ("volunteer", "get", reverse("attendance:register", args=[session_id]), None),
-        "manager's dashboard": ("manager", "get", reverse("home"), None),
+        "manager's home (dashboard)": ("manager", "get", reverse("home"), None),
+        "staff's home": ("staff", "get", reverse("home"), None),
+        "volunteer's home": ("volunteer", "get", reverse("home"), None),
         "quarterly return": ("manager", "get", reverse("attendance:quarterly_return"), None),
     }
 

@@ -17,7 +17,7 @@ declarations.add(
     Card(
         "staff-actions",
         roles=("staff",),
-        order=20,
+        order=12,
         template="home/cards/staff_actions.html",
         figures=no_figures,
     ),

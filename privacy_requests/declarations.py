@@ -353,7 +353,7 @@ declarations.add(
     Card(
         "privacy-requests",
         roles=("manager",),
-        order=70,
+        order=55,
         template="home/cards/privacy_requests.html",
         figures=cards.privacy_figures,
     ),

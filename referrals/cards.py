@@ -66,28 +66,24 @@ def pre_visits_due():
     )
 
 
-def reviews_due(user, today, heading="h2"):
+def reviews_due(today):
     """Up to ten active cases whose review is due, soonest first, with their parents'
-    names, in two queries, under a heading of ``heading`` (to fit the page's outline);
-    ``None`` for anyone who may not read cases."""
-    if not user.has_perm(VIEW_CASE):
-        return None
+    names, in two queries; whether there are more."""
     cases = list(cases_due_for_review(on=today)[: SHOWN + 1])
-    return {
-        "review_cases": cases[:SHOWN],
-        "more_reviews_due": len(cases) > SHOWN,
-        "reviews_heading": heading,
-    }
+    return {"review_cases": cases[:SHOWN], "more_reviews_due": len(cases) > SHOWN}
 
 
 def cases(user, today):
-    """The manager's cases: the three counts, the referrals waiting for a decision, the
-    cases at their pre-visits and the reviews due (a third-level heading, under Cases)."""
+    """What the cases ask of the centre, for the manager and staff (``None`` for anyone
+    who may not read cases): the three counts, the referrals to decide, the cases whose
+    pre-visits are to book and the reviews due, in a fixed number of queries."""
+    if not user.has_perm(VIEW_CASE):
+        return None
     return {
         "cases": case_counts(today),
         "referrals_waiting": referrals_waiting(),
         "pre_visits_due": pre_visits_due(),
-        **(reviews_due(user, today, heading="h3") or {}),
+        **reviews_due(today),
     }
 
 

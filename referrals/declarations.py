@@ -613,20 +613,10 @@ declarations.add(
     HOME_CARD,
     Card(
         "cases",
-        roles=("manager",),
+        roles=("manager", "staff"),
         order=40,
         template="home/cards/cases.html",
         figures=cards.cases,
-    ),
-)
-declarations.add(
-    HOME_CARD,
-    Card(
-        "reviews-due",
-        roles=("staff",),
-        order=40,
-        template="home/cards/reviews_due.html",
-        figures=cards.reviews_due,
     ),
 )
 declarations.add(

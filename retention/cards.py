@@ -4,12 +4,12 @@ rule and the forecast of what falls due, rule by rule, in the policy's order."""
 
 from dataclasses import dataclass
 
-from . import engine
+from .forecasts import HORIZONS, forecast_of_the_day
 from .models import QueueItem, Rule
 from .services import queue_summary
 
 APPROVE_DISPOSAL = "retention.approve_disposal"
-FORECAST_HORIZONS = (30, 90, 365)
+FORECAST_HORIZONS = HORIZONS
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,12 @@ class QueueRow:
 def retention_figures(user, today):
     """For those who may decide the queue (``None`` for anyone else): how many records
     await a decision (one query), the queue summary's one query, the rules', and the
-    forecast's (a count per rule and horizon, however many records)."""
+    forecast of the day (``forecasts``: counted once a day, not on each look)."""
     if not user.has_perm(APPROVE_DISPOSAL):
         return None
     awaiting_decision = QueueItem.objects.awaiting_decision().count()
     summary = queue_summary()
-    forecast = engine.forecast(today, FORECAST_HORIZONS)
+    forecast = forecast_of_the_day(today)
     rows = []
     for rule in Rule.objects.all():
         counts = summary.get(rule.key, {})

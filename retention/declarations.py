@@ -112,7 +112,7 @@ declarations.add(
     Card(
         "retention",
         roles=("manager",),
-        order=60,
+        order=50,
         template="home/cards/retention.html",
         figures=cards.retention_figures,
     ),

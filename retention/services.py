@@ -23,6 +23,7 @@ from core.declarations import declarations
 from core.purge import pending_files_remove
 
 from . import engine, erasure
+from .forecasts import forecast_forget
 from .models import DisposalRecord, ErasureDecision, QueueItem, Rule, SweepLock
 from .traces import purged_rows, trace_summary, traces_of
 
@@ -440,7 +441,12 @@ def rule_change(*, rule: Rule, reason: str, actor: User) -> Rule:
     if not reason:
         raise ValidationError({"change_reason": "Give the reason for the change."})
     rule._change_reason = reason
-    return record_save(record=rule, actor=actor)
+    saved = record_save(record=rule, actor=actor)
+    # The home's forecast is counted anew under the rule: forgotten now, and again once
+    # the change is committed, in case a look in between counted it under the old rule.
+    forecast_forget()
+    transaction.on_commit(forecast_forget)
+    return saved
 
 
 # The beat runs the disposal every 5 minutes: an approval still waiting after three runs

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import expiry, services
+from . import expiry, forecasts, services
 
 logger = logging.getLogger(__name__)
 
@@ -10,12 +10,16 @@ logger = logging.getLogger(__name__)
 @shared_task
 def sweep():
     """Nightly: flag what the retention schedule says is due. If a sweep is already
-    running (a slow night, or someone running it by hand), this one stands down."""
+    running (a slow night, or someone running it by hand), this one stands down. Then it
+    counts the day's forecast for the manager's home, so their first look of the day
+    does not wait for it."""
     try:
-        return services.retention_sweep()
+        result = services.retention_sweep()
     except services.SweepAlreadyRunning:
         logger.warning("retention-sweep-skipped reason=already-running")
         return None
+    forecasts.forecast_refresh()
+    return result
 
 
 @shared_task

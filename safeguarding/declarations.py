@@ -535,7 +535,7 @@ declarations.add(
     Card(
         "safeguarding",
         roles=("manager",),
-        order=50,
+        order=60,
         template="home/cards/safeguarding.html",
         figures=cards.safeguarding_figures,
     ),

@@ -31,6 +31,15 @@ class Client(test.Client):
             session.save()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what one test's pages kept for the day (the
+    retention forecast of the manager's home) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def client():
     return Client()

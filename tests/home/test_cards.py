@@ -78,9 +78,9 @@ MANAGER_CARDS = [
     "centre-details",
     "sessions-today",
     "cases",
-    "safeguarding",
     "retention",
     "privacy-requests",
+    "safeguarding",
     "people",
     "attendance-chart",
     "referrals-chart",
@@ -108,6 +108,9 @@ def test_the_manager_sees_every_card_declared_for_the_manager_in_order(client, m
     }
 
 
+STAFF_CARDS = ["staff-actions", "sessions-today", "cases"]
+
+
 def test_staff_see_their_own_cards_and_none_of_the_managers(client, staff):
     family_case()
     client.force_login(staff)
@@ -115,14 +118,17 @@ def test_staff_see_their_own_cards_and_none_of_the_managers(client, staff):
     response = client.get(HOME)
 
     # The badge of new concerns is for those who may open the concerns: not these staff.
-    assert shown(response) == ["staff-actions", "reviews-due"]
-    assert templates(response) == {
+    assert [key for key in shown(response) if key != "reports"] == STAFF_CARDS
+    assert {
         "home/cards/staff_actions.html",
+        "home/cards/sessions_today.html",
+        "home/cards/cases.html",
         "home/cards/reviews_due.html",
-    }
+    } <= templates(response)
     html = response.content.decode()
-    assert "Six-monthly reviews due" in html
-    for managers_figure in ("referrals-waiting", "People who work here", "The last twelve months"):
+    for task in ("Today, ", "Referrals to decide", "Pre-visits to book", "Six-monthly reviews due"):
+        assert task in html
+    for managers_figure in ("disposal queue", "People who work here", "The last twelve months"):
         assert managers_figure not in html
     assert "dashboard" not in response.context
 
@@ -132,7 +138,8 @@ def test_the_safeguarding_lead_among_staff_also_sees_the_badge_of_new_concerns(c
     staff.save()
     client.force_login(staff)
 
-    assert shown(client.get(HOME)) == ["new-concerns", "staff-actions", "reviews-due"]
+    shown_to_the_lead = [key for key in shown(client.get(HOME)) if key != "reports"]
+    assert shown_to_the_lead == ["new-concerns", *STAFF_CARDS]
 
 
 def test_a_volunteer_sees_no_card_and_no_figure(client, volunteer):
@@ -353,3 +360,36 @@ def test_the_managers_home_costs_the_same_queries_however_much_the_centre_holds(
 
     assert shown(response) == MANAGER_CARDS
     assert home_page(manager).cases.referrals_waiting == 13
+
+
+def test_the_staff_home_costs_the_same_queries_however_much_the_centre_holds(
+    client, staff, queries_stay_flat
+):
+    """Today's sessions with what each still lacks, the cases' tasks and the reviews: a
+    fixed number of queries, however many sessions, bookings and cases there are."""
+    client.force_login(staff)
+    add_a_bit_of_everything = add_a_bit_of_everything_for(staff)
+    add_a_bit_of_everything()
+
+    def add_more():
+        for _ in range(12):
+            add_a_bit_of_everything()
+
+    response = queries_stay_flat(HOME, add_more=add_more, most=25)
+
+    figures = {card.key: figures for card, figures in response.context["cards"]}
+    assert len(figures["sessions-today"]["sessions_today"]) == 13
+
+
+def test_the_volunteers_home_costs_the_same_queries_however_much_the_centre_holds(
+    client, volunteer, staff, queries_stay_flat
+):
+    client.force_login(volunteer)
+    add_a_bit_of_everything = add_a_bit_of_everything_for(staff)
+    add_a_bit_of_everything()
+
+    def add_more():
+        for _ in range(12):
+            add_a_bit_of_everything()
+
+    queries_stay_flat(HOME, add_more=add_more, most=10)
