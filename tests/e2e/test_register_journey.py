@@ -3,6 +3,7 @@ sideways: the handover of one family tap by tap, with the warning that keeps the
 apart, another family marked absent, and a safeguarding concern raised from a card. The
 tablet pages are checked by axe, for 44 px targets, and at 200% zoom."""
 
+import datetime
 import re
 import struct
 import zlib
@@ -10,6 +11,7 @@ import zlib
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from attendance.models import Tap
@@ -269,3 +271,36 @@ def test_the_register_works_with_javascript_off(browser, live_server, morning):
     finally:
         context.close()
     assert Tap.objects.filter(booking=wren).count() == 1
+
+
+def test_an_arrival_on_tomorrows_register_is_asked_about_before_it_is_recorded(page_at, cast):
+    """Staff may open another day's register; an arrival on it asks first, and the first
+    tap records nothing."""
+    staff = cast("staff")
+    tomorrow = BookingFactory(
+        session=ContactSessionFactory(date=timezone.localdate() + datetime.timedelta(days=1)),
+        case=_family(resident="Wren", visiting="Idris", child="Juno"),
+    )
+    page = page_at("tablet")
+    sign_in(page, staff)
+    page.goto(f"/sessions/{tomorrow.session_id}/register/")
+    expect(page.locator("main")).to_contain_text("This register is not today's.")
+    check_tablet_page(page, "tomorrow's register")
+    card = page.locator(f"#booking-{tomorrow.pk}")
+
+    _tap(card, "Resident arrived with child")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record the arrival?")
+    expect(page.get_by_role("alert")).to_contain_text("This register is tomorrow's")
+    assert not Tap.objects.exists()
+    check_tablet_page(page, "the question before an arrival on tomorrow's register")
+    journey_screenshot(page, "2-tablet-6-arrival-tomorrow")
+
+    page.get_by_role("link", name="No, back to the register").click()
+    expect(card).to_contain_text("Not arrived yet.")
+    assert not Tap.objects.exists()
+
+    _tap(card, "Resident arrived with child")
+    page.get_by_role("button", name="Yes, record: Resident arrived with child").click()
+    expect(card.get_by_role("status")).to_contain_text("Resident parent arrived with the child")
+    assert Tap.objects.get().booking_id == tomorrow.pk
+    assert_every_page_checked(page)
