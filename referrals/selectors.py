@@ -77,6 +77,40 @@ def case_for_page(pk) -> Case:
     return get_object_or_404(cases, pk=pk)
 
 
+def case_for_tab(pk, tab: str) -> Case:
+    """One case with what one tab of its page shows (``case_for_page`` loads them all):
+    every tab has the header, which names the adults; each kind of record in one query.
+
+    Tabs: ``overview``, ``people``, ``pre-visits``, ``sessions``, ``records``,
+    ``history``."""
+    adults = Prefetch("adults", queryset=Adult.objects.order_by(_PARENTS_FIRST, "last_name", "pk"))
+    pre_visits = PreVisit.objects.select_related(
+        "adult", "conducted_by", "medical_consent__given_by"
+    ).prefetch_related("children")
+    extra = {
+        "overview": ["pre_visits", "children"],
+        "people": ["children", "protective_orders", "pre_visits"],
+        "pre-visits": [Prefetch("pre_visits", queryset=pre_visits), "children"],
+        "sessions": [],
+        "records": [
+            Prefetch(
+                "consents", queryset=Consent.objects.select_related("given_by", "recorded_by")
+            ),
+            Prefetch(
+                "communications", queryset=Communication.objects.select_related("recorded_by")
+            ),
+            Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
+        ],
+        "history": [
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by"))
+        ],
+    }[tab]
+    cases = Case.objects.prefetch_related(adults, *extra)
+    if tab in ("records", "history"):
+        cases = cases.select_related("referral")
+    return get_object_or_404(cases, pk=pk)
+
+
 @dataclass
 class HistoryEntry:
     """One save of the case or its referral: when, by whom, and which fields changed."""

@@ -157,8 +157,23 @@ def activation_problems(case: Case) -> list[str]:
     return problems
 
 
+# The steps from a new referral to an active case. A case whose records already allow
+# it (both pre-visits complete) is made active in one move from any of the first three:
+# it passes through each status in between, each recorded in its status history, so the
+# history and every report reading it still see the policy's steps.
+ROUTE_TO_ACTIVE = (Status.RECEIVED, Status.ACCEPTED, Status.PRE_VISITS, Status.ACTIVE)
+ACTIVATE_FROM = frozenset(ROUTE_TO_ACTIVE[:-1])
+
+
 @transaction.atomic
 def case_activate(*, case: Case, actor, on: datetime.date | None = None) -> Case:
+    """Make the case active: from received or accepted too, through the statuses in
+    between in the same transaction, when nothing stands in the way."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status in ACTIVATE_FROM:
+        for step in ROUTE_TO_ACTIVE[ROUTE_TO_ACTIVE.index(case.status) + 1 : -1]:
+            case = _move(case, step, actor=actor)
+            case = record_save(record=case, actor=actor)
     case = _move(case, Status.ACTIVE, actor=actor)
     problems = activation_problems(case)
     if problems:

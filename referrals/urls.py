@@ -10,7 +10,14 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    # A case's page, in tabs: the overview, then its people, pre-visits, sessions,
+    # records and history.
     path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/people/", views.case_people, name="case_people"),
+    path("<int:pk>/pre-visits/", views.case_pre_visits, name="case_pre_visits"),
+    path("<int:pk>/sessions/", views.case_sessions, name="case_sessions"),
+    path("<int:pk>/records/", views.case_records, name="case_records"),
+    path("<int:pk>/history/", views.case_history_page, name="case_history"),
     # The referral.
     path("<int:pk>/referral/edit/", views.referral_edit, name="referral_edit"),
     path(

@@ -1,6 +1,17 @@
 """The case pages: thin views that check access, validate a form and call a service."""
 
-from .cases import case_create, case_detail, case_list, court_order_download, referral_edit
+from .cases import (
+    case_create,
+    case_detail,
+    case_history_page,
+    case_list,
+    case_people,
+    case_pre_visits,
+    case_records,
+    case_sessions,
+    court_order_download,
+    referral_edit,
+)
 from .records import (
     adult_create,
     adult_edit,
@@ -35,6 +46,11 @@ __all__ = [
     "case_create",
     "case_decline",
     "case_detail",
+    "case_history_page",
+    "case_people",
+    "case_pre_visits",
+    "case_records",
+    "case_sessions",
     "case_list",
     "case_review",
     "case_start_pre_visits",

@@ -12,9 +12,28 @@ from ..restrictions import case_write_refusal
 CASE_FORM = "referrals/form.html"
 
 
+# Which tab of a case's page shows each section; any other (summary, status, holds)
+# is on the overview.
+SECTION_TABS = {
+    "adults": "referrals:case_people",
+    "children": "referrals:case_people",
+    "protective-orders": "referrals:case_people",
+    "pre-visits": "referrals:case_pre_visits",
+    "sessions": "referrals:case_sessions",
+    "referral": "referrals:case_records",
+    "consents": "referrals:case_records",
+    "communications": "referrals:case_records",
+    "documents": "referrals:case_records",
+    "disclosures": "referrals:case_records",
+    "status-history": "referrals:case_history",
+    "change-history": "referrals:case_history",
+}
+
+
 def case_url(case_or_pk, section=""):
+    """The address of a case's page, at the tab (and anchor) showing ``section``."""
     pk = getattr(case_or_pk, "pk", case_or_pk)
-    url = reverse("referrals:case_detail", args=[pk])
+    url = reverse(SECTION_TABS.get(section, "referrals:case_detail"), args=[pk])
     return f"{url}#{section}" if section else url
 
 

@@ -36,6 +36,8 @@ def _refuse_unless_allowed(request, case, to_status):
         return True
     if to_status in services.TRANSITIONS[case.status]:
         return False
+    if to_status == Status.ACTIVE and case.status in services.ACTIVATE_FROM:
+        return False  # through the statuses in between, when the records allow
     messages.error(
         request,
         f"This case is {case.get_status_display().lower()}, so it cannot be "

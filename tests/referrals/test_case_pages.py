@@ -1,6 +1,7 @@
-"""The case page: everything about one family on one screen, read by staff and the
-manager only, logged by ids, and loaded in the same number of queries however much the
-case holds."""
+"""The case page: everything about one family in a few tabs with their own addresses
+under one header (names, status, holds and restrictions, the next step), read by staff
+and the manager only, logged by ids, each tab loaded in the same number of queries however
+much the case holds."""
 
 import datetime
 import logging
@@ -30,8 +31,18 @@ def _today():
         yield
 
 
-def page_of(case):
-    return reverse("referrals:case_detail", args=[case.pk])
+TABS = [
+    "referrals:case_detail",
+    "referrals:case_people",
+    "referrals:case_pre_visits",
+    "referrals:case_sessions",
+    "referrals:case_records",
+    "referrals:case_history",
+]
+
+
+def page_of(case, tab="referrals:case_detail"):
+    return reverse(tab, args=[case.pk])
 
 
 def section(html, anchor):
@@ -77,48 +88,91 @@ def test_the_navigation_shows_cases_to_staff_and_the_manager_only(client, reques
     assert ("Cases" in labels) == (role != "volunteer")
 
 
-def test_the_case_page_shows_the_whole_family_in_sections(client, staff, world):
+@pytest.mark.parametrize(
+    ("tab", "headings"),
+    [
+        ("referrals:case_detail", ["Summary"]),
+        ("referrals:case_people", ["Adults", "Children", "Protective orders"]),
+        ("referrals:case_pre_visits", ["Pre-visits"]),
+        ("referrals:case_sessions", ["Sessions and attendance"]),
+        (
+            "referrals:case_records",
+            ["Referral", "Consents", "Communications", "Documents", "Disclosures"],
+        ),
+        ("referrals:case_history", ["Status history", "Change history"]),
+    ],
+)
+def test_each_tab_has_its_own_address_and_sections_under_the_same_header(
+    client, staff, world, tab, headings
+):
     client.force_login(staff)
 
-    response = client.get(page_of(world.case))
+    html = client.get(page_of(world.case, tab)).text
 
-    assert response.status_code == 200
-    html = response.text
-    for heading in (
-        "Summary",
-        "Referral",
-        "Protective orders",
-        "Adults",
-        "Children",
-        "Pre-visits",
-        "Consents",
-        "Communications",
-        "Documents",
-        "Status history",
-        "Change history",
-    ):
+    for heading in headings:
         assert re.search(rf"<h2[^>]*>{heading}</h2>", html), heading
-    assert world.case.reference in section(html, "summary")
-    assert "Three years after closure" in section(html, "summary")
-    assert "there is a court order" in section(html, "summary")
-    referral = section(html, "referral")
+    header = html[html.index("<h1") : html.index('aria-label="Parts of this case"')]
+    assert world.case.reference in header
+    assert world.resident.full_name in header and world.visiting.full_name in header
+    assert "Holds" in header
+    current = re.findall(r'<a class="nav-link active" href="([^"]+)" aria-current="page">', html)
+    assert current == [page_of(world.case, tab)]
+
+
+def test_the_tabs_show_the_whole_family(client, staff, world):
+    client.force_login(staff)
+
+    def page(tab):
+        return client.get(page_of(world.case, tab)).text
+
+    summary = section(page("referrals:case_detail"), "summary")
+    assert world.case.reference in summary
+    assert "Three years after closure" in summary
+    assert "there is a court order" in summary
+    records = page("referrals:case_records")
+    referral = section(records, "referral")
     assert "Child arrangements order" in referral
     assert "<li>Domestic abuse</li>" in referral
     assert reverse("referrals:court_order_download", args=[world.case.pk]) in referral
-    assert "Non-molestation order" in section(html, "protective-orders")
-    adults = section(html, "adults")
+    people = page("referrals:case_people")
+    assert "Non-molestation order" in section(people, "protective-orders")
+    adults = section(people, "adults")
     assert world.resident.full_name in adults and world.visiting.full_name in adults
-    assert world.child.full_name in section(html, "children")
-    pre_visits = section(html, "pre-visits")
+    assert world.child.full_name in section(people, "children")
+    pre_visits = section(page("referrals:case_pre_visits"), "pre-visits")
     assert "Checklist complete" in pre_visits
     assert "Fictional nut allergy" in pre_visits
     assert reverse("referrals:pre_visit_photograph", args=[world.pre_visit.pk]) in pre_visits
-    assert escape(world.consent.scope) in section(html, "consents")
-    assert world.communication.summary in section(html, "communications")
-    documents = section(html, "documents")
+    assert escape(world.consent.scope) in section(records, "consents")
+    assert world.communication.summary in section(records, "communications")
+    documents = section(records, "documents")
     assert reverse("referrals:document_download", args=[world.document.pk]) in documents
-    assert "Referral received" in section(html, "status-history")
-    assert "Created" in section(html, "change-history")
+    history = page("referrals:case_history")
+    assert "Referral received" in section(history, "status-history")
+    assert "Created" in section(history, "change-history")
+
+
+def test_the_header_marks_a_confidential_adult(client, staff):
+    case = CaseFactory()
+    AdultFactory(case=case, role="resident", contact_details_confidential=True)
+    AdultFactory(case=case, role="visiting", contact_details_confidential=False)
+    client.force_login(staff)
+
+    html = client.get(page_of(case, "referrals:case_sessions")).text
+
+    header = html[html.index("<h1") : html.index('aria-label="Parts of this case"')]
+    assert header.count("Confidential<span") == 1
+
+
+def test_each_tab_is_logged_by_ids_only(client, staff, world, caplog):
+    client.force_login(staff)
+
+    for tab in TABS:
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="handover.audit"):
+            client.get(page_of(world.case, tab))
+        assert f"case-view case={world.case.pk} user={staff.pk}" in caplog.text, tab
+        assert world.resident.last_name not in caplog.text
 
 
 def test_it_says_plainly_when_an_adults_contact_details_are_confidential(client, staff):
@@ -127,7 +181,7 @@ def test_it_says_plainly_when_an_adults_contact_details_are_confidential(client,
     AdultFactory(case=case, role="visiting", contact_details_confidential=False)
     client.force_login(staff)
 
-    adults = section(client.get(page_of(case)).text, "adults")
+    adults = section(client.get(page_of(case, "referrals:case_people")).text, "adults")
 
     assert adults.count("Confidential</span>") == 1
     assert adults.count("never shown on anything the other party may receive") == 1
@@ -137,11 +191,18 @@ def test_it_shows_dates_day_first(client, staff):
     case = CaseFactory(referral__received_on=datetime.date(2026, 3, 4))
     client.force_login(staff)
 
-    assert "04/03/2026" in section(client.get(page_of(case)).text, "referral")
+    page = client.get(page_of(case, "referrals:case_records")).text
+
+    assert "04/03/2026" in section(page, "referral")
 
 
-def test_the_page_costs_the_same_queries_however_many_records_the_case_holds(
-    client, staff, queries_stay_flat
+# What the single case page cost before it was split into tabs: no tab may cost more.
+SINGLE_PAGE_QUERIES = 26
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_each_tab_costs_the_same_queries_however_many_records_the_case_holds(
+    client, staff, queries_stay_flat, tab
 ):
     case = CaseFactory()
     resident = AdultFactory(case=case, role="resident")
@@ -173,23 +234,14 @@ def test_the_page_costs_the_same_queries_however_many_records_the_case_holds(
         referral.service = "supervised"
         referral_update(referral=referral, actor=staff)
 
-    # 25: the restriction banner and the disclosure log cost one query each, whatever the
-    # case holds.
-    response = queries_stay_flat(page_of(case), add_more=add_more, most=26)
+    # The header's restriction banner and holds cost one query each, whatever the case holds.
+    response = queries_stay_flat(page_of(case, tab), add_more=add_more, most=SINGLE_PAGE_QUERIES)
 
     assert response.status_code == 200
-    assert section(response.text, "pre-visits").count("Pre-visit on") == 16
-    assert "Before this case can become active:" in response.text
-
-
-def test_each_view_of_a_case_is_logged_by_ids_only(client, staff, world, caplog):
-    client.force_login(staff)
-
-    with caplog.at_level(logging.INFO, logger="handover.audit"):
-        client.get(page_of(world.case))
-
-    assert f"case-view case={world.case.pk} user={staff.pk}" in caplog.text
-    assert world.resident.last_name not in caplog.text
+    if tab == "referrals:case_pre_visits":
+        assert section(response.text, "pre-visits").count("Pre-visit on") == 16
+    if tab == "referrals:case_detail":
+        assert "Before this case can become active:" in response.text
 
 
 def test_the_change_history_says_who_changed_which_fields_of_the_referral(client, staff):
@@ -201,7 +253,7 @@ def test_the_change_history_says_who_changed_which_fields_of_the_referral(client
         | {"service": "supervised", "risk_notes": "Fictional note"},
     )
 
-    history = client.get(page_of(case)).context["history"]
+    history = client.get(page_of(case, "referrals:case_history")).context["history"]
     latest_referral = next(entry for entry in history if entry.record == "Referral")
     assert latest_referral.user == staff
     assert latest_referral.changed == ["Notes on the risks disclosed", "Service asked for"]
@@ -241,6 +293,6 @@ def test_the_parents_come_first_then_any_other_adult(client, staff):
     AdultFactory(case=case, role="resident", first_name="Wren", last_name="Tollworthy")
     client.force_login(staff)
 
-    adults = section(client.get(page_of(case)).text, "adults")
+    adults = section(client.get(page_of(case, "referrals:case_people")).text, "adults")
 
     assert adults.index("Wren Tollworthy") < adults.index("Idris Ashdown") < adults.index("Aunt")

@@ -50,8 +50,20 @@ def url(name, pk):
     return reverse(f"referrals:{name}", args=[pk])
 
 
+# The tab of the case's page each section is on.
+TAB_OF = {
+    "adults": "people",
+    "children": "people",
+    "protective-orders": "people",
+    "pre-visits": "pre_visits",
+    "consents": "records",
+    "communications": "records",
+    "documents": "records",
+}
+
+
 def case_page(case, section):
-    return reverse("referrals:case_detail", args=[case.pk]) + f"#{section}"
+    return reverse(f"referrals:case_{TAB_OF[section]}", args=[case.pk]) + f"#{section}"
 
 
 # The people.
@@ -85,7 +97,7 @@ def test_it_adds_an_adult_whose_contact_details_are_confidential(signed_in, case
     assert adult.contact_details_confidential
     assert adult.has_parental_responsibility is True
     assert adult.postcode == "LW1 4AA"
-    page = signed_in.get(url("case_detail", case.pk)).text
+    page = signed_in.get(url("case_people", case.pk)).text
     assert "Contact details confidential from the other party" in page
 
 
@@ -152,7 +164,7 @@ def test_it_records_a_protective_order_and_whom_it_names(signed_in, case):
 
     order = ProtectiveOrder.objects.get()
     assert order.case == case
-    assert "The visiting parent" in signed_in.get(url("case_detail", case.pk)).text
+    assert "The visiting parent" in signed_in.get(url("case_people", case.pk)).text
 
 
 def test_an_order_that_expires_before_it_was_made_is_refused(signed_in, case):
@@ -210,7 +222,7 @@ def test_it_records_a_completed_pre_visit_with_a_photograph_and_the_children(
     assert list(visit.children.all()) == [child]
     assert visit.photograph.name.endswith(".png")
     assert "Quillfeather" not in visit.photograph.name
-    page = signed_in.get(url("case_detail", case.pk)).text
+    page = signed_in.get(url("case_pre_visits", case.pk)).text
     assert "Checklist complete" in page
     assert url("pre_visit_photograph", visit.pk) in page
 
@@ -350,7 +362,7 @@ def test_withdrawing_consent_removes_the_medical_needs_from_the_page(signed_in, 
     visit = PreVisitFactory(
         case=case, adult=adult, medical_needs="Fictional nut allergy", medical_consent=consent
     )
-    assert "Fictional nut allergy" in signed_in.get(url("case_detail", case.pk)).text
+    assert "Fictional nut allergy" in signed_in.get(url("case_pre_visits", case.pk)).text
 
     confirm = signed_in.get(url("consent_withdraw", consent.pk))
     assert "This cannot be undone." in confirm.text

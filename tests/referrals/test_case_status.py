@@ -2,6 +2,7 @@
 move that cannot be made is explained in words and changes nothing."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from referrals.models import Case, StatusChange
-from referrals.services import case_accept, case_activate, case_start_pre_visits
+from referrals.services import case_accept, case_activate, case_decline, case_start_pre_visits
 from tests.referrals.factories import (
     AdultFactory,
     CaseFactory,
@@ -89,7 +90,7 @@ def test_accepting_and_starting_pre_visits_moves_the_case_and_records_who(client
 @pytest.mark.parametrize(
     "action",
     ["case_activate", "case_start_pre_visits", "case_accept"],
-    ids=["activate-received", "pre-visits-received", "accept-twice"],
+    ids=["activate-declined", "pre-visits-received", "accept-twice"],
 )
 def test_a_move_that_is_not_allowed_is_explained_and_changes_nothing(client, staff, action):
     case = CaseFactory()
@@ -98,6 +99,8 @@ def test_a_move_that_is_not_allowed_is_explained_and_changes_nothing(client, sta
     PreVisitFactory(case=case, adult=visiting)
     if action == "case_accept":
         case_accept(case=case, actor=staff)
+    if action == "case_activate":
+        case_decline(case=case, reason="Fictional reason", actor=staff)
     case.refresh_from_db()
     before = (case.status, StatusChange.objects.count())
     client.force_login(staff)
@@ -156,6 +159,76 @@ def test_the_case_page_says_what_stands_before_activation(client, staff):
 
     assert "Before this case can become active:" in page
     assert "Wren Ashdown (resident parent or carer) has no completed pre-visit" in page
+
+
+def header_button(page):
+    """The header's one primary button (the next step): its form's action and label."""
+    header = page[page.index("<h1") : page.index('aria-label="Parts of this case"')]
+    [(action, label)] = re.findall(
+        r'<form method="post" action="([^"]+)">.*?class="btn btn-primary">([^<]+)</button>',
+        header,
+    )
+    return action, label
+
+
+@pytest.mark.parametrize("accepted", [False, True], ids=["from-received", "from-accepted"])
+def test_a_case_whose_pre_visits_are_complete_is_made_active_in_one_move(client, staff, accepted):
+    case = CaseFactory()
+    resident, visiting, _ = ready_family(case)
+    PreVisitFactory(case=case, adult=resident)
+    PreVisitFactory(case=case, adult=visiting)
+    if accepted:
+        case_accept(case=case, actor=staff)
+    client.force_login(staff)
+
+    page = client.get(url("case_detail", case)).text
+    assert header_button(page) == (url("case_activate", case), "Make the case active")
+    assert page.count("Make the case active</button>") == 1
+    response = client.post(url("case_activate", case))
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACTIVE
+    assert case.next_review_on == datetime.date(2027, 5, 29)
+    assert successes(response) == ["The case is active: contact sessions can be booked."]
+    moves = StatusChange.objects.filter(case=case).order_by("pk")
+    assert [(m.from_status, m.to_status, m.changed_by) for m in moves][1:] == [
+        ("received", "accepted", staff),
+        ("accepted", "pre_visits", staff),
+        ("pre_visits", "active", staff),
+    ]
+
+
+def test_a_case_not_ready_is_not_made_active_from_received_and_nothing_changes(client, staff):
+    case = CaseFactory()
+    resident, visiting, _ = ready_family(case)
+    PreVisitFactory(case=case, adult=resident)
+    client.force_login(staff)
+
+    page = client.get(url("case_detail", case)).text
+    assert header_button(page) == (url("case_accept", case), "Accept the referral")
+    assert url("case_activate", case) not in page
+    before = StatusChange.objects.filter(case=case).count()
+    response = client.post(url("case_activate", case))
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.RECEIVED
+    assert StatusChange.objects.filter(case=case).count() == before
+    assert errors(response)[0] == "The case cannot become active yet. Still to do:"
+    assert "Idris Fennimore (visiting parent) has no completed pre-visit" in errors(response)[1]
+
+
+def test_the_next_step_at_pre_visits_is_recording_a_pre_visit(client, staff):
+    case = at_pre_visits(staff)
+    client.force_login(staff)
+    page = client.get(url("case_detail", case)).text
+    assert (
+        'class="btn btn-primary" href="{}">Add an adult<'.format(url("adult_create", case)) in page
+    )
+
+    ready_family(case)
+    page = client.get(url("case_people", case)).text
+    link = 'class="btn btn-primary" href="{}">Record a pre-visit<'
+    assert link.format(url("pre_visit_create", case)) in page
 
 
 def test_activating_a_ready_case_sets_the_first_review_six_months_on(client, staff):

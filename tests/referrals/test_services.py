@@ -166,7 +166,8 @@ def test_the_journey_to_active_records_who_moved_it_and_when(db, staff):
 @pytest.mark.parametrize(
     ("move", "message"),
     [
-        (lambda c, u: case_activate(case=c, actor=u), "cannot move to “Active”"),
+        # From received it would pass through accepted and pre-visits: all undone.
+        (lambda c, u: case_activate(case=c, actor=u), "has no completed pre-visit"),
         (lambda c, u: case_start_pre_visits(case=c, actor=u), "cannot move to “Pre-visits”"),
     ],
 )

@@ -43,6 +43,11 @@ def build(world):
 
 SAMPLES = {
     "referrals:case_detail": lambda world: {"pk": world.case.pk},
+    "referrals:case_people": lambda world: {"pk": world.case.pk},
+    "referrals:case_pre_visits": lambda world: {"pk": world.case.pk},
+    "referrals:case_sessions": lambda world: {"pk": world.case.pk},
+    "referrals:case_records": lambda world: {"pk": world.case.pk},
+    "referrals:case_history": lambda world: {"pk": world.case.pk},
     "referrals:referral_edit": lambda world: {"pk": world.case.pk},
     "referrals:court_order_download": lambda world: {"pk": world.case.pk},
     "referrals:case_accept": lambda world: {"pk": world.case.pk},
