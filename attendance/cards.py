@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from centre.charts import Chart, Series, month_labels, month_window
+from core.cards import counted_once_a_day
 from referrals.models import Adult, PreVisit
 
 from .models import Booking, ContactSession
@@ -115,7 +116,16 @@ def sessions_today(user, today):
 
 def attendance_chart(user, today):
     """Each month's sessions that happened: families who came, and those who did not by
-    the reason given, in one query. Reasons nobody gave are left out."""
+    the reason given, in one query at the day's first look (``counted_once_a_day``).
+    Reasons nobody gave are left out."""
+    return {
+        "attendance_chart": counted_once_a_day(
+            "attendance-chart", today, lambda: _attendance(today)
+        )
+    }
+
+
+def _attendance(today):
     months, window = month_window(today)
     rows = (
         Booking.objects.filter(
@@ -150,7 +160,7 @@ def attendance_chart(user, today):
             for key, label in columns
         ),
     )
-    return {"attendance_chart": chart}
+    return chart
 
 
 def _per_month(queryset, date_field, window, total):
@@ -167,7 +177,12 @@ def _per_month(queryset, date_field, window, total):
 
 def places_chart(user, today):
     """Each month's places (the sessions' capacity, in families) against the bookings
-    made into them: two queries, so the join never counts a session's capacity twice."""
+    made into them: two queries (so the join never counts a session's capacity twice),
+    at the day's first look (``counted_once_a_day``)."""
+    return {"places_chart": counted_once_a_day("places-chart", today, lambda: _places(today))}
+
+
+def _places(today):
     months, window = month_window(today)
     places = _per_month(ContactSession.objects, "date", window, Sum("capacity"))
     booked = _per_month(Booking.objects, "session__date", window, Count("pk"))
@@ -184,4 +199,4 @@ def places_chart(user, today):
         ),
         unit="families",
     )
-    return {"places_chart": chart}
+    return chart

@@ -18,6 +18,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from .declarations import HOME_CARD, ROLES, declarations
 
 SHOWN = 10  # rows in a card's list; a count beside it says how many there are
@@ -52,6 +54,23 @@ class Card:
                 raise ValueError(f"Card {self.key!r}: no such role: {role!r}")
         if not self.template.startswith(TEMPLATES):
             raise ValueError(f"Card {self.key!r}: its template goes under {TEMPLATES}")
+
+
+DAY_SECONDS = 24 * 60 * 60
+
+
+def counted_once_a_day(name: str, today: datetime.date, count: Callable[[], object]):
+    """What ``count()`` returns, counted at the first look of ``today`` and then taken from
+    Django's cache for the rest of the day: for figures over months (the charts of the
+    last twelve months), where a day's change hardly shows and counting costs the page
+    most of its time. ``name`` names the figure; the day is part of the key, so tomorrow's
+    first look counts it afresh."""
+    key = f"home-card:{name}:{today.isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, DAY_SECONDS)
+    return value
 
 
 def cards_for(role) -> list[Card]:

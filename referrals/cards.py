@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from centre.charts import Chart, Series, month_window
-from core.cards import SHOWN
+from core.cards import SHOWN, counted_once_a_day
 
 from .models import Adult, Case, Referral
 from .selectors import cases_due_for_review
@@ -89,7 +89,12 @@ def cases(user, today):
 
 def referrals_chart(user, today):
     """Referrals received in the charts' twelve months, by where they came from: one
-    query."""
+    query, at the day's first look (``counted_once_a_day``)."""
+    chart = counted_once_a_day("referrals-chart", today, lambda: _referrals(today))
+    return {"referrals_chart": chart}
+
+
+def _referrals(today):
     _months, window = month_window(today)
     counts = dict(
         Referral.objects.filter(received_on__gte=window[0], received_on__lt=window[1])
@@ -106,4 +111,4 @@ def referrals_chart(user, today):
         category_heading="Source",
         series=(Series("Referrals", tuple(counts.get(value, 0) for value, _ in sources)),),
     )
-    return {"referrals_chart": chart}
+    return chart
