@@ -268,7 +268,18 @@ declarations.add(PRE_VISIT_CHECK, pre_visit_not_on_a_session_day)
 from core.cards import Card  # noqa: E402
 from core.declarations import HOME_CARD  # noqa: E402
 
-from . import cards  # noqa: E402
+from . import cards, report_cards  # noqa: E402
+
+declarations.add(
+    HOME_CARD,
+    Card(
+        "reports",
+        roles=("manager", "staff"),
+        order=15,
+        template="home/cards/reports.html",
+        figures=report_cards.reports,
+    ),
+)
 
 declarations.add(
     HOME_CARD,

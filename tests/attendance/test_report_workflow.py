@@ -256,3 +256,51 @@ def test_a_sent_report_is_never_overdue(client, staff, family):
     client.force_login(staff)
 
     assert "This report is overdue" not in client.get(url("report_detail", report.pk)).text
+
+
+# The home card.
+
+
+def test_the_home_page_lists_what_waits_for_each_person(client, staff, checker, family):
+    ready = report_mark_ready(report=write(staff, family), actor=staff)
+    unwritten = booking_on(CaseFactory())
+    unwritten.session.staff_on_duty.add(checker)
+
+    client.force_login(checker)
+    checker_home = client.get(reverse("home"))
+    client.force_login(staff)
+    author_home = client.get(reverse("home"))
+
+    assert url("report_detail", ready.pk) in checker_home.text
+    assert url("report_create", unwritten.pk) in checker_home.text
+    assert "Overdue</span>" not in checker_home.text  # 28 November: due 4 December
+    assert url("report_detail", ready.pk) not in author_home.text  # never their own
+    assert url("report_create", unwritten.pk) not in author_home.text  # not on duty
+
+
+def _card_queries(user, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from attendance.report_cards import reports
+    from centre.models import User
+
+    fresh = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        figures = reports(fresh, today)
+    return len(queries), figures
+
+
+def test_the_card_costs_the_same_queries_however_many_reports(staff, checker, manager, family):
+    today = datetime.date(2026, 11, 30)
+    report_mark_ready(report=write(staff, family), actor=staff)
+    few = {person.pk: _card_queries(person, today)[0] for person in (staff, checker, manager)}
+
+    for _ in range(4):
+        report_mark_ready(report=write(staff, CaseFactory()), actor=staff)
+        booking_on(CaseFactory()).session.staff_on_duty.add(checker)
+    many = {person.pk: _card_queries(person, today) for person in (staff, checker, manager)}
+
+    assert {pk: count for pk, (count, _) in many.items()} == few
+    assert many[checker.pk][1]["reports_to_check_count"] == 5
+    assert many[checker.pk][1]["reports_to_write_count"] == 4

@@ -1,0 +1,102 @@
+"""The figures of the reports card on the manager's and staff's home pages: the supervised
+sessions past without a report (for staff, those they were on duty for), the reports
+ready for this person to check (never their own), those returned to them with comments,
+and the checked reports waiting to be sent. Each list is cut at ``SHOWN`` rows beside its
+count, and each item is flagged when overdue, so the card costs the same number of
+queries however many reports the centre holds."""
+
+from django.db.models import Count, Q
+
+from centre.roles import Role
+from core.cards import SHOWN
+
+from .models import Booking, ContactSession, SupervisedReport
+from .report_services import report_due_on
+
+Status = SupervisedReport.Status
+
+
+def _flag(items, date_of, today):
+    for item in items:
+        due_on = report_due_on(date_of(item))
+        item.report_due_on = due_on
+        item.report_overdue = today > due_on
+    return items
+
+
+def reports(user, today):
+    if not user.has_perm("attendance.view_supervisedreport"):
+        return None
+    may_write = user.has_perm("attendance.add_supervisedreport")
+    may_check = user.has_perm("attendance.check_supervisedreport")
+    may_send = user.has_perm("attendance.send_supervisedreport")
+    manages = user.role == Role.MANAGER
+
+    unwritten = Booking.objects.filter(
+        session__kind=ContactSession.Kind.SUPERVISED,
+        session__date__lte=today,
+        report__isnull=True,
+    )
+    if not manages:
+        unwritten = unwritten.filter(session__staff_on_duty=user)
+    counts = SupervisedReport.objects.aggregate(
+        ready=Count("pk", filter=Q(status=Status.READY) & ~Q(author=user)),
+        returned=Count("pk", filter=Q(status=Status.DRAFT, author=user) & ~Q(return_comments="")),
+        to_send=Count("pk", filter=Q(status=Status.CHECKED)),
+    )
+    listed = SupervisedReport.objects.select_related("booking__session", "booking__case")
+    oldest_first = ("booking__session__date", "booking__session__starts_at", "pk")
+
+    def session_date(report):
+        return report.booking.session.date
+
+    figures = {
+        "reports_to_write": [],
+        "reports_to_write_count": 0,
+        "reports_to_check": [],
+        "reports_to_check_count": counts["ready"] if may_check else 0,
+        "reports_returned": [],
+        "reports_returned_count": counts["returned"],
+        "reports_to_send": [],
+        "reports_to_send_count": counts["to_send"] if may_send else 0,
+        "reports_may_check": may_check,
+        "reports_may_send": may_send,
+    }
+    if may_write:
+        figures["reports_to_write"] = _flag(
+            list(
+                unwritten.select_related("session", "case").order_by(
+                    "session__date", "session__starts_at", "pk"
+                )[:SHOWN]
+            ),
+            lambda booking: booking.session.date,
+            today,
+        )
+        figures["reports_to_write_count"] = unwritten.count()
+    if may_check and counts["ready"]:
+        figures["reports_to_check"] = _flag(
+            list(
+                listed.filter(status=Status.READY)
+                .exclude(author=user)
+                .order_by(*oldest_first)[:SHOWN]
+            ),
+            session_date,
+            today,
+        )
+    if counts["returned"]:
+        figures["reports_returned"] = _flag(
+            list(
+                listed.filter(status=Status.DRAFT, author=user)
+                .exclude(return_comments="")
+                .order_by(*oldest_first)[:SHOWN]
+            ),
+            session_date,
+            today,
+        )
+    if may_send and counts["to_send"]:
+        figures["reports_to_send"] = _flag(
+            list(listed.filter(status=Status.CHECKED).order_by(*oldest_first)[:SHOWN]),
+            session_date,
+            today,
+        )
+    return figures
