@@ -30,7 +30,8 @@ def _today():
 
 
 def page_of(case):
-    return reverse("referrals:case_detail", args=[case.pk])
+    """The sessions tab of the case's page."""
+    return reverse("referrals:case_sessions", args=[case.pk])
 
 
 def section(html):
@@ -179,12 +180,13 @@ def test_a_case_with_no_sessions_says_so(client, staff, case):
     assert "Book into a session" not in text  # the case is not active
 
 
-def test_the_section_comes_after_the_pre_visits(client, staff, case):
+def test_the_sessions_have_their_own_tab_of_the_case_page(client, staff, case):
     client.force_login(staff)
 
     text = client.get(page_of(case)).text
 
-    assert text.index('id="pre-visits"') < text.index('id="sessions"') < text.index('id="consents"')
+    assert 'id="sessions"' in text
+    assert 'id="pre-visits"' not in text and 'id="consents"' not in text
 
 
 def test_an_active_case_offers_booking_to_staff(client, staff, case):

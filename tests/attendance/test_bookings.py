@@ -199,7 +199,7 @@ def test_times_left_blank_follow_the_session_chosen(client, staff):
     response = client.post(case_book_url(case), plan(session=session.pk, **times))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("referrals:case_detail", args=[case.pk]) + "#sessions"
+    assert response["Location"] == reverse("referrals:case_sessions", args=[case.pk]) + "#sessions"
     booking = Booking.objects.get()
     assert (
         booking.resident_arrives_at,

@@ -75,5 +75,5 @@ def test_one_family_has_missed_three_in_a_row_and_its_case_page_says_so(seeded, 
     assert len(flagged) == 1
 
     client.force_login(User.objects.get(email="staff@example.org"))
-    page = client.get(reverse("referrals:case_detail", args=[flagged[0].pk])).text
+    page = client.get(reverse("referrals:case_sessions", args=[flagged[0].pk])).text
     assert "missed 3 sessions in a row: please review the case" in page

@@ -24,7 +24,8 @@ LOG = reverse("centre:disclosure_list")
 
 
 def case_page(case):
-    return reverse("referrals:case_detail", args=[case.pk])
+    """The records tab of the case's page, which shows its disclosures."""
+    return reverse("referrals:case_records", args=[case.pk])
 
 
 def by_hand(case, **fields):
@@ -140,8 +141,9 @@ def test_staff_record_a_disclosure_by_hand_and_it_shows_on_the_case_page(client,
     assert "Fictional Family Solicitors" in page
     assert "Copy of the signed ground rules" in page
     assert "Written consent of the resident parent" in page
-    # Beside the adult: a link to their disclosures in the log.
-    assert f"{LOG}?person_kind=adult&amp;person_id={resident.pk}" in page
+    # Beside the adult, on the people tab: a link to their disclosures in the log.
+    people = client.get(reverse("referrals:case_people", args=[family.pk])).text
+    assert f"{LOG}?person_kind=adult&amp;person_id={resident.pk}" in people
 
 
 @pytest.mark.parametrize(

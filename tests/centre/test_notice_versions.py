@@ -77,7 +77,7 @@ def test_the_adults_row_on_the_case_page_shows_the_version_they_were_given(clien
     PreVisitFactory(case=case, adult=resident, privacy_notice_version="2026-01")
     client.force_login(staff)
 
-    page = client.get(reverse("referrals:case_detail", args=[case.pk])).text
+    page = client.get(reverse("referrals:case_people", args=[case.pk])).text
 
     assert "Version 2026-01, at the pre-visit of 20/11/2026" in page
     # The visiting parent has had no pre-visit yet.

@@ -308,9 +308,9 @@ def test_the_case_page_offers_the_manager_alone_a_restrict_link(client, staff, m
     case, resident = family
     place = url("privacy_requests:restriction_place_adult", resident.pk)
     client.force_login(staff)
-    assert place not in client.get(url("referrals:case_detail", case.pk)).text
+    assert place not in client.get(url("referrals:case_people", case.pk)).text
     client.force_login(manager)
-    assert place in client.get(url("referrals:case_detail", case.pk)).text
+    assert place in client.get(url("referrals:case_people", case.pk)).text
 
 
 # Placing and lifting --------------------------------------------------------------
