@@ -109,13 +109,12 @@ def concern_raised(request):
     reference = request.session.pop(RAISED_SESSION_KEY, None)
     if reference is None:
         return redirect("home")
+    # A volunteer raised it on the tablet: the answer is in the register's look too.
+    tablet = not request.user.has_perm("referrals.view_case")
     return render(
         request,
-        "safeguarding/concern_raised.html",
-        {
-            "reference": reference,
-            "tablet": not request.user.has_perm("referrals.view_case"),
-        },
+        "safeguarding/concern_raised_tablet.html" if tablet else "safeguarding/concern_raised.html",
+        {"reference": reference, "tablet": tablet},
     )
 
 

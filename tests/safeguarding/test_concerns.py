@@ -133,6 +133,7 @@ def test_it_lets_a_volunteer_raise_a_concern_from_a_register_card(client, volunt
     assert "Thank you — the safeguarding lead has been told" in thanks.text
     assert concern.reference in thanks.text
     assert "daddy" not in thanks.text and child.first_name not in thanks.text
+    assert "css/register.css" in thanks.text and "Back to the register" in thanks.text
     # The confirmation shows once; it is no way back to the concern.
     assert client.get(RAISED)["Location"] == reverse("home")
 
