@@ -75,6 +75,7 @@ def add_a_bit_of_everything_for(staff):
 
 MANAGER_CARDS = [
     "new-concerns",
+    "reports",
     "centre-details",
     "sessions-today",
     "cases",
