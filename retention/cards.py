@@ -5,7 +5,7 @@ rule and the forecast of what falls due, rule by rule, in the policy's order."""
 from dataclasses import dataclass
 
 from .forecasts import HORIZONS, forecast_of_the_day
-from .models import QueueItem, Rule
+from .models import Rule
 from .services import queue_summary
 
 APPROVE_DISPOSAL = "retention.approve_disposal"
@@ -23,11 +23,10 @@ class QueueRow:
 
 def retention_figures(user, today):
     """For those who may decide the queue (``None`` for anyone else): how many records
-    await a decision (one query), the queue summary's one query, the rules', and the
+    await a decision and the queue by rule (the queue summary's one query), the rules', and the
     forecast of the day (``forecasts``: counted once a day, not on each look)."""
     if not user.has_perm(APPROVE_DISPOSAL):
         return None
-    awaiting_decision = QueueItem.objects.awaiting_decision().count()
     summary = queue_summary()
     forecast = forecast_of_the_day(today)
     rows = []
@@ -44,7 +43,9 @@ def retention_figures(user, today):
         )
     totals = tuple(sum(row.forecast[i] for row in rows) for i in range(len(FORECAST_HORIZONS)))
     return {
-        "awaiting_decision": awaiting_decision,
+        # The queue summary counts what awaits a decision as the queue does (due, or put
+        # off until today or before): its total is the queue's, without another query.
+        "awaiting_decision": sum(row.awaiting for row in rows),
         "queue": rows,
         "queue_awaiting": sum(row.awaiting for row in rows),
         "forecast_totals": totals,
