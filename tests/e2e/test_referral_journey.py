@@ -33,6 +33,14 @@ def section(page, heading):
     )
 
 
+def open_tab(page, label):
+    """One tab of the case's page, from its tab bar."""
+    tabs = page.get_by_role("navigation", name="Parts of this case")
+    tabs.get_by_role("link", name=label, exact=True).click()
+    expect(tabs.locator('[aria-current="page"]')).to_have_text(label)
+    assert_accessible(page, f"the case's {label.lower()} tab")
+
+
 def add_adult(page, *, role, first_name, last_name, confidential=False):
     section(page, "Adults").get_by_role("link", name="Add an adult").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Add an adult")
@@ -111,6 +119,7 @@ def test_a_cafcass_referral_with_a_court_order_becomes_a_case_booked_fortnightly
     expect(page.get_by_text("The referral is recorded as case HC-")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case HC-")
     assert_accessible(page, "the new case")
+    open_tab(page, "Records")
     referral = section(page, "Referral")
     expect(referral).to_contain_text("Cafcass")
     expect(referral).to_contain_text("Yes: Child arrangements order")
@@ -120,6 +129,7 @@ def test_a_cafcass_referral_with_a_court_order_becomes_a_case_booked_fortnightly
     journey_screenshot(page, "1-case-referred")
 
     # The family.
+    open_tab(page, "People")
     add_adult(
         page,
         role="Resident parent or carer",
@@ -139,11 +149,11 @@ def test_a_cafcass_referral_with_a_court_order_becomes_a_case_booked_fortnightly
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The child is added to the case.")).to_be_visible()
 
-    # Accepted, then the pre-visits, one for each parent on their own.
+    # Accepted (the header's next step), then the pre-visits, one for each parent on
+    # their own.
     page.get_by_role("button", name="Accept the referral").click()
     expect(page.get_by_text("The referral is accepted.")).to_be_visible()
-    page.get_by_role("button", name="Start pre-visits").click()
-    expect(page.get_by_text("The case is at the pre-visit stage.")).to_be_visible()
+    open_tab(page, "Pre-visits")
     record_completed_pre_visit(
         page, adult="Wren Quillfeather", on=today, children=["Juno Quillfeather"]
     )
@@ -152,9 +162,14 @@ def test_a_cafcass_referral_with_a_court_order_becomes_a_case_booked_fortnightly
     assert_accessible(page, "the case with both pre-visits")
     journey_screenshot(page, "1-pre-visits-recorded")
 
-    # Active, and booked every other Saturday for five weeks.
+    # Both pre-visits complete: the next step is to make the case active, in one move from
+    # accepted. Then booked every other Saturday for five weeks.
     page.get_by_role("button", name="Make the case active").click()
     expect(page.get_by_text("The case is active: contact sessions can be booked.")).to_be_visible()
+    open_tab(page, "History")
+    history = section(page, "Status history")
+    expect(history.get_by_role("cell", name="Pre-visits", exact=True)).to_have_count(2)
+    open_tab(page, "Sessions and reports")
     page.get_by_role("link", name="Book into a session").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Book case HC-")
     assert_accessible(page, "the booking form")
@@ -172,6 +187,8 @@ def test_a_cafcass_referral_with_a_court_order_becomes_a_case_booked_fortnightly
     case = Case.objects.get()
     assert case.referral.source == "cafcass"
     assert case.referral.court_order and case.referral.court_order_copy
+    moves = case.status_changes.order_by("pk").values_list("to_status", flat=True)
+    assert list(moves) == ["received", "accepted", "pre_visits", "active"]
     booked = Booking.objects.filter(case=case).order_by("session__date")
     assert [booking.session.date for booking in booked] == [
         saturday_sessions[0].date,
