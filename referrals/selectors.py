@@ -59,27 +59,9 @@ def cases_due_for_review(*, on=None) -> QuerySet:
     )
 
 
-def case_for_page(pk) -> Case:
-    """One case with everything its page shows, each kind of record in one query."""
-    pre_visits = PreVisit.objects.select_related(
-        "adult", "conducted_by", "medical_consent__given_by"
-    ).prefetch_related("children")
-    cases = Case.objects.select_related("referral").prefetch_related(
-        Prefetch("adults", queryset=Adult.objects.order_by(_PARENTS_FIRST, "last_name", "pk")),
-        "children",
-        "protective_orders",
-        Prefetch("pre_visits", queryset=pre_visits),
-        Prefetch("consents", queryset=Consent.objects.select_related("given_by", "recorded_by")),
-        Prefetch("communications", queryset=Communication.objects.select_related("recorded_by")),
-        Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
-    )
-    return get_object_or_404(cases, pk=pk)
-
-
 def case_for_tab(pk, tab: str) -> Case:
-    """One case with what one tab of its page shows (``case_for_page`` loads them all):
-    every tab has the header, which names the adults; each kind of record in one query.
+    """One case with what one tab of its page shows: every tab has the header, which
+    names the adults; each kind of record in one query.
 
     Tabs: ``overview``, ``people``, ``pre-visits``, ``sessions``, ``records``,
     ``history``."""
@@ -173,7 +155,7 @@ def case_history(case: Case) -> list[HistoryEntry]:
 
 
 def pre_visits_by_adult(case: Case) -> list[tuple[Adult, list[PreVisit]]]:
-    """Each adult of the case with their pre-visits, from what ``case_for_page`` loaded."""
+    """Each adult of the case with their pre-visits, from what ``case_for_tab`` loaded."""
     visits = list(case.pre_visits.all())
     return [
         (adult, [visit for visit in visits if visit.adult_id == adult.pk])
