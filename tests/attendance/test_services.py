@@ -160,19 +160,26 @@ def test_a_fortnightly_pattern_books_every_date_or_none(db, staff):
     assert [b.session.date for b in booked] == [SATURDAY, datetime.date(2026, 12, 19)]
 
 
+# Taps are made on the session's day, during it: an arrival on another day's register,
+# or long before the session, is asked about first (test_register_undo.py).
+DURING_THE_SESSION = datetime.datetime(2026, 12, 5, 10, 30, tzinfo=datetime.UTC)
+
+
 def tap(booking, kind, **extra):
-    return tap_record(booking=booking, kind=kind, token=uuid.uuid4(), **extra)
+    with time_machine.travel(DURING_THE_SESSION, tick=False):
+        return tap_record(booking=booking, kind=kind, token=uuid.uuid4(), **extra)
 
 
 def test_a_tap_sent_twice_records_once(db, volunteer):
     booking = booking_create(booking=plan(session(), ready_case()))
     token = uuid.uuid4()
-    first = tap_record(
-        booking=booking, kind=Tap.Kind.RESIDENT_ARRIVED, token=token, actor=volunteer
-    )
-    again = tap_record(
-        booking=booking, kind=Tap.Kind.RESIDENT_ARRIVED, token=token, actor=volunteer
-    )
+    with time_machine.travel(DURING_THE_SESSION, tick=False):
+        first = tap_record(
+            booking=booking, kind=Tap.Kind.RESIDENT_ARRIVED, token=token, actor=volunteer
+        )
+        again = tap_record(
+            booking=booking, kind=Tap.Kind.RESIDENT_ARRIVED, token=token, actor=volunteer
+        )
     assert first.pk == again.pk
     assert Tap.objects.count() == 1
     booking.refresh_from_db()
