@@ -163,6 +163,28 @@ def test_the_journey_to_active_records_who_moved_it_and_when(db, staff):
     ]
 
 
+def test_a_received_case_whose_pre_visits_are_complete_is_made_active_in_one_move(db, staff):
+    case = new_case(actor=staff)
+    resident, visiting = add_family(case)
+    complete_pre_visit(case, resident, on=datetime.date(2026, 11, 20))
+    complete_pre_visit(case, visiting, on=datetime.date(2026, 11, 21))
+
+    case = case_activate(case=case, actor=staff)
+
+    assert case.status == Case.Status.ACTIVE
+    assert case.next_review_on == datetime.date(2027, 5, 29)
+    moves = [(c.from_status, c.to_status, c.changed_by) for c in case.status_changes.all()]
+    assert moves == [
+        ("", "received", staff),
+        ("received", "accepted", staff),
+        ("accepted", "pre_visits", staff),
+        ("pre_visits", "active", staff),
+    ]
+    # Each step is in the case's change history too, as a move made one at a time is.
+    assert case.history.filter(status="accepted").exists()
+    assert case.history.filter(status="pre_visits").exists()
+
+
 @pytest.mark.parametrize(
     ("move", "message"),
     [
