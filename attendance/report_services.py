@@ -273,7 +273,7 @@ def report_recipient_remove(*, recipient: ReportRecipient, actor) -> None:
 
 
 def report_target_working_days() -> int:
-    return getattr(settings, "REPORT_TARGET_WORKING_DAYS", 5)
+    return settings.REPORT_TARGET_WORKING_DAYS
 
 
 def report_due_on(session_date: datetime.date) -> datetime.date:

@@ -255,6 +255,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # No record of the centre is dated before this (core/plausible.py): a year typed wrong is
 # refused. Set it earlier to import a centre's older records.
 EARLIEST_RECORD_DATE = date.fromisoformat(env("EARLIEST_RECORD_DATE", default="1990-01-01"))
+# A supervised contact report not sent this many working days (England and Wales) after
+# its session is flagged overdue on the reports list, the report and the home pages.
+REPORT_TARGET_WORKING_DAYS = env.int("REPORT_TARGET_WORKING_DAYS", default=5)
 
 # Static files are served by the application itself (WhiteNoise), never from a CDN.
 STATIC_URL = "static/"

@@ -304,3 +304,9 @@ def test_the_card_costs_the_same_queries_however_many_reports(staff, checker, ma
     assert {pk: count for pk, (count, _) in many.items()} == few
     assert many[checker.pk][1]["reports_to_check_count"] == 5
     assert many[checker.pk][1]["reports_to_write_count"] == 4
+
+
+def test_the_centre_sets_its_own_target(settings):
+    settings.REPORT_TARGET_WORKING_DAYS = 2
+
+    assert report_due_on(datetime.date(2026, 12, 18)) == datetime.date(2026, 12, 22)
