@@ -138,6 +138,7 @@ def report_pdf(*, report: SupervisedReport, centre_name: str) -> bytes:
     pdf.multi_cell(0, 10, "Supervised contact report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     status = {
         SupervisedReport.Status.DRAFT: "DRAFT: not yet checked. Do not share.",
+        SupervisedReport.Status.READY: "DRAFT, waiting to be checked. Do not share.",
         SupervisedReport.Status.CHECKED: "Checked, not yet sent.",
         SupervisedReport.Status.SENT: f"Sent on {_when(report.sent_at)}.",
     }[report.status]

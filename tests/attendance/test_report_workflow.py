@@ -310,3 +310,14 @@ def test_the_centre_sets_its_own_target(settings):
     settings.REPORT_TARGET_WORKING_DAYS = 2
 
     assert report_due_on(datetime.date(2026, 12, 18)) == datetime.date(2026, 12, 22)
+
+
+def test_a_report_waiting_to_be_checked_prints_as_a_draft(client, staff, family):
+    report = report_mark_ready(report=write(staff, family), actor=staff)
+    client.force_login(staff)
+
+    printed = client.get(url("report_print", report.pk))
+    pdf = client.get(url("report_pdf", report.pk))
+
+    assert "Draft, waiting to be checked. Do not share." in printed.text
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
