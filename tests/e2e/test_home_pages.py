@@ -94,3 +94,34 @@ def test_a_visitor_is_sent_to_sign_in_and_a_wrong_password_does_not_sign_them_in
 
     page.goto("/")
     expect(page).to_have_url("/accounts/login/?next=/")
+
+
+# The homes lead the day: what is urgent comes first, and the figures after it.
+STAFF_SECTIONS = ["Today, ", "Cases waiting on the centre"]
+MANAGER_SECTIONS = [
+    "Today, ",
+    "Cases waiting on the centre",
+    "Retention",
+    "Privacy requests and complaints",
+    "Safeguarding",
+    "People who work here",
+    "The last twelve months",
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "sections"), [("staff", STAFF_SECTIONS), ("manager", MANAGER_SECTIONS)]
+)
+def test_the_staff_and_manager_homes_put_the_days_tasks_before_the_figures(
+    role, sections, desktop_page, cast
+):
+    page = desktop_page
+
+    sign_in(page, cast(role))  # axe checks the home page on the way in
+
+    headings = page.locator("main").get_by_role("heading", level=2).all_inner_texts()
+    found = [next((h for h in headings if h.startswith(s)), None) for s in sections]
+    assert None not in found, f"missing among {headings}"
+    assert [headings.index(h) for h in found] == sorted(headings.index(h) for h in found)
+    expect(page.get_by_text("No sessions today. Set up the coming sessions")).to_be_visible()
+    assert_no_csp_violations_or_js_errors(page)
