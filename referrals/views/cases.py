@@ -130,7 +130,7 @@ def _next_step(user, case, moves, problems, review_state):
             "url": reverse("referrals:case_activate", args=[case.pk]),
             "post": True,
             "status": "active",
-            "why": "both pre-visits are complete",
+            "why": "Both pre-visits are complete: the case can become active in one step.",
         }
     if change and case.status == Status.RECEIVED:
         return {
