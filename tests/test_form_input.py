@@ -64,6 +64,7 @@ FORMS = {
     "attendance:register_tap": "attendance:register",
     "attendance:register_absent": "attendance:register",
     "attendance:register_undo_absent": "attendance:register",
+    "attendance:register_undo_tap": "attendance:register",
     "attendance:report_create": None,
     "attendance:report_edit": None,
     "attendance:report_recipient_add": None,

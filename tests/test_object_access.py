@@ -31,6 +31,7 @@ REGISTER = {
     "attendance:register_tap",
     "attendance:register_absent",
     "attendance:register_undo_absent",
+    "attendance:register_undo_tap",
     "attendance:register_photo",
 }
 # Inside PostgreSQL's integer range, so the lookup runs and finds nothing.
@@ -127,7 +128,7 @@ def test_a_volunteer_cannot_reach_another_days_register(client, volunteer, days,
     client.force_login(volunteer)
     refused = (403, 404)
     assert client.get(reverse("attendance:register", args=[session.pk])).status_code in refused
-    for name in ("register_tap", "register_absent", "register_undo_absent"):
+    for name in ("register_tap", "register_absent", "register_undo_absent", "register_undo_tap"):
         url = reverse(f"attendance:{name}", args=[booking.pk])
         data = {**_tap_data(), "reason": Booking.AbsenceReason.CHILD_UNWELL}
         assert client.post(url, data).status_code in refused, name

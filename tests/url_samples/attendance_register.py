@@ -20,5 +20,6 @@ SAMPLES = {
     "attendance:register_tap": lambda world: {"pk": world.today_booking.pk},
     "attendance:register_absent": lambda world: {"pk": world.today_booking.pk},
     "attendance:register_undo_absent": lambda world: {"pk": world.today_booking.pk},
+    "attendance:register_undo_tap": lambda world: {"pk": world.today_booking.pk},
     "attendance:register_photo": lambda world: {"pk": world.pre_visit.pk},
 }
