@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from attendance.models import Booking, Tap
@@ -61,10 +62,17 @@ def _family(*, resident, visiting, child):
     return case
 
 
+def _starts_by_now():
+    """10:00, or the hour now if earlier: run before 09:00, an arrival more than an hour
+    before the session would be asked about first (attendance.services.EARLY_BEFORE)."""
+    now = timezone.localtime().time().replace(minute=0, second=0, microsecond=0)
+    return min(datetime.time(10), now)
+
+
 @pytest.fixture
 def saturday(cast):
     volunteer = cast("volunteer")
-    session = ContactSessionFactory()
+    session = ContactSessionFactory(starts_at=_starts_by_now())
     fenn = BookingFactory(
         session=session, case=_family(resident="Saffi", visiting="Corwin", child="Bramble")
     )
