@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 
 from .declarations import HOME_CARD, ROLES, declarations
 
@@ -65,7 +66,8 @@ def counted_once_a_day(name: str, today: datetime.date, count: Callable[[], obje
     last twelve months), where a day's change hardly shows and counting costs the page
     most of its time. ``name`` names the figure; the day is part of the key, so tomorrow's
     first look counts it afresh."""
-    key = f"home-card:{name}:{today.isoformat()}"
+    # The database's name too: two databases served by one Redis keep their own counts.
+    key = f"home-card:{connection.settings_dict['NAME']}:{name}:{today.isoformat()}"
     value = cache.get(key)
     if value is None:
         value = count()

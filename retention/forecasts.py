@@ -11,6 +11,7 @@ rule. The forecast page (``retention:forecast``) still counts on each request.""
 import datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from . import engine
@@ -20,7 +21,9 @@ KEEP_SECONDS = 2 * 24 * 60 * 60  # a day's count outlives its day; the key moves
 
 
 def _key(day: datetime.date) -> str:
-    return f"retention:forecast:{day.isoformat()}:{'-'.join(map(str, HORIZONS))}"
+    # The database's name too: two databases served by one Redis keep their own counts.
+    database = connection.settings_dict["NAME"]
+    return f"retention:forecast:{database}:{day.isoformat()}:{'-'.join(map(str, HORIZONS))}"
 
 
 def forecast_of_the_day(day: datetime.date) -> dict:
