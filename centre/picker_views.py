@@ -1,4 +1,4 @@
-"""The person picker's results as one types (``static/js/person-picker.js``): the same
+"""The person picker's results as one types (``static/js/picker.js``): the same
 fragment the form shows after "Find", for the kinds the form's signed scope allows.
 
 What was typed comes by POST, so no name or date of birth ends up in a URL or a log; each

@@ -18,10 +18,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection
 
 from .declarations import HOME_CARD, ROLES, declarations
+from .kept import kept
 
 SHOWN = 10  # rows in a card's list; a count beside it says how many there are
 TEMPLATES = "home/cards/"
@@ -68,11 +68,7 @@ def counted_once_a_day(name: str, today: datetime.date, count: Callable[[], obje
     first look counts it afresh."""
     # The database's name too: two databases served by one Redis keep their own counts.
     key = f"home-card:{connection.settings_dict['NAME']}:{name}:{today.isoformat()}"
-    value = cache.get(key)
-    if value is None:
-        value = count()
-        cache.set(key, value, DAY_SECONDS)
-    return value
+    return kept(key, count, DAY_SECONDS)
 
 
 def cards_for(role) -> list[Card]:

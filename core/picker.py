@@ -4,7 +4,7 @@ birth or reference, and chosen from results that show names, roles and cases.
 Without JavaScript the field is a search box, a "Find" button and the results as radio
 buttons: "Find" posts the form, which comes back with everything typed and the results
 (``PickerFormMixin``: nothing is checked or saved on a "Find"); then the choice is posted
-with the rest. With JavaScript (``static/js/person-picker.js``) the results come as one
+with the rest. With JavaScript (``static/js/picker.js``) the results come as one
 types, from ``centre.picker_views`` (the same fragment), and a result chosen is the
 field's value.
 

@@ -6,13 +6,15 @@ within a day. So the home page takes the day's count from Django's cache (Redis 
 is configured, each process's memory otherwise), keyed by the day: the nightly sweep
 counts it afresh for the new day, the first look of the day counts it where the sweep
 has not, and a change to a rule forgets it, so the next look counts it under the new
-rule. The forecast page (``retention:forecast``) still counts on each request."""
+rule. The forecast page (``retention:forecast``) still counts on each request. Where the
+cache does not answer, the forecast is counted on each look (``core.kept``)."""
 
 import datetime
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+
+from core.kept import forget, keep, kept
 
 from . import engine
 
@@ -28,21 +30,16 @@ def _key(day: datetime.date) -> str:
 
 def forecast_of_the_day(day: datetime.date) -> dict:
     """``engine.forecast(day, HORIZONS)``, counted at most once a day (see above)."""
-    counts = cache.get(_key(day))
-    if counts is None:
-        counts = forecast_refresh(day)
-    return counts
+    return kept(_key(day), lambda: engine.forecast(day, HORIZONS), KEEP_SECONDS)
 
 
 def forecast_refresh(day: datetime.date | None = None) -> dict:
     """Count ``day``'s forecast (today's by default) and keep it for the day."""
     day = day or timezone.localdate()
-    counts = engine.forecast(day, HORIZONS)
-    cache.set(_key(day), counts, KEEP_SECONDS)
-    return counts
+    return keep(_key(day), engine.forecast(day, HORIZONS), KEEP_SECONDS)
 
 
 def forecast_forget(day: datetime.date | None = None) -> None:
     """Forget ``day``'s (today's) count: a rule changed, so it is counted again when next
     looked at."""
-    cache.delete(_key(day or timezone.localdate()))
+    forget(_key(day or timezone.localdate()))

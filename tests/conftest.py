@@ -37,6 +37,9 @@ def _empty_cache():
     retention forecast of the manager's home) is not another's."""
     from django.core.cache import cache
 
+    from core import kept
+
+    kept.reset()
     cache.clear()
 
 

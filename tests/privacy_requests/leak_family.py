@@ -328,6 +328,7 @@ PLANTED = [
     "attendance.SupervisedReport.who_attended",
     "attendance.SupervisedReport.observations",
     "attendance.SupervisedReport.concerns",
+    "attendance.SupervisedReport.return_comments",
     "attendance.ReportRecipient.name",
     "safeguarding.Concern.where",
     "safeguarding.Concern.what_happened",
@@ -692,6 +693,10 @@ def build_family(
             ended_at=datetime.time(10, 45),
             observations=say("attendance.SupervisedReport.observations", before="Pip spoke of"),
             concerns=say("attendance.SupervisedReport.concerns", before="father asked about"),
+            return_comments=say(
+                "attendance.SupervisedReport.return_comments",
+                before="say more of what father said of",
+            ),
         )
     )
     record_save(
