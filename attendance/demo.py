@@ -24,8 +24,9 @@ from referrals.services import (
     pre_visit_save,
 )
 
-from .models import Booking, ContactSession, Tap
-from .services import booking_create, booking_mark_absent
+from .models import Booking, ContactSession, SupervisedReport, Tap
+from .report_services import report_create, report_mark_ready
+from .services import booking_create, booking_mark_absent, report_check
 from .session_services import plan_defaults, session_save
 
 SATURDAY = 5
@@ -102,12 +103,17 @@ def seed(*, actor, today):
     for day, (reason, note) in zip(past[-3:], reasons, strict=True):
         _absent(_book(supported[day], missing, actor), reason, note, actor)
     # The families from the referrals demo, from the day they became active.
+    supervised_bookings = []
     for case, sessions, plan in ((brennan, supported, {}), (haddad, supervised, PROTECTED)):
         if case is None:
             continue
         for day in past:
             if day > case.activated_on:
-                _attended(_book(sessions[day], case, actor, **plan), volunteer)
+                booking = _book(sessions[day], case, actor, **plan)
+                _attended(booking, volunteer)
+                if sessions is supervised:
+                    supervised_bookings.append(booking)
+    _reports(supervised_bookings, actor)
 
     # Today: three families at the door.
     for case in (regular, missing, brennan):
@@ -122,6 +128,30 @@ def seed(*, actor, today):
             _book(supervised[day], haddad, actor, **PROTECTED)
     if haddad is not None and today in supervised:
         _book(supervised[today], haddad, actor, **PROTECTED)
+
+
+def _reports(bookings, author):
+    """The past supervised sessions' reports, written by the staff member on duty: the
+    last marked ready and waiting for the manager to check it (their home lists it, and
+    they are told by e-mail), any older ones checked and waiting to be sent."""
+    for number, booking in enumerate(bookings):
+        report = report_create(
+            report=SupervisedReport(
+                booking=booking,
+                author=author,
+                who_attended="The father and his daughter; the supervisor.",
+                started_at=booking.visiting_arrives_at or datetime.time(10, 5),
+                ended_at=datetime.time(10, 55),
+                observations="A warm session: they drew together and read two books. "
+                "The father kept to the ground rules throughout.",
+            ),
+            actor=author,
+        )
+        report_mark_ready(report=report, actor=author)
+        if number < len(bookings) - 1:
+            checker = _first_user(Role.MANAGER)
+            if checker is not None:
+                report_check(report=report, actor=checker)
 
 
 def _first_user(role):

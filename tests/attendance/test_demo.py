@@ -77,3 +77,16 @@ def test_one_family_has_missed_three_in_a_row_and_its_case_page_says_so(seeded, 
     client.force_login(User.objects.get(email="staff@example.org"))
     page = client.get(reverse("referrals:case_sessions", args=[flagged[0].pk])).text
     assert "missed 3 sessions in a row: please review the case" in page
+
+
+def test_the_last_supervised_report_waits_for_the_manager_to_check_it(seeded):
+    from attendance.models import SupervisedReport
+
+    reports = list(SupervisedReport.objects.order_by("booking__session__date"))
+    assert reports, "the past supervised sessions have their reports"
+    last = reports[-1]
+    assert last.status == SupervisedReport.Status.READY
+    assert last.author.role == "staff"
+    assert all(report.status == SupervisedReport.Status.CHECKED for report in reports[:-1])
+    manager = User.objects.get(email="manager@example.org")
+    assert last.author != manager
