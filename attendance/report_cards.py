@@ -1,14 +1,13 @@
 """The figures of the reports card on the manager's and staff's home pages: the supervised
 sessions past without a report (for staff, those they were on duty for), the reports
 ready for this person to check (never their own), those returned to them with comments,
-and the checked reports waiting to be sent. Each list is cut at ``SHOWN`` rows beside its
-count, and each item is flagged when overdue, so the card costs the same number of
-queries however many reports the centre holds."""
-
-from django.db.models import Count, Q
+and the checked reports waiting to be sent. The four counts are one query; each list is
+asked for only when its count is not 0, cut at ``SHOWN`` rows, and each item is flagged
+when overdue, so the card costs the same number of queries however many reports the
+centre holds."""
 
 from centre.roles import Role
-from core.cards import SHOWN
+from core.cards import SHOWN, counts
 
 from .models import Booking, ContactSession, SupervisedReport
 from .report_services import report_due_on
@@ -39,10 +38,13 @@ def reports(user, today):
     )
     if not manages:
         unwritten = unwritten.filter(session__staff_on_duty=user)
-    counts = SupervisedReport.objects.aggregate(
-        ready=Count("pk", filter=Q(status=Status.READY) & ~Q(author=user)),
-        returned=Count("pk", filter=Q(status=Status.DRAFT, author=user) & ~Q(return_comments="")),
-        to_send=Count("pk", filter=Q(status=Status.CHECKED)),
+    counted = counts(
+        ready=SupervisedReport.objects.filter(status=Status.READY).exclude(author=user),
+        returned=SupervisedReport.objects.filter(status=Status.DRAFT, author=user).exclude(
+            return_comments=""
+        ),
+        to_send=SupervisedReport.objects.filter(status=Status.CHECKED),
+        unwritten=unwritten,
     )
     listed = SupervisedReport.objects.select_related("booking__session", "booking__case")
     oldest_first = ("booking__session__date", "booking__session__starts_at", "pk")
@@ -52,17 +54,17 @@ def reports(user, today):
 
     figures = {
         "reports_to_write": [],
-        "reports_to_write_count": 0,
+        "reports_to_write_count": counted["unwritten"] if may_write else 0,
         "reports_to_check": [],
-        "reports_to_check_count": counts["ready"] if may_check else 0,
+        "reports_to_check_count": counted["ready"] if may_check else 0,
         "reports_returned": [],
-        "reports_returned_count": counts["returned"],
+        "reports_returned_count": counted["returned"],
         "reports_to_send": [],
-        "reports_to_send_count": counts["to_send"] if may_send else 0,
+        "reports_to_send_count": counted["to_send"] if may_send else 0,
         "reports_may_check": may_check,
         "reports_may_send": may_send,
     }
-    if may_write:
+    if may_write and counted["unwritten"]:
         figures["reports_to_write"] = _flag(
             list(
                 unwritten.select_related("session", "case").order_by(
@@ -72,8 +74,7 @@ def reports(user, today):
             lambda booking: booking.session.date,
             today,
         )
-        figures["reports_to_write_count"] = unwritten.count()
-    if may_check and counts["ready"]:
+    if may_check and counted["ready"]:
         figures["reports_to_check"] = _flag(
             list(
                 listed.filter(status=Status.READY)
@@ -83,7 +84,7 @@ def reports(user, today):
             session_date,
             today,
         )
-    if counts["returned"]:
+    if counted["returned"]:
         figures["reports_returned"] = _flag(
             list(
                 listed.filter(status=Status.DRAFT, author=user)
@@ -93,7 +94,7 @@ def reports(user, today):
             session_date,
             today,
         )
-    if may_send and counts["to_send"]:
+    if may_send and counted["to_send"]:
         figures["reports_to_send"] = _flag(
             list(listed.filter(status=Status.CHECKED).order_by(*oldest_first)[:SHOWN]),
             session_date,

@@ -3,7 +3,9 @@
 here (staff counts, DBS certificate copies held, DBS checks due for renewal, the finance
 records)."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
+
+from core.cards import counts
 
 from .dates import add_months
 from .models import CentreProfile, DBSCheck, FinanceRecord, StaffMember
@@ -34,20 +36,24 @@ def dbs_renewal_due(today):
 
 
 def people(user, today):
-    """Current staff and volunteers counted (one query), DBS certificate copies still
-    held (one), the finance records (one) and the DBS checks due for renewal (one)."""
+    """Current staff and volunteers counted, DBS certificate copies still held and the
+    finance records counted (one query together), and the DBS checks due for renewal
+    (one more)."""
     staff = StaffMember.objects.current()
-    return {
-        "staff_counts": staff.aggregate(
-            total=Count("pk"),
-            volunteers=Count("pk", filter=Q(role=StaffMember.Role.VOLUNTEER)),
-            no_agreement=Count("pk", filter=Q(confidentiality_agreement_signed_on__isnull=True)),
-        ),
-        "certificate_copies_held": DBSCheck.objects.filter(
+    counted = counts(
+        total=staff,
+        volunteers=staff.filter(role=StaffMember.Role.VOLUNTEER),
+        no_agreement=staff.filter(confidentiality_agreement_signed_on__isnull=True),
+        certificate_copies_held=DBSCheck.objects.filter(
             ~Q(certificate_copy="")
             | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
-        ).count(),
-        "finance_record_count": FinanceRecord.objects.count(),
+        ),
+        finance_records=FinanceRecord.objects.all(),
+    )
+    return {
+        "staff_counts": {name: counted[name] for name in ("total", "volunteers", "no_agreement")},
+        "certificate_copies_held": counted["certificate_copies_held"],
+        "finance_record_count": counted["finance_records"],
         "dbs_renewal_due": dbs_renewal_due(today),
         "dbs_cutoff": dbs_cutoff(today),
     }

@@ -18,7 +18,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import QuerySet
 
 from .declarations import HOME_CARD, ROLES, declarations
 from .kept import kept
@@ -69,6 +71,35 @@ def counted_once_a_day(name: str, today: datetime.date, count: Callable[[], obje
     # The database's name too: two databases served by one Redis keep their own counts.
     key = f"home-card:{connection.settings_dict['NAME']}:{name}:{today.isoformat()}"
     return kept(key, count, DAY_SECONDS)
+
+
+def counts(**querysets: QuerySet) -> dict[str, int]:
+    """How many rows each of ``querysets`` holds, all counted in one query, one round trip
+    to the database: a card's several counts over several tables cost one query however
+    many there are. Each is a plain filtered queryset (no slicing, no grouping); all are
+    read from one database."""
+    if not querysets:
+        return {}
+    databases = {queryset.db for queryset in querysets.values()}
+    if len(databases) != 1:
+        raise ValueError(f"counts() reads one database, not {sorted(databases)}")
+    database = connections[databases.pop()]
+    columns, params = [], []
+    for name, queryset in querysets.items():
+        if queryset.query.is_sliced or queryset.query.group_by is not None:
+            raise ValueError(f"counts(): {name} is sliced or grouped; count it on its own")
+        query = queryset.order_by().values("pk").query
+        try:
+            sql, sql_params = query.get_compiler(connection=database).as_sql()
+        except EmptyResultSet:  # a filter no row can match (``pk__in=[]``)
+            sql, sql_params = "", ()
+        # The SQL is Django's own, compiled from the queryset; values go as parameters.
+        counted = f"(SELECT COUNT(*) FROM ({sql}) counted)" if sql else "0"  # noqa: S608
+        columns.append(f"{counted} AS {database.ops.quote_name(name)}")
+        params.extend(sql_params)
+    with database.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
 def cards_for(role) -> list[Card]:

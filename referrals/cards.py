@@ -26,8 +26,13 @@ def case_counts(today):
     """Referrals received and not yet decided, accepted cases whose pre-visits are still
     to be done, and active cases whose six-monthly review is due: one query."""
     Status = Case.Status
+    # Only the cases counted are read (through the status indexes): the many active cases
+    # not yet due a review, and the closed, are never visited.
+    counted = Q(status__in=[Status.RECEIVED, Status.ACCEPTED, Status.PRE_VISITS]) | Q(
+        status=Status.ACTIVE, next_review_on__lte=today
+    )
     return CaseCounts(
-        **Case.objects.aggregate(
+        **Case.objects.filter(counted).aggregate(
             referrals_waiting=Count("pk", filter=Q(status=Status.RECEIVED)),
             pre_visits_due=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.PRE_VISITS])),
             reviews_due=Count("pk", filter=Q(status=Status.ACTIVE, next_review_on__lte=today)),
@@ -73,17 +78,23 @@ def reviews_due(today):
     return {"review_cases": cases[:SHOWN], "more_reviews_due": len(cases) > SHOWN}
 
 
+REVIEWS_NONE_DUE = {"review_cases": [], "more_reviews_due": False}
+
+
 def cases(user, today):
     """What the cases ask of the centre, for the manager and staff (``None`` for anyone
     who may not read cases): the three counts, the referrals to decide, the cases whose
-    pre-visits are to book and the reviews due, in a fixed number of queries."""
+    pre-visits are to book and the reviews due, in a fixed number of queries (one, and
+    one more for each list whose count is not 0)."""
     if not user.has_perm(VIEW_CASE):
         return None
+    counted = case_counts(today)
+    # A list whose count is 0 is not asked for.
     return {
-        "cases": case_counts(today),
-        "referrals_waiting": referrals_waiting(),
-        "pre_visits_due": pre_visits_due(),
-        **reviews_due(today),
+        "cases": counted,
+        "referrals_waiting": referrals_waiting() if counted.referrals_waiting else [],
+        "pre_visits_due": pre_visits_due() if counted.pre_visits_due else [],
+        **(reviews_due(today) if counted.reviews_due else REVIEWS_NONE_DUE),
     }
 
 

@@ -109,6 +109,8 @@ class Case(models.Model):
             # The case list, newest first: without it every page sorts every case.
             models.Index(fields=["-created_at", "-id"], name="case_newest_first"),
             models.Index(fields=["retention_rule"]),
+            # The six-monthly reviews due, counted and listed on the home pages.
+            models.Index(fields=["status", "next_review_on"], name="case_review_due"),
             models.Index(Upper("former_reference"), name="case_former_ref_upper"),
         ]
 

@@ -1,9 +1,7 @@
 """Safeguarding's cards on the home pages (``core.cards``; declared in
 ``declarations.py``): the badge of new concerns, and the manager's safeguarding figures."""
 
-from django.db.models import Count, Q
-
-from core.cards import SHOWN
+from core.cards import SHOWN, counts
 
 from .models import Concern, Hold, Incident
 
@@ -20,27 +18,33 @@ def new_concerns_badge(user, today):
 
 
 def safeguarding_figures(user, today):
-    """Counts for everyone who sees the card; the concerns and incidents themselves only
-    for the designated safeguarding lead, whose work they are (``None`` for anyone else)."""
-    holds = dict(
-        Hold.objects.standing().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    """Counts for everyone who sees the card, in one query; the concerns and incidents
+    themselves only for the designated safeguarding lead, whose work they are, each list
+    asked for only when its count is not 0."""
+    standing = Hold.objects.standing()
+    counted = counts(
+        new_concerns=Concern.objects.new(),
+        open_incidents=Incident.objects.open(),
+        **{kind: standing.filter(kind=kind) for kind in Hold.Kind.values},
     )
-    counts = Concern.objects.aggregate(
-        new=Count("pk", filter=Q(status=Concern.Status.NEW)),
-    )
+    holds = [(label, counted[kind]) for kind, label in Hold.Kind.choices if counted[kind]]
     figures = {
-        "new_concerns": counts["new"],
-        "open_incidents": Incident.objects.open().count(),
-        "holds_in_force": sum(holds.values()),
-        "holds_by_kind": [
-            (label, holds[kind]) for kind, label in Hold.Kind.choices if holds.get(kind)
-        ],
+        "new_concerns": counted["new_concerns"],
+        "open_incidents": counted["open_incidents"],
+        "holds_in_force": sum(n for _, n in holds),
+        "holds_by_kind": holds,
         "concern_list": None,
         "incident_list": None,
     }
-    if user.is_safeguarding_lead:
-        figures["concern_list"] = list(Concern.objects.new().order_by("raised_at", "pk")[:SHOWN])
-        figures["incident_list"] = list(
-            Incident.objects.open().order_by("occurred_on", "pk")[:SHOWN]
+    if user.is_safeguarding_lead:  # each list asked for only when there is something in it
+        figures["concern_list"] = (
+            list(Concern.objects.new().order_by("raised_at", "pk")[:SHOWN])
+            if counted["new_concerns"]
+            else []
+        )
+        figures["incident_list"] = (
+            list(Incident.objects.open().order_by("occurred_on", "pk")[:SHOWN])
+            if counted["open_incidents"]
+            else []
         )
     return figures

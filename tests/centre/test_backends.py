@@ -65,3 +65,37 @@ def test_it_reads_them_in_one_query_and_keeps_them_for_the_request(
         assert user.has_perm("core.view_auditevent")
         assert user.has_perm("referrals.view_case")
         assert not user.has_perm("auth.add_group")
+
+
+@pytest.mark.parametrize("who", ["manager", "staff", "volunteer", "outsider"])
+def test_a_requests_account_comes_with_the_role_its_groups_give(request, who):
+    user = request.getfixturevalue(who)
+
+    loaded = ModelBackendInOneQuery().get_user(user.pk)
+
+    assert loaded.role == _fresh(user).role
+
+
+def test_an_account_in_several_role_groups_has_the_highest(volunteer):
+    from django.contrib.auth.models import Group
+
+    volunteer.groups.add(Group.objects.get(name="manager"))
+
+    assert ModelBackendInOneQuery().get_user(volunteer.pk).role == "manager"
+    assert _fresh(volunteer).role == "manager"
+
+
+def test_a_requests_account_and_its_role_are_one_query(staff, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        user = ModelBackendInOneQuery().get_user(staff.pk)
+        assert user.role == "staff"
+
+
+def test_an_inactive_or_deleted_account_is_no_requests_account(staff):
+    backend = ModelBackendInOneQuery()
+    missing = staff.pk + 1000
+    staff.is_active = False
+    staff.save()
+
+    assert backend.get_user(staff.pk) is None
+    assert backend.get_user(missing) is None
