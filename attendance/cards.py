@@ -94,29 +94,38 @@ def _bookings_with_what_they_lack():
     )
 
 
+_ON_DUTY = ContactSession.staff_on_duty.through.objects.filter(contactsession=OuterRef("pk"))
+_VOLUNTEERING = ContactSession.volunteers_on_duty.through.objects.filter(
+    contactsession=OuterRef("pk")
+)
+
+
+@functools.cache
+def _sessions_with_who_is_on_duty():
+    """Sessions with how many staff and volunteers are on duty, earliest first: built once,
+    as the bookings are."""
+    return (
+        ContactSession.objects.only("date", "starts_at", "ends_at", "kind", "room", "capacity")
+        .annotate(staff_count=_count(_ON_DUTY), volunteer_count=_count(_VOLUNTEERING))
+        .order_by("starts_at", "pk")
+    )
+
+
 def sessions_on(day, user=None):
     """The day's sessions, each with ``families`` and ``children`` booked, whether ``user``
     is on duty (``mine``), its bookings (``booked``, with their case's reference, each with
     its ``children``, how many of its parents there are and have completed their pre-visit,
     and whether its handover plan lacks an entrance or who may collect) and what is still
     ``missing``: two queries, reading only the columns the card shows."""
-    bookings = _bookings_with_what_they_lack().all()  # a copy: the one built is kept as it is
-    session = OuterRef("pk")
-    on_duty = ContactSession.staff_on_duty.through.objects.filter(contactsession=session)
-    volunteering = ContactSession.volunteers_on_duty.through.objects.filter(contactsession=session)
-    mine = Value(False)
+    sessions = _sessions_with_who_is_on_duty().filter(date=day)
     if user is not None and user.pk:
-        mine = Exists(on_duty.filter(user=user.pk)) | Exists(volunteering.filter(user=user.pk))
+        mine = Exists(_ON_DUTY.filter(user=user.pk)) | Exists(_VOLUNTEERING.filter(user=user.pk))
+        sessions = sessions.annotate(mine=ExpressionWrapper(mine, output_field=BooleanField()))
+    else:
+        sessions = sessions.annotate(mine=Value(False))
+    bookings = _bookings_with_what_they_lack().all()  # a copy: the one built is kept as it is
     sessions = list(
-        ContactSession.objects.filter(date=day)
-        .only("date", "starts_at", "ends_at", "kind", "room", "capacity")
-        .annotate(
-            staff_count=_count(on_duty),
-            volunteer_count=_count(volunteering),
-            mine=ExpressionWrapper(mine, output_field=BooleanField()),
-        )
-        .prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="booked"))
-        .order_by("starts_at", "pk")
+        sessions.prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="booked"))
     )
     for each in sessions:
         # A case is booked into a session once (``Booking``'s constraint), so these are
