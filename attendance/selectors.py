@@ -129,8 +129,9 @@ def _line(booking) -> BookingLine:
 
 
 def case_attendance(case: Case, *, today: datetime.date | None = None) -> CaseAttendance:
-    """The case's sessions, past and to come, with what the register recorded and the
-    counts the review rule reads, in three queries.
+    """The case's sessions, past and to come, with what the register recorded, each
+    supervised session's report (``booking.report``) and the counts the review rule reads,
+    in three queries.
 
     A session is past once its day has begun and the register shows an outcome, or once
     its day is over; a family is flagged for review when its most recent past sessions
@@ -138,7 +139,7 @@ def case_attendance(case: Case, *, today: datetime.date | None = None) -> CaseAt
     today = today or timezone.localdate()
     bookings = list(
         Booking.objects.filter(case=case)
-        .select_related("session")
+        .select_related("session", "report")
         .prefetch_related(
             Prefetch("taps", queryset=Tap.objects.live().order_by("recorded_at", "pk"))
         )

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from centre.access import requires_or_safeguarding_lead
 from core.pages import form_page
+from core.picker import PersonPickerField, PickerFormMixin
 from referrals.models import Case, Child
 
 from .access_log import Kind, record_access
 from .accident_services import CHILD_OF_ANOTHER_CASE, NO_ONE_NAMED, accident_record
-from .forms import CaseByReference, LocalDateTimeInput
+from .forms import LocalDateTimeInput
 from .models import Accident
 
 ACCIDENTS_PER_PAGE = 50
@@ -26,14 +27,10 @@ read_accidents = requires_or_safeguarding_lead("safeguarding.view_accident")
 record_accidents = requires_or_safeguarding_lead("safeguarding.add_accident")
 
 
-class ChildWithCase(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.case.display_reference})"
-
-
-class AccidentForm(forms.ModelForm):
-    """Who (a child of an open case, or a person named in words), when, where, what
-    happened, first aid and by whom, who was told; the case is optional."""
+class AccidentForm(PickerFormMixin, forms.ModelForm):
+    """Who (a child of an open case, found by name or date of birth with the person
+    picker, or a person named in words), when, where, what happened, first aid and by
+    whom, who was told; the case is optional, and a child's is taken when none is chosen."""
 
     class Meta:
         model = Accident
@@ -79,24 +76,41 @@ class AccidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"] = CaseByReference(
-            queryset=Case.objects.open(),
+        open_cases = Case.objects.open()
+        self.fields["case"] = PersonPickerField(
+            kinds=("case",),
+            within={"case": list(open_cases.values_list("pk", flat=True))},
             required=False,
             label="Which case, if any?",
-            empty_label="No case, or not known",
+            help_text="Leave it if you choose a child below (their case is taken) or if "
+            "the accident was to no family's member. Type a name, a date of birth or a case "
+            "reference, then Find.",
         )
-        self.fields["child"] = ChildWithCase(
-            queryset=Child.objects.filter(case__in=Case.objects.open())
-            .select_related("case")
-            .order_by("first_name", "last_name", "pk"),
+        self.fields["child"] = PersonPickerField(
+            kinds=("child",),
+            within={
+                "child": list(
+                    Child.objects.filter(case__in=open_cases).values_list("pk", flat=True)
+                )
+            },
             required=False,
             label="Which child was hurt?",
-            empty_label="Not a child of a case",
-            help_text="Their name and date of birth are kept with the entry.",
+            help_text="Type their name or date of birth, then Find. Their name and date of "
+            "birth are kept with the entry.",
         )
+        self.order_fields(self.Meta.fields)
         self.fields["person_name"].required = False
         if not self.is_bound and not self.initial.get("occurred_at"):
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        self.picker_set_up()
+
+    def clean_case(self):
+        chosen = self.cleaned_data.get("case")
+        return chosen[1] if chosen else None
+
+    def clean_child(self):
+        chosen = self.cleaned_data.get("child")
+        return chosen[1] if chosen else None
 
     def clean(self):
         cleaned_data = super().clean()

@@ -25,9 +25,17 @@ class ChildByFirstName(forms.ModelMultipleChoiceField):
         return obj.first_name
 
 
-class CaseByReference(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_reference
+def chosen_in(form, name):
+    """The record chosen with the person picker ``name`` of a submitted ``form``, or
+    ``None``: what the form offers next (a case's children) follows it when the form
+    comes back."""
+    if not form.is_bound:
+        return None
+    try:
+        chosen = form.fields[name].clean(form.data.get(form.add_prefix(name)))
+    except forms.ValidationError:
+        return None
+    return chosen[1] if chosen else None
 
 
 class ConcernForm(PickerFormMixin, forms.ModelForm):
@@ -109,15 +117,7 @@ class ConcernForm(PickerFormMixin, forms.ModelForm):
         self.picker_set_up()
 
     def _chosen_case(self):
-        """The case chosen in a submitted form: its children are offered when the form
-        comes back."""
-        if not self.is_bound:
-            return None
-        try:
-            chosen = self.fields["case"].clean(self.data.get(self.add_prefix("case")))
-        except forms.ValidationError:
-            return None
-        return chosen[1] if chosen else None
+        return chosen_in(self, "case")
 
     def clean_case(self):
         chosen = self.cleaned_data.get("case")

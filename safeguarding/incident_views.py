@@ -17,11 +17,12 @@ from centre.access import requires, requires_or_safeguarding_lead
 from centre.forms import DateInput
 from centre.models import User
 from core.pages import form_page
+from core.picker import PersonPickerField, PickerFormMixin
 from referrals.models import Case, Child
 
 from .access_log import Kind, accesses_by_user, accesses_of_record, record_access
 from .chronology import case_chronology, child_chronology
-from .forms import CaseByReference
+from .forms import chosen_in
 from .incident_services import (
     incident_action_add,
     incident_close,
@@ -49,21 +50,25 @@ class ChildWithBirthDate(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} (born {obj.date_of_birth:%d/%m/%Y}), {obj.case.display_reference}"
 
 
-class IncidentOpenForm(forms.ModelForm):
-    """Opening an incident. With ``case`` (from a concern, or chosen) the children of that
-    family are offered; otherwise a select of cases, and the children of every family."""
+class IncidentOpenForm(PickerFormMixin, forms.ModelForm):
+    """Opening an incident. From a concern, the concern's case and its children are
+    offered. Otherwise the case is found by name, date of birth or reference (the person
+    picker), or comes from the page it was opened from, and its children are offered once
+    it is chosen: never a list of every family or every child."""
 
     class Meta:
         model = Incident
         fields = ["case", "occurred_on", "summary", "action_taken"]
         widgets = {"occurred_on": DateInput()}
-        field_classes = {"case": CaseByReference}
 
     children = ChildWithBirthDate(
         queryset=Child.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The children the incident is about.",
+        error_messages={
+            "invalid_choice": "Choose only children of the family the incident is about."
+        },
     )
 
     def __init__(self, *args, case=None, from_concern=False, **kwargs):
@@ -71,14 +76,26 @@ class IncidentOpenForm(forms.ModelForm):
         if from_concern:
             del self.fields["case"]
         else:
-            self.fields["case"].required = True
-            self.fields["case"].queryset = Case.objects.order_by("reference")
-        if case is not None:
-            self.fields["children"].queryset = case.children.all()
-        elif not from_concern:
-            self.fields["children"].queryset = Child.objects.select_related("case")
-        else:
+            self.fields["case"] = PersonPickerField(
+                kinds=("case",),
+                label="Which case is it about?",
+                help_text="Type a parent's or child's name, a date of birth or the case "
+                "reference, then Find, and choose the family.",
+            )
+            if self.is_bound:
+                case = chosen_in(self, "case")
+            elif case is not None:
+                self.initial["case"] = ("case", case)
+        if case is None:
             del self.fields["children"]
+        else:
+            self.fields["children"].queryset = case.children.order_by("first_name", "pk")
+        self.order_fields(["case", "children"])
+        self.picker_set_up()
+
+    def clean_case(self):
+        chosen = self.cleaned_data.get("case")
+        return chosen[1] if chosen else None
 
 
 class IncidentTriageForm(forms.ModelForm):
@@ -208,7 +225,7 @@ def incident_create(request):
         request.POST if request.method == "POST" else None,
         instance=Incident(),
         case=case,
-        initial={"case": case, "occurred_on": timezone.localdate()},
+        initial={"occurred_on": timezone.localdate()},
     )
     return _open_page(request, form=form, title="Open a safeguarding incident")
 

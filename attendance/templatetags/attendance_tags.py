@@ -25,4 +25,6 @@ def case_attendance(context, case):
         "book_url": reverse("attendance:case_booking_create", args=[case.pk]) if can_book else "",
         "can_edit": user.has_perm("attendance.change_booking"),
         "can_see_sessions": user.has_perm("attendance.view_contactsession"),
+        "can_see_reports": user.has_perm("attendance.view_supervisedreport"),
+        "can_write_reports": user.has_perm("attendance.add_supervisedreport"),
     }

@@ -323,3 +323,32 @@ def test_a_report_waiting_to_be_checked_prints_as_a_draft(client, staff, family)
 
     assert "Draft, waiting to be checked. Do not share." in printed.text
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_cases_sessions_tab_links_each_report_and_offers_to_write_a_missing_one(
+    client, staff, family
+):
+    written = report_mark_ready(report=write(staff, family), actor=staff)
+    unwritten = booking_on(family, SESSION_DAY - datetime.timedelta(days=7))
+    unwritten.status = "attended"
+    unwritten.save()
+    client.force_login(staff)
+
+    page = client.get(reverse("referrals:case_sessions", args=[family.pk])).text
+
+    assert f'href="{url("report_detail", written.pk)}">Ready for checking' in page
+    assert f'href="{url("report_create", unwritten.pk)}">Write the report' in page
+
+
+def test_someone_who_may_not_read_reports_sees_no_report_column(client, manager, staff, family):
+    from django.contrib.auth.models import Permission
+
+    write(staff, family)
+    manager.groups.get().permissions.remove(Permission.objects.get(codename="view_supervisedreport"))
+    client.force_login(manager)
+
+    page = client.get(reverse("referrals:case_sessions", args=[family.pk])).text
+
+    assert "Past sessions" in page
+    assert "report_detail" not in page and "/reports/" not in page
+    assert "<th scope=\"col\">Report</th>" not in page

@@ -123,7 +123,7 @@ def test_staff_record_an_accident_about_a_child_from_the_form(client, staff, cas
     child = case.children.get()
     client.force_login(staff)
 
-    response = client.post(NEW, form_data(child=child.pk))
+    response = client.post(NEW, form_data(child=f"child:{child.pk}"))
 
     accident = Accident.objects.get()
     assert response.status_code == 302
@@ -171,7 +171,9 @@ def test_a_child_of_another_case_is_refused_on_the_form(client, manager, case):
     other = family_case(last_name="Other")
     client.force_login(manager)
 
-    response = client.post(NEW, form_data(case=other.pk, child=case.children.get().pk))
+    response = client.post(
+        NEW, form_data(case=f"case:{other.pk}", child=f"child:{case.children.get().pk}")
+    )
 
     assert response.context["form"].errors["child"] == [
         "Choose a child of the case the accident is recorded on."
@@ -218,3 +220,32 @@ def test_the_list_costs_the_same_queries_however_long_the_book(queries_stay_flat
 
     response = queries_stay_flat(LIST, add_more=add_more)
     assert "Person 4" in response.content.decode()
+
+
+def test_the_child_is_found_by_name_and_no_list_of_children_is_shown(client, staff, case):
+    other = family_case(last_name="Bramblewood")
+    child = case.children.get()
+    client.force_login(staff)
+
+    page = client.get(NEW).text
+    assert 'name="child_q"' in page and 'name="case_q"' in page
+    for family in (case, other):
+        assert family.children.get().full_name not in page
+        assert family.reference not in page
+
+    found = client.post(NEW, form_data(child_q=child.first_name, _find="child"))
+    assert f'value="child:{child.pk}"' in found.text
+    assert f'value="child:{other.children.get().pk}"' not in found.text
+    assert not Accident.objects.exists()
+
+
+def test_a_child_of_a_closed_case_cannot_be_chosen(client, staff, case):
+    case.status = "closed"
+    case.save()
+    client.force_login(staff)
+
+    response = client.post(NEW, form_data(child=f"child:{case.children.get().pk}"))
+
+    assert response.status_code == 200
+    assert "Choose one of the results found, or search again." in response.text
+    assert not Accident.objects.exists()

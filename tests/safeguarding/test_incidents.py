@@ -235,7 +235,7 @@ def test_the_manager_opens_an_incident_directly_for_a_case(client, manager, case
     response = client.post(
         NEW,
         {
-            "case": case.pk,
+            "case": f"case:{case.pk}",
             "occurred_on": _today().isoformat(),
             "summary": "Fictional: a parent arrived angry.",
             "children": [child.pk],
@@ -253,7 +253,7 @@ def test_a_child_of_another_family_is_refused(client, manager, case):
     response = client.post(
         NEW,
         {
-            "case": case.pk,
+            "case": f"case:{case.pk}",
             "occurred_on": _today().isoformat(),
             "summary": "Fictional.",
             "children": [stranger.pk],
@@ -275,7 +275,7 @@ def test_an_incident_dated_in_the_future_is_refused_and_nothing_saved(client, le
     response = client.post(
         NEW,
         {
-            "case": case.pk,
+            "case": f"case:{case.pk}",
             "occurred_on": (_today() + datetime.timedelta(days=1)).isoformat(),
             "summary": "Fictional.",
         },
@@ -430,3 +430,36 @@ def test_the_list_costs_the_same_however_many_incidents(client, lead, incident, 
 
     response = queries_stay_flat(LIST, add_more=add_more)
     assert len(re.findall(r'href="/safeguarding/incidents/\d+/"', response.text)) == 5
+
+
+def test_the_form_lists_no_family_and_no_child_until_the_case_is_found(client, manager, case):
+    other = family_case(last_name="Bramblewood")
+    child = case.children.get()
+    client.force_login(manager)
+
+    page = client.get(NEW).text
+    assert 'name="case_q"' in page
+    for family in (case, other):
+        assert family.reference not in page
+        assert family.children.get().full_name not in page
+
+    found = client.post(NEW, {"case_q": child.last_name, "_find": "case"})
+    assert f'value="case:{case.pk}"' in found.text
+    assert f'value="case:{other.pk}"' not in found.text
+    assert not Incident.objects.exists()
+
+    # The case chosen, its children (and no one else's) come up to tick.
+    chosen = client.post(NEW, {"case": f"case:{case.pk}", "summary": ""})
+    assert chosen.status_code == 200
+    assert f'value="{child.pk}"' in chosen.text
+    assert other.children.get().full_name not in chosen.text
+    assert not Incident.objects.exists()
+
+
+def test_opened_from_a_cases_page_the_case_is_already_chosen(client, manager, case):
+    client.force_login(manager)
+
+    page = client.get(NEW, {"case": case.pk}).text
+
+    assert re.search(rf'value="case:{case.pk}"[^>]*checked', page)
+    assert f'value="{case.children.get().pk}"' in page
