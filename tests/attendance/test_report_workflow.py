@@ -19,10 +19,7 @@ from attendance.report_services import (
     report_recipient_add,
 )
 from centre.models import Disclosure
-from centre.roles import Role
-from centre.services import user_create
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
-from tests.conftest import PASSWORD
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
 SESSION_DAY = datetime.date(2026, 11, 28)  # a Saturday
@@ -33,16 +30,6 @@ NOON = datetime.time(12, 0)
 def _today():
     with time_machine.travel(datetime.datetime(2026, 11, 30, 15, 0), tick=False):
         yield
-
-
-@pytest.fixture
-def checker(db):
-    return user_create(
-        email="frank.checker@example.test",
-        full_name="Frank Chesney",
-        role=Role.STAFF,
-        password=PASSWORD,
-    )
 
 
 @pytest.fixture
@@ -344,11 +331,13 @@ def test_someone_who_may_not_read_reports_sees_no_report_column(client, manager,
     from django.contrib.auth.models import Permission
 
     write(staff, family)
-    manager.groups.get().permissions.remove(Permission.objects.get(codename="view_supervisedreport"))
+    manager.groups.get().permissions.remove(
+        Permission.objects.get(codename="view_supervisedreport")
+    )
     client.force_login(manager)
 
     page = client.get(reverse("referrals:case_sessions", args=[family.pk])).text
 
     assert "Past sessions" in page
     assert "report_detail" not in page and "/reports/" not in page
-    assert "<th scope=\"col\">Report</th>" not in page
+    assert '<th scope="col">Report</th>' not in page

@@ -26,7 +26,6 @@ from centre.roles import Role
 from centre.services import user_create
 from referrals.models import Adult
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
-from tests.conftest import PASSWORD
 from tests.factories import CentreProfileFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 from tests.session_store import session_text
@@ -63,16 +62,6 @@ CONTACT_DETAILS = [*RESIDENT_DETAILS.values(), *VISITING_DETAILS.values()] + [
 def _today():
     with time_machine.travel(datetime.datetime(2026, 11, 29, 15, 0), tick=False):
         yield
-
-
-@pytest.fixture
-def checker(db):
-    return user_create(
-        email="frank.checker@example.test",
-        full_name="Frank Chesney",
-        role=Role.STAFF,
-        password=PASSWORD,
-    )
 
 
 @pytest.fixture
