@@ -24,7 +24,7 @@ def _names_match(terms):
     return q
 
 
-def _person_match(terms, prefix, case_path="case__"):
+def _person_match(terms, prefix):
     parts = []
     if terms.words:
         parts.append(_names_match(terms))
@@ -35,8 +35,11 @@ def _person_match(terms, prefix, case_path="case__"):
         parts.append(Q(pk=int(own.group(1))))
     if terms.reference and not terms.words:
         parts.append(Q(former_reference__iexact=terms.text))
-        parts.append(Q(**{f"{case_path}reference": terms.reference}))
-        parts.append(Q(**{f"{case_path}former_reference__iexact": terms.text}))
+        # The case typed, found through its own indexes, not by joining every person's.
+        cases = Case.objects.filter(
+            Q(reference=terms.reference) | Q(former_reference__iexact=terms.text)
+        )
+        parts.append(Q(case_id__in=cases.values("pk")))
     if not parts:
         return None
     q = parts[0]

@@ -5,12 +5,13 @@ form, which comes back with the results) or with it (the endpoint's fragment).""
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from core.models import AuditEvent
-from core.picker import people_find, scope_sign
+from core.picker import Folded, people_find, scope_sign
 from privacy_requests.models import PrivacyRequest
-from referrals.models import Adult
+from referrals.models import Adult, Child
 from tests.factories import StaffMemberFactory
 from tests.referrals.factories import AdultFactory, CaseFactory, ChildFactory
 
@@ -81,6 +82,27 @@ def test_it_finds_a_case_a_person_and_a_former_reference(family):
     assert _names(by_own) == ["Zoë Brackenridge"]
     by_former, _more = people_find("old-77", kinds=PERSON_KINDS)
     assert _names(by_former) == ["Elowen Tollworthy"]
+    case.former_reference = "LEGACY-9"
+    case.save()
+    by_cases_former, _more = people_find("legacy-9", kinds=PERSON_KINDS)
+    assert _names(by_cases_former) == ["Elowen Tollworthy", "Idris Tollworthy", "Zoë Brackenridge"]
+
+
+@pytest.mark.parametrize("model", [Adult, Child])
+@pytest.mark.parametrize("column", ["first_name", "last_name"])
+def test_postgresql_finds_a_name_through_its_index_not_by_reading_everyone(db, model, column):
+    """The picker's folded names are indexed (migration referrals 0009): were the search's
+    expression to drift from the index's by a letter, every search would read every
+    person again. Sequential scans are turned off so that a handful of rows still shows
+    whether the index can be used."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes are PostgreSQL's")
+    people = model.objects.annotate(folded=Folded(column)).filter(folded__startswith="TOLL")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = people.explain()
+
+    assert f"{model._meta.db_table}_{column}_folded" in plan
 
 
 def test_results_show_names_roles_and_cases(family):
