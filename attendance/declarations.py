@@ -278,6 +278,7 @@ declarations.add(
         order=15,
         template="home/cards/reports.html",
         figures=report_cards.reports,
+        counts=report_cards.reports_counts,
     ),
 )
 

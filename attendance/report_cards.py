@@ -1,13 +1,13 @@
 """The figures of the reports card on the manager's and staff's home pages: the supervised
 sessions past without a report (for staff, those they were on duty for), the reports
 ready for this person to check (never their own), those returned to them with comments,
-and the checked reports waiting to be sent. The four counts are one query; each list is
-asked for only when its count is not 0, cut at ``SHOWN`` rows, and each item is flagged
-when overdue, so the card costs the same number of queries however many reports the
-centre holds."""
+and the checked reports waiting to be sent. The four counts (``reports_counts``) are
+counted with the page's other counts, in one query; each list is asked for only when its
+count is not 0, cut at ``SHOWN`` rows, and each item is flagged when overdue, so the card
+costs the same number of queries however many reports the centre holds."""
 
 from centre.roles import Role
-from core.cards import SHOWN, counts
+from core.cards import SHOWN
 
 from .models import Booking, ContactSession, SupervisedReport
 from .report_services import report_due_on
@@ -23,29 +23,39 @@ def _flag(items, date_of, today):
     return items
 
 
-def reports(user, today):
-    if not user.has_perm("attendance.view_supervisedreport"):
-        return None
-    may_write = user.has_perm("attendance.add_supervisedreport")
-    may_check = user.has_perm("attendance.check_supervisedreport")
-    may_send = user.has_perm("attendance.send_supervisedreport")
-    manages = user.role == Role.MANAGER
-
+def _unwritten(user, today):
+    """Supervised sessions past without a report: for staff, those they were on duty for;
+    for the manager, all."""
     unwritten = Booking.objects.filter(
         session__kind=ContactSession.Kind.SUPERVISED,
         session__date__lte=today,
         report__isnull=True,
     )
-    if not manages:
+    if user.role != Role.MANAGER:
         unwritten = unwritten.filter(session__staff_on_duty=user)
-    counted = counts(
-        ready=SupervisedReport.objects.filter(status=Status.READY).exclude(author=user),
-        returned=SupervisedReport.objects.filter(status=Status.DRAFT, author=user).exclude(
+    return unwritten
+
+
+def reports_counts(user, today):
+    """What the card counts, with the page's other counts (``None`` for anyone who may not
+    read reports)."""
+    if not user.has_perm("attendance.view_supervisedreport"):
+        return None
+    return {
+        "ready": SupervisedReport.objects.filter(status=Status.READY).exclude(author=user),
+        "returned": SupervisedReport.objects.filter(status=Status.DRAFT, author=user).exclude(
             return_comments=""
         ),
-        to_send=SupervisedReport.objects.filter(status=Status.CHECKED),
-        unwritten=unwritten,
-    )
+        "to_send": SupervisedReport.objects.filter(status=Status.CHECKED),
+        "unwritten": _unwritten(user, today),
+    }
+
+
+def reports(user, today, counted):
+    may_write = user.has_perm("attendance.add_supervisedreport")
+    may_check = user.has_perm("attendance.check_supervisedreport")
+    may_send = user.has_perm("attendance.send_supervisedreport")
+    unwritten = _unwritten(user, today)
     listed = SupervisedReport.objects.select_related("booking__session", "booking__case")
     oldest_first = ("booking__session__date", "booking__session__starts_at", "pk")
 

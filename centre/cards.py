@@ -5,8 +5,6 @@ records)."""
 
 from django.db.models import Max, Q
 
-from core.cards import counts
-
 from .dates import add_months
 from .models import CentreProfile, DBSCheck, FinanceRecord, StaffMember
 
@@ -35,21 +33,24 @@ def dbs_renewal_due(today):
     )
 
 
-def people(user, today):
-    """Current staff and volunteers counted, DBS certificate copies still held and the
-    finance records counted (one query together), and the DBS checks due for renewal
-    (one more)."""
+def people_counts(user, today):
+    """Current staff and volunteers, DBS certificate copies still held, finance records."""
     staff = StaffMember.objects.current()
-    counted = counts(
-        total=staff,
-        volunteers=staff.filter(role=StaffMember.Role.VOLUNTEER),
-        no_agreement=staff.filter(confidentiality_agreement_signed_on__isnull=True),
-        certificate_copies_held=DBSCheck.objects.filter(
+    return {
+        "total": staff,
+        "volunteers": staff.filter(role=StaffMember.Role.VOLUNTEER),
+        "no_agreement": staff.filter(confidentiality_agreement_signed_on__isnull=True),
+        "certificate_copies_held": DBSCheck.objects.filter(
             ~Q(certificate_copy="")
             | Q(certificate_copy_held_elsewhere=True, certificate_destroyed_on__isnull=True)
         ),
-        finance_records=FinanceRecord.objects.all(),
-    )
+        "finance_records": FinanceRecord.objects.all(),
+    }
+
+
+def people(user, today, counted):
+    """The counts (``people_counts``, counted with the page's), and the DBS checks due
+    for renewal (one query)."""
     return {
         "staff_counts": {name: counted[name] for name in ("total", "volunteers", "no_agreement")},
         "certificate_copies_held": counted["certificate_copies_held"],

@@ -805,6 +805,7 @@ declarations.add(
         order=80,
         template="home/cards/people.html",
         figures=cards.people,
+        counts=cards.people_counts,
     ),
 )
 

@@ -10,8 +10,10 @@ and ``home.views.home`` shows, on the home of a person of each role, the cards d
 that role, lowest ``order`` first, each rendered from its ``template`` with what its
 ``figures`` function returned. ``cards_for(role)`` is that list.
 
-A card's figures are computed in a fixed number of queries (aggregates, and lists cut off
-at ``SHOWN`` rows), so the page costs the same however much the centre holds.
+A card's figures are computed in a fixed number of queries (counts, and lists cut off at
+``SHOWN`` rows), so the page costs the same however much the centre holds. A card that
+counts declares what it counts (``counts``): the page counts every card's in one query
+(``page_figures``) and gives each card its numbers.
 """
 
 import datetime
@@ -41,13 +43,18 @@ class Card:
     - ``figures``: ``(user, today) -> dict`` of what the template shows, or ``None``
       where this person is not to see the card at all (a permission they lack). Its
       names are the card's own: no two cards on a page may use the same name.
+    - ``counts`` (optional): ``(user, today) -> {name: queryset}``, what the card counts,
+      or ``None`` where this person is not to see the card. Then ``figures`` is
+      ``(user, today, counted)``, ``counted`` being ``{name: number}``: the page counts
+      every card's querysets together, in one query (``page_figures``).
     """
 
     key: str
     roles: tuple[str, ...]
     order: int
     template: str
-    figures: Callable[[object, datetime.date], dict | None]
+    figures: Callable[..., dict | None]
+    counts: Callable[[object, datetime.date], dict[str, QuerySet] | None] | None = None
 
     def __post_init__(self):
         if not self.roles:
@@ -57,6 +64,42 @@ class Card:
                 raise ValueError(f"Card {self.key!r}: no such role: {role!r}")
         if not self.template.startswith(TEMPLATES):
             raise ValueError(f"Card {self.key!r}: its template goes under {TEMPLATES}")
+
+    def figures_for(self, user, today, counted=None):
+        """The card's figures for ``user`` on ``today`` (``None``: not for them). A card
+        that counts is given ``counted``, or counts its own here where no page did."""
+        if self.counts is None:
+            return self.figures(user, today)
+        if counted is None:
+            wanted = self.counts(user, today)
+            if wanted is None:
+                return None
+            counted = counts(**wanted)
+        return self.figures(user, today, counted)
+
+
+def page_figures(cards, user, today) -> list[tuple[Card, dict]]:
+    """Each of ``cards`` with its figures for ``user`` on ``today``, leaving out those not
+    for them; what every card counts is counted in one query."""
+    wanted, asked = {}, {}
+    for card in cards:
+        if card.counts is not None:
+            asked[card.key] = card.counts(user, today)
+            for name, queryset in (asked[card.key] or {}).items():
+                wanted[f"{card.key}.{name}"] = queryset
+    counted = counts(**wanted)
+    shown = []
+    for card in cards:
+        if card.counts is None:
+            figures = card.figures(user, today)
+        elif asked[card.key] is None:
+            figures = None
+        else:
+            own = {name: counted[f"{card.key}.{name}"] for name in asked[card.key]}
+            figures = card.figures(user, today, own)
+        if figures is not None:
+            shown.append((card, figures))
+    return shown
 
 
 DAY_SECONDS = 24 * 60 * 60

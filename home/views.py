@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from centre.access import signed_in
 from centre.roles import Role
-from core.cards import Card, cards_for
+from core.cards import Card, cards_for, page_figures
 
 PAGES = {
     Role.MANAGER: "home/manager.html",
@@ -52,13 +52,10 @@ class HomePage:
 
 def home_page(user, *, today: datetime.date | None = None) -> HomePage:
     """The cards of ``user``'s role, each with its figures for ``user`` on ``today``; a
-    card whose figures are ``None`` (the person may not see it) is left out."""
+    card whose figures are ``None`` (the person may not see it) is left out. What the
+    cards count is counted in one query (``core.cards.page_figures``)."""
     today = today or timezone.localdate()
-    cards = []
-    for card in cards_for(user.role) if user.role else ():
-        figures = card.figures(user, today)
-        if figures is not None:
-            cards.append((card, figures))
+    cards = page_figures(cards_for(user.role), user, today) if user.role else []
     return HomePage(today=today, cards=cards)
 
 

@@ -356,5 +356,6 @@ declarations.add(
         order=55,
         template="home/cards/privacy_requests.html",
         figures=cards.privacy_figures,
+        counts=cards.privacy_counts,
     ),
 )

@@ -22,22 +22,20 @@ class CaseCounts:
     reviews_due: int
 
 
-def case_counts(today):
+def case_counts(user, today):
     """Referrals received and not yet decided, accepted cases whose pre-visits are still
-    to be done, and active cases whose six-monthly review is due: one query."""
+    to be done, and active cases whose six-monthly review is due, for the manager and
+    staff (``None`` for anyone who may not read cases). Each is counted through the
+    status indexes, with the page's other counts: the many active cases not yet due a
+    review, and the closed, are never read."""
+    if not user.has_perm(VIEW_CASE):
+        return None
     Status = Case.Status
-    # Only the cases counted are read (through the status indexes): the many active cases
-    # not yet due a review, and the closed, are never visited.
-    counted = Q(status__in=[Status.RECEIVED, Status.ACCEPTED, Status.PRE_VISITS]) | Q(
-        status=Status.ACTIVE, next_review_on__lte=today
-    )
-    return CaseCounts(
-        **Case.objects.filter(counted).aggregate(
-            referrals_waiting=Count("pk", filter=Q(status=Status.RECEIVED)),
-            pre_visits_due=Count("pk", filter=Q(status__in=[Status.ACCEPTED, Status.PRE_VISITS])),
-            reviews_due=Count("pk", filter=Q(status=Status.ACTIVE, next_review_on__lte=today)),
-        )
-    )
+    return {
+        "referrals_waiting": Case.objects.filter(status=Status.RECEIVED),
+        "pre_visits_due": Case.objects.filter(status__in=[Status.ACCEPTED, Status.PRE_VISITS]),
+        "reviews_due": Case.objects.due_for_review(today),
+    }
 
 
 def referrals_waiting():
@@ -81,15 +79,11 @@ def reviews_due(today):
 REVIEWS_NONE_DUE = {"review_cases": [], "more_reviews_due": False}
 
 
-def cases(user, today):
-    """What the cases ask of the centre, for the manager and staff (``None`` for anyone
-    who may not read cases): the three counts, the referrals to decide, the cases whose
-    pre-visits are to book and the reviews due, in a fixed number of queries (one, and
-    one more for each list whose count is not 0)."""
-    if not user.has_perm(VIEW_CASE):
-        return None
-    counted = case_counts(today)
-    # A list whose count is 0 is not asked for.
+def cases(user, today, counted):
+    """What the cases ask of the centre: the three counts (``case_counts``), the referrals
+    to decide, the cases whose pre-visits are to book and the reviews due, each list asked
+    for only when its count is not 0."""
+    counted = CaseCounts(**counted)
     return {
         "cases": counted,
         "referrals_waiting": referrals_waiting() if counted.referrals_waiting else [],

@@ -617,6 +617,7 @@ declarations.add(
         order=40,
         template="home/cards/cases.html",
         figures=cards.cases,
+        counts=cards.case_counts,
     ),
 )
 declarations.add(

@@ -1,32 +1,41 @@
 """Safeguarding's cards on the home pages (``core.cards``; declared in
-``declarations.py``): the badge of new concerns, and the manager's safeguarding figures."""
+``declarations.py``): the badge of new concerns, and the manager's safeguarding figures.
+What each counts (``*_counts``) is counted with the page's other counts, in one query."""
 
-from core.cards import SHOWN, counts
+from core.cards import SHOWN
 
 from .models import Concern, Hold, Incident
 
 VIEW_CONCERN = "safeguarding.view_concern"
 
 
-def new_concerns_badge(user, today):
-    """How many concerns are new, for those who may open the list of concerns (the
-    designated safeguarding lead, and holders of ``safeguarding.view_concern``: the
-    manager), in one query; ``None`` for anyone else."""
+def new_concerns_counts(user, today):
+    """The new concerns, for those who may open the list of concerns (the designated
+    safeguarding lead, and holders of ``safeguarding.view_concern``: the manager);
+    ``None`` for anyone else."""
     if not (user.is_safeguarding_lead or user.has_perm(VIEW_CONCERN)):
         return None
-    return {"badge_new_concerns": Concern.objects.new().count()}
+    return {"new": Concern.objects.new()}
 
 
-def safeguarding_figures(user, today):
-    """Counts for everyone who sees the card, in one query; the concerns and incidents
-    themselves only for the designated safeguarding lead, whose work they are, each list
-    asked for only when its count is not 0."""
+def new_concerns_badge(user, today, counted):
+    return {"badge_new_concerns": counted["new"]}
+
+
+def safeguarding_counts(user, today):
     standing = Hold.objects.standing()
-    counted = counts(
-        new_concerns=Concern.objects.new(),
-        open_incidents=Incident.objects.open(),
+    return {
+        "new_concerns": Concern.objects.new(),
+        "open_incidents": Incident.objects.open(),
         **{kind: standing.filter(kind=kind) for kind in Hold.Kind.values},
-    )
+    }
+
+
+def safeguarding_figures(user, today, counted):
+    """Counts for everyone who sees the card (new concerns, open incidents, holds in
+    force by kind); the concerns and incidents themselves only for the designated
+    safeguarding lead, whose work they are, each list asked for only when its count is
+    not 0."""
     holds = [(label, counted[kind]) for kind, label in Hold.Kind.choices if counted[kind]]
     figures = {
         "new_concerns": counted["new_concerns"],
@@ -36,7 +45,7 @@ def safeguarding_figures(user, today):
         "concern_list": None,
         "incident_list": None,
     }
-    if user.is_safeguarding_lead:  # each list asked for only when there is something in it
+    if user.is_safeguarding_lead:
         figures["concern_list"] = (
             list(Concern.objects.new().order_by("raised_at", "pk")[:SHOWN])
             if counted["new_concerns"]

@@ -528,6 +528,7 @@ declarations.add(
         order=10,
         template="home/cards/new_concerns_badge.html",
         figures=cards.new_concerns_badge,
+        counts=cards.new_concerns_counts,
     ),
 )
 declarations.add(
@@ -538,5 +539,6 @@ declarations.add(
         order=60,
         template="home/cards/safeguarding.html",
         figures=cards.safeguarding_figures,
+        counts=cards.safeguarding_counts,
     ),
 )

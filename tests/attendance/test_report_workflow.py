@@ -269,12 +269,13 @@ def _card_queries(user, today):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from attendance.report_cards import reports
     from centre.models import User
+    from core.cards import cards_for
 
+    [card] = [card for card in cards_for("staff") if card.key == "reports"]
     fresh = User.objects.get(pk=user.pk)
     with CaptureQueriesContext(connection) as queries:
-        figures = reports(fresh, today)
+        figures = card.figures_for(fresh, today)
     return len(queries), figures
 
 

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance.models import Booking
-from core.cards import Card, cards_for
+from core.cards import Card, cards_for, page_figures
 from core.declarations import HOME_CARD, declarations
 from home.views import HomePage, home_page
-from referrals.models import Case
+from referrals.models import Adult, Case
 from tests.attendance.factories import BookingFactory, ContactSessionFactory
 from tests.factories import StaffMemberFactory
 from tests.home.test_dashboard import (
@@ -334,7 +334,7 @@ def test_each_managers_card_costs_the_same_queries_however_much_the_centre_holds
         counts = {}
         for card in cards_for("manager"):
             with CaptureQueriesContext(connection) as queries:
-                card.figures(manager, today)
+                card.figures_for(manager, today)
             counts[card.key] = len(queries.captured_queries)
         return counts
 
@@ -394,3 +394,69 @@ def test_the_volunteers_home_costs_the_same_queries_however_much_the_centre_hold
             add_a_bit_of_everything()
 
     queries_stay_flat(HOME, add_more=add_more, most=10)
+
+
+# What the cards count, counted together.
+
+
+def _counting_card(key, counts, seen):
+    def figures(user, today, counted):
+        seen[key] = counted
+        return {f"{key}_counted": counted}
+
+    return Card(
+        key,
+        roles=("staff",),
+        order=1,
+        template="home/cards/cases.html",
+        figures=figures,
+        counts=counts,
+    )
+
+
+def test_a_page_counts_what_every_card_counts_in_one_query_and_gives_each_its_own(
+    staff, django_assert_num_queries
+):
+    family_case()
+    seen = {}
+    cards = [
+        _counting_card("first", lambda user, today: {"cases": Case.objects.all()}, seen),
+        _counting_card(
+            "second",
+            lambda user, today: {
+                "cases": Case.objects.filter(status=Case.Status.CLOSED),
+                "adults": Adult.objects.all(),
+            },
+            seen,
+        ),
+        # Not for this person: left out, its figures never asked for.
+        _counting_card("not-theirs", lambda user, today: None, seen),
+    ]
+
+    with django_assert_num_queries(1):
+        shown = page_figures(cards, staff, TODAY)
+
+    assert [card.key for card, _ in shown] == ["first", "second"]
+    assert seen == {"first": {"cases": 1}, "second": {"cases": 0, "adults": 2}}
+
+
+def test_a_card_asked_on_its_own_counts_its_own(staff, django_assert_num_queries):
+    family_case()
+    seen = {}
+    card = _counting_card("alone", lambda user, today: {"adults": Adult.objects.all()}, seen)
+    hidden = _counting_card("hidden", lambda user, today: None, seen)
+
+    with django_assert_num_queries(1):
+        assert card.figures_for(staff, TODAY) == {"alone_counted": {"adults": 2}}
+    assert hidden.figures_for(staff, TODAY) is None
+
+
+@pytest.mark.parametrize("who", ["manager", "staff"])
+def test_each_home_sends_one_query_of_counts(request, who):
+    """Every card's counts (cases, reports, safeguarding, privacy, people) in one query."""
+    user = request.getfixturevalue(who)
+    with CaptureQueriesContext(connection) as queries:
+        home_page(user, today=TODAY)
+
+    counting = [q["sql"] for q in queries.captured_queries if "SELECT (SELECT COUNT(*)" in q["sql"]]
+    assert len(counting) == 1
