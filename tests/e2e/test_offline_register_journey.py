@@ -353,3 +353,47 @@ def test_what_the_tablet_keeps_goes_when_the_day_or_the_sign_in_ends(page_at, sa
     expect(page.get_by_text("it keeps no copy of the register now")).to_be_visible()
     assert page.evaluate("async () => (await caches.keys()).length") == 0
     assert not Tap.objects.exists()
+
+
+# The register as drawn for a session three hours away: an arrival now is "early".
+EARLY = """() => {
+  const root = document.getElementById("offline");
+  root.dataset.earlyUntil = String(Number(root.dataset.now) + 2 * 60 * 60 * 1000);
+}"""
+
+
+def test_an_early_arrival_tapped_offline_asks_first_and_a_second_tap_queues_it(page_at, saturday):
+    """With no connection the card itself asks about an arrival more than an hour before
+    the session (the server's page asks when there is one): nothing is queued by the
+    first tap, the second within a minute queues it as confirmed, and it is recorded once
+    when the connection is back. The session here starts by now, so only the tablet's
+    copy is told it is hours away: what the server asks is tested in
+    tests/attendance/test_register_undo.py."""
+    volunteer, fenn, _ = saturday
+    page = page_at("tablet")
+    _open_register_with_its_copy(page, volunteer, fenn)
+    card = page.locator(f"#booking-{fenn.pk}")
+    arrived = card.get_by_role("button", name="Resident arrived with child", exact=True)
+
+    page.context.set_offline(True)
+    page.evaluate(EARLY)
+    arrived.click()
+    expect(card.get_by_role("alert")).to_contain_text(
+        "nothing is recorded yet. Tap the arrival again to record it anyway."
+    )
+    expect(card.get_by_role("list", name="Waiting to send")).to_have_count(0)
+    assert page.evaluate(QUEUE) == []
+    assert_accessible(page, "the register asking about an early arrival offline")
+
+    arrived.click()
+    expect(card.get_by_role("list", name="Waiting to send")).to_contain_text(
+        "Resident parent arrived with the child: waiting to send"
+    )
+    [entry] = page.evaluate(QUEUE)
+    assert entry["confirmed"] is True
+
+    page.context.set_offline(False)
+    expect(page.locator("#queue-banner")).to_be_hidden()
+    assert list(Tap.objects.filter(booking=fenn).values_list("kind", flat=True)) == [
+        Tap.Kind.RESIDENT_ARRIVED
+    ]
