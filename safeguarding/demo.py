@@ -1,7 +1,8 @@
 """Fictional safeguarding records for ``seed_demo``: three concerns at different stages (one
 new, one seen, one that became an incident), an open incident with its triage, decision
 and an action (and so a safeguarding hold on its case), a closed incident with its
-outcome, and two accident book entries.
+outcome, and three accident book entries (one about an adult, old enough to be due for
+disposal).
 
 Runs after ``referrals.demo`` and ``attendance.demo`` (INSTALLED_APPS order), whose
 families it uses. Every name and event is invented."""
@@ -144,6 +145,20 @@ def seed(*, actor, today):
             who_was_told="The centre manager, the same day.",
         ),
         actor=volunteer,
+    )
+    # An entry about an adult, three years and a few weeks old: past its rule's three
+    # years (adult-accident), so the manager's disposal queue shows it due.
+    accident_record(
+        accident=Accident(
+            person_name="Colin Ashdown (a parent's partner, fictional)",
+            occurred_at=_at(today - 3 * 365 * DAY - 40 * DAY, 15, 10),
+            where="Garden gate",
+            what_happened="Trapped a finger in the gate's latch at collection.",
+            first_aid_given="Cold water, then a plaster.",
+            first_aid_by="Tom Lindqvist",
+            who_was_told="Nobody else needed telling; noted the same day.",
+        ),
+        actor=actor,
     )
 
 

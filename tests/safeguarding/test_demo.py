@@ -32,7 +32,16 @@ def test_seed_demo_adds_concerns_incidents_holds_and_accidents(seeded):
     held = Hold.objects.standing().filter(kind=Hold.Kind.SAFEGUARDING)
     assert held.filter(case=open_incident.case).exists()
     accidents = Accident.objects.all()
-    assert accidents.count() == 2
+    assert accidents.count() == 3
     about_a_child = accidents.get(child__isnull=False)
     assert about_a_child.person_name == about_a_child.child.full_name
     assert about_a_child.person_date_of_birth == about_a_child.child.date_of_birth
+
+
+def test_the_demos_old_accident_to_an_adult_waits_in_the_disposal_queue(seeded):
+    from retention.models import QueueItem
+
+    old = Accident.objects.get(person_name__startswith="Colin Ashdown")
+
+    assert not old.about_child
+    assert QueueItem.objects.filter(rule="adult-accident", object_id=old.pk).exists()
