@@ -7,12 +7,15 @@ fictional cases (default 20,000; ``BENCH_CASES`` to change), then times, in the 
 
 - Handover's search (``Case.objects.search``): indexed lookups, one subquery per kind;
 - the baseline a first version would write: ``icontains`` across the joined adults and
-  children with ``distinct()``.
+  children with ``distinct()``;
+- the person picker (``core.picker.people_find``, cases, adults and children, as a
+  privacy request's subject is found), beside the same search with its name indexes
+  dropped (in a transaction rolled back after; PostgreSQL only).
 
 It prints the median and 90th percentile of each over repeated runs, side by side. Run
 it on PostgreSQL, the database the centre uses; SQLite works but is not what production
 sees. Each search's queries are counted with a quarter of the cases seeded and with all of
-them; the script exits non-zero if a count grows with the data.
+them, the picker's too; the script exits non-zero if a count grows with the data.
 
 ``BENCH_SMOKE=1`` (``make bench-smoke``, at a tiny ``BENCH_CASES``) runs each search
 once: it checks that the benchmark still runs and that the query counts stay flat, and
@@ -178,6 +181,60 @@ def search_queries(terms):
     return counts
 
 
+PICKER_KINDS = ("case", "adult", "child")  # a privacy request's subject, say
+PICKER_INDEXES = [  # referrals migration 0009
+    f"referrals_{table}_{column}_folded"
+    for table in ("adult", "child")
+    for column in ("first_name", "last_name")
+]
+
+
+def picker_terms(adult, count):
+    """What staff type into the person picker: it searches as they type, so the first
+    letters of a surname too."""
+    return {
+        "three letters": adult.last_name[:3],
+        "surname": adult.last_name,
+        "first and last name": f"{adult.first_name} {adult.last_name}",
+        "date of birth": adult.date_of_birth.strftime("%d/%m/%Y"),
+        "reference": f"HC-2026-{count // 3:05d}",
+    }
+
+
+def picker_find(term):
+    from core.picker import people_find
+
+    return people_find(term, kinds=PICKER_KINDS)
+
+
+def picker_queries(terms):
+    counts = {}
+    for label, term in terms.items():
+        with CaptureQueriesContext(connection) as captured:
+            picker_find(term)
+        counts[label] = len(captured)
+    return counts
+
+
+def without_name_indexes(run, repeats):
+    """``timed(run)`` with the picker's name indexes dropped, in a transaction rolled back
+    after: the same search as a first version without them would run it (PostgreSQL only,
+    where the indexes are)."""
+    from django.db import transaction
+
+    class Undo(Exception):
+        pass
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for index in PICKER_INDEXES:
+                cursor.execute(f"DROP INDEX {index}")
+            figures = timed(run, repeats)
+            raise Undo
+    except Undo:
+        return figures
+
+
 def main():
     from referrals.models import Case
 
@@ -194,9 +251,12 @@ def main():
         # The same searches' queries with a quarter of the cases and with all of them.
         early_terms = search_terms(adults[len(adults) // 2], first_size)
         queries_small = search_queries(early_terms)
+        early_picker = picker_terms(adults[len(adults) // 2], first_size)
+        picker_small = picker_queries(early_picker)
         more_adults, more_children = build(count - first_size, first=first_size + 1)
         adults, children = adults + more_adults, children + more_children
         queries_full = search_queries(early_terms)
+        picker_full = picker_queries(early_picker)
         built = time.perf_counter() - started
         terms = search_terms(adults[count // 2], count)
         print(
@@ -216,12 +276,39 @@ def main():
                 f"{label:<22}{ours[0]:>12.2f} / {ours[1]:<9.2f}{theirs[0]:>12.2f} / "
                 f"{theirs[1]:<9.2f}{rows:>6}{queries_full[label]:>9}"
             )
+        print(
+            f"\n{'person picker, by':<22}{'Handover ms (p50/p90)':>24}"
+            f"{'no name index (p50/p90)':>26}{'found':>7}{'queries':>9}"
+        )
+        for label, term in picker_terms(adults[count // 2], count).items():
+            ours = timed(lambda t=term: picker_find(t), repeats)
+            bare = (
+                without_name_indexes(lambda t=term: picker_find(t), repeats)
+                if connection.vendor == "postgresql"
+                else None
+            )
+            bare_text = f"{bare[0]:>14.2f} / {bare[1]:<9.2f}" if bare else f"{'n/a':>26}"
+            found, more = picker_find(term)
+            print(
+                f"{label:<22}{ours[0]:>12.2f} / {ours[1]:<9.2f}{bare_text}"
+                f"{str(len(found)) + ('+' if more else ''):>7}{picker_full[label]:>9}"
+            )
         grew = [label for label in terms if queries_full[label] > queries_small[label]]
+        grew += [
+            f"the picker by {label}"
+            for label in early_picker
+            if picker_full[label] > picker_small[label]
+        ]
+        print()
         print(
             f"search queries with {first_size:,} cases: "
             + ", ".join(f"{queries_small[label]}" for label in terms)
             + f"; with {count:,}: "
             + ", ".join(f"{queries_full[label]}" for label in terms)
+            + f"; the picker's with {first_size:,}: "
+            + ", ".join(f"{picker_small[label]}" for label in early_picker)
+            + f"; with {count:,}: "
+            + ", ".join(f"{picker_full[label]}" for label in early_picker)
         )
         print(
             "query count flat: "

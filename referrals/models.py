@@ -338,8 +338,12 @@ class Adult(models.Model):
             "last_name",
             "first_name",
         ]
-        # Name prefix searches use the PostgreSQL-only indexes of migration 0002.
-        indexes = [models.Index(fields=["date_of_birth"])]
+        # Name prefix searches use the PostgreSQL-only indexes of migrations 0002 and 0009.
+        indexes = [
+            models.Index(fields=["date_of_birth"]),
+            # The person picker finds a former reference typed in any case.
+            models.Index(Upper("former_reference"), name="adult_former_ref_upper"),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -386,7 +390,10 @@ class Child(models.Model):
     class Meta:
         ordering = ["date_of_birth", "first_name"]
         verbose_name_plural = "children"
-        indexes = [models.Index(fields=["date_of_birth"])]
+        indexes = [
+            models.Index(fields=["date_of_birth"]),
+            models.Index(Upper("former_reference"), name="child_former_ref_upper"),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -3,8 +3,8 @@ the start of a first or last name (accents and case aside), a date of birth, or 
 reference (``HC-2026-0011``, ``AD-0026``, ``CH-0003``, or a former one). A person of a
 case whose reference was typed is found too, so a family can be picked by its case.
 
-A search is one query a kind (two more for the family names of cases found), whatever
-the number of matches."""
+A search is one query a kind (two more for the family names of cases found, one more
+when a reference is typed), whatever the number of matches."""
 
 import re
 
@@ -24,7 +24,20 @@ def _names_match(terms):
     return q
 
 
-def _person_match(terms, prefix):
+def _cases_referenced(terms):
+    """The ids of the cases whose reference, ours or a former one, was typed (a date or
+    words are no reference): one query, through the cases' own indexes, so that their
+    people are then found by key rather than by a join from every person."""
+    if not terms.reference or terms.words or terms.date:
+        return []
+    return list(
+        Case.objects.filter(
+            Q(reference=terms.reference) | Q(former_reference__iexact=terms.text)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _person_match(terms, prefix, referenced):
     parts = []
     if terms.words:
         parts.append(_names_match(terms))
@@ -33,13 +46,10 @@ def _person_match(terms, prefix):
     own = re.fullmatch(rf"{prefix}-0*(\d{{1,9}})", terms.reference)
     if own:
         parts.append(Q(pk=int(own.group(1))))
-    if terms.reference and not terms.words:
+    if terms.reference and not terms.words and not terms.date:
         parts.append(Q(former_reference__iexact=terms.text))
-        # The case typed, found through its own indexes, not by joining every person's.
-        cases = Case.objects.filter(
-            Q(reference=terms.reference) | Q(former_reference__iexact=terms.text)
-        )
-        parts.append(Q(case_id__in=cases.values("pk")))
+    if referenced:
+        parts.append(Q(case_id__in=referenced))
     if not parts:
         return None
     q = parts[0]
@@ -48,8 +58,8 @@ def _person_match(terms, prefix):
     return q
 
 
-def _people(model, terms, prefix, within):
-    match = _person_match(terms, prefix)
+def _people(model, terms, prefix, within, referenced):
+    match = _person_match(terms, prefix, referenced)
     if match is None:
         return model.objects.none()
     people = model.objects.annotate(
@@ -96,9 +106,10 @@ def _family_prefetch(cases):
 
 def people_search(terms, kinds, within, limit):
     found = []
+    referenced = _cases_referenced(terms)
     for kind, model in (("adult", Adult), ("child", Child)):
         if kind in kinds:
-            people = _people(model, terms, PREFIXES[kind], within)
+            people = _people(model, terms, PREFIXES[kind], within, referenced)
             if kind in within:
                 people = people.filter(pk__in=within[kind])
             people = people.select_related("case").order_by("last_name", "first_name", "pk")
@@ -106,13 +117,9 @@ def people_search(terms, kinds, within, limit):
     if "case" in kinds:
         ids = []
         for kind, model in (("adult", Adult), ("child", Child)):
-            people = _people(model, terms, PREFIXES[kind], {})
+            people = _people(model, terms, PREFIXES[kind], {}, [])
             ids.append(people.values("case_id"))
-        cases = Case.objects.filter(
-            Q(pk__in=ids[0].union(ids[1]))
-            | Q(reference=terms.reference)
-            | Q(former_reference__iexact=terms.text)
-        )
+        cases = Case.objects.filter(Q(pk__in=ids[0].union(ids[1])) | Q(pk__in=referenced))
         if "case" in within:
             cases = cases.filter(pk__in=within["case"])
         cases = _family_prefetch(cases.order_by("-created_at", "-pk"))[:limit]
