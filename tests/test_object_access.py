@@ -95,10 +95,18 @@ def days(db):
     """Family A booked today; family B yesterday and family C tomorrow, each with a
     photograph from their pre-visit."""
     today = timezone.localdate()
+    # 10:00, or the hour now if earlier: an arrival more than an hour before the session
+    # is asked about first (attendance.services.EARLY_BEFORE), whatever the hour the
+    # tests run.
+    starts = min(
+        datetime.time(10), timezone.localtime().time().replace(minute=0, second=0, microsecond=0)
+    )
     families = {}
     for name, offset in (("today", 0), ("yesterday", -1), ("tomorrow", 1)):
         case = family_case()
-        session = ContactSessionFactory(date=today + datetime.timedelta(days=offset))
+        session = ContactSessionFactory(
+            date=today + datetime.timedelta(days=offset), starts_at=starts
+        )
         booking = BookingFactory(session=session, case=case)
         pre_visit = PreVisitFactory(
             case=case, adult=case.adults.first(), photograph=png_file(), children=[]
