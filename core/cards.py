@@ -90,13 +90,12 @@ def page_figures(cards, user, today) -> list[tuple[Card, dict]]:
     counted = counts(**wanted)
     shown = []
     for card in cards:
-        if card.counts is None:
-            figures = card.figures(user, today)
-        elif asked[card.key] is None:
-            figures = None
-        else:
+        own = None
+        if card.counts is not None:
+            if asked[card.key] is None:
+                continue  # not for this person
             own = {name: counted[f"{card.key}.{name}"] for name in asked[card.key]}
-            figures = card.figures(user, today, own)
+        figures = card.figures_for(user, today, own)
         if figures is not None:
             shown.append((card, figures))
     return shown

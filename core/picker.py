@@ -338,6 +338,18 @@ class PickerFormMixin:
                         results=len(field.results),
                     )
 
+    def picked(self, name):
+        """The record chosen with the picker ``name`` in the submitted data, or ``None``,
+        before the form is cleaned: what the form offers next (a case's children) follows
+        it when the form comes back."""
+        if not self.is_bound:
+            return None
+        try:
+            chosen = self.fields[name].clean(self.data.get(self.add_prefix(name)))
+        except forms.ValidationError:
+            return None
+        return chosen[1] if chosen else None
+
     def full_clean(self):
         if getattr(self, "finding", False):
             self._errors = ErrorDict()

@@ -25,19 +25,6 @@ class ChildByFirstName(forms.ModelMultipleChoiceField):
         return obj.first_name
 
 
-def chosen_in(form, name):
-    """The record chosen with the person picker ``name`` of a submitted ``form``, or
-    ``None``: what the form offers next (a case's children) follows it when the form
-    comes back."""
-    if not form.is_bound:
-        return None
-    try:
-        chosen = form.fields[name].clean(form.data.get(form.add_prefix(name)))
-    except forms.ValidationError:
-        return None
-    return chosen[1] if chosen else None
-
-
 class ConcernForm(PickerFormMixin, forms.ModelForm):
     """``case`` is the family the concern is about when it is already known (from a
     register card, or chosen on the page before); then its children are offered. With
@@ -98,7 +85,7 @@ class ConcernForm(PickerFormMixin, forms.ModelForm):
                 "reference, then Find, and choose the family. Leave it if you don't know, or "
                 "if it is not about one family.",
             )
-            case = self._chosen_case()
+            case = self.picked("case")
         else:
             del self.fields["case"]
         if case is None:
@@ -115,9 +102,6 @@ class ConcernForm(PickerFormMixin, forms.ModelForm):
             )
             self.order_fields(self.Meta.fields)
         self.picker_set_up()
-
-    def _chosen_case(self):
-        return chosen_in(self, "case")
 
     def clean_case(self):
         chosen = self.cleaned_data.get("case")

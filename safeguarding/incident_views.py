@@ -22,7 +22,6 @@ from referrals.models import Case, Child
 
 from .access_log import Kind, accesses_by_user, accesses_of_record, record_access
 from .chronology import case_chronology, child_chronology
-from .forms import chosen_in
 from .incident_services import (
     incident_action_add,
     incident_close,
@@ -83,7 +82,7 @@ class IncidentOpenForm(PickerFormMixin, forms.ModelForm):
                 "reference, then Find, and choose the family.",
             )
             if self.is_bound:
-                case = chosen_in(self, "case")
+                case = self.picked("case")
             elif case is not None:
                 self.initial["case"] = ("case", case)
         if case is None:
